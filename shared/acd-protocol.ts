@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Messages between Kamailio and the hub's ACD over evapi (a TCP socket Kamailio listens
+ * on; the hub connects as the client; netstring framing, JSON bodies).
+ *
+ * A citizen's INVITE for a queue number: Kamailio creates the transaction, answers 180
+ * locally, suspends it and sends `call.queued` with the transaction's index and label.
+ * The hub answers `route` when an agent is free (or `reject`), and Kamailio continues the
+ * transaction to that agent, adding the queue and wait as X-Hotline-* headers.
+ *
+ *   INVITE -> queued --(agent free)--> route --> ringing seat --> answered --> ended
+ *               |  \--(no agent, timeout / reject)--> failed
+ *               \--(caller CANCEL)--> abandoned
+ */
+export const KamailioEventSchema = z.discriminatedUnion('event', [
+  z.object({
+    event: z.literal('call.queued'),
+    tindex: z.coerce.number().int(),
+    tlabel: z.coerce.number().int(),
+    callId: z.string().min(1),
+    caller: z.string(),
+    queue: z.string(),
+  }),
+  /** The caller hung up while queued (CANCEL) or while the seat rang. */
+  z.object({ event: z.literal('call.cancelled'), callId: z.string().min(1) }),
+  /** The seat answered (200 OK for the INVITE passed through Kamailio). */
+  z.object({ event: z.literal('call.answered'), callId: z.string().min(1) }),
+  /** Routed but not answered: the seat refused, timed out, or the continue failed. */
+  z.object({
+    event: z.literal('call.failed'),
+    callId: z.string().min(1),
+    code: z.coerce.number().int(),
+  }),
+  /** BYE seen for an answered call. */
+  z.object({ event: z.literal('call.ended'), callId: z.string().min(1) }),
+]);
+export type KamailioEvent = z.infer<typeof KamailioEventSchema>;
+
+export type AcdReply =
+  | {
+      action: 'route';
+      tindex: number;
+      tlabel: number;
+      callId: string;
+      /** Extension of the chosen agent; Kamailio looks up its registered contact. */
+      agent: string;
+      queue: string;
+      waitMs: number;
+    }
+  | { action: 'reject'; tindex: number; tlabel: number; callId: string; code: number; reason: string };
+
+/** The number citizens dial, and the queue it lands in. */
+export const HOTLINE_NUMBER = '12345';
+export const DEFAULT_QUEUE = 'general';
