@@ -48,7 +48,14 @@ export type AcdReply =
       queue: string;
       waitMs: number;
     }
-  | { action: 'reject'; tindex: number; tlabel: number; callId: string; code: number; reason: string };
+  | {
+      action: 'reject';
+      tindex: number;
+      tlabel: number;
+      callId: string;
+      code: number;
+      reason: string;
+    };
 
 /** The number citizens dial, and the queue it lands in. */
 export const HOTLINE_NUMBER = '12345';

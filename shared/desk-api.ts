@@ -111,6 +111,8 @@ export const DESK_EVENTS = {
     queue: z.string(),
     waitMs: z.number().int(),
   }),
+  /** The hub changed this agent's state (routing, a missed call, a lead's action). */
+  'agent.state': z.object({ state: z.enum(AGENT_STATES) }),
   'session.ended': z.object({ reason: z.string() }),
 } as const;
 
@@ -160,8 +162,7 @@ export const DeskRequestFrameSchema = z.strictObject({
 export type DeskRequestFrame = z.infer<typeof DeskRequestFrameSchema>;
 
 export type DeskResponseFrame =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: DeskErrorBody };
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: DeskErrorBody };
 
 export interface DeskEventFrame {
   event: DeskEvent;

@@ -62,7 +62,14 @@ export const LoginResponseSchema = z.object({
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
 /** Agent states the skeleton knows; not-ready reasons and wrap-up timers come later. */
-export const AGENT_STATES = ['logged-out', 'not-ready', 'ready', 'ringing', 'on-call', 'wrap-up'] as const;
+export const AGENT_STATES = [
+  'logged-out',
+  'not-ready',
+  'ready',
+  'ringing',
+  'on-call',
+  'wrap-up',
+] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
 export const AgentStateRequestSchema = z.strictObject({ state: z.enum(AGENT_STATES) });
