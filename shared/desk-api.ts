@@ -150,6 +150,17 @@ export interface DeskBridge {
   on<E extends DeskEvent>(event: E, listener: (payload: DeskEventPayload<E>) => void): () => void;
 }
 
+/**
+ * What carries desk frames: Electron IPC (the preload's `window.deskTransport`) or the seat
+ * host's WebSocket. The renderer builds its one DeskBridge over either. The preload hands
+ * out frames rather than a bridge because errors crossing contextBridge keep only their
+ * message, and the renderer needs the error code.
+ */
+export interface DeskTransport {
+  request(method: DeskMethod, params: unknown): Promise<DeskResponseFrame>;
+  subscribe(listener: (frame: DeskEventFrame) => void): () => void;
+}
+
 /** Channel names for Electron IPC, written once. */
 export const DESK_IPC = { call: 'desk:call', event: 'desk:event' } as const;
 
@@ -163,6 +174,12 @@ export type DeskRequestFrame = z.infer<typeof DeskRequestFrameSchema>;
 
 export type DeskResponseFrame =
   { id: number; ok: true; result: unknown } | { id: number; ok: false; error: DeskErrorBody };
+
+/**
+ * The id of the error frame that answers a frame the host could not read (not JSON, no
+ * numeric id, too big to read): request ids are never negative, so no call matches it.
+ */
+export const UNREADABLE_FRAME_ID = -1;
 
 export interface DeskEventFrame {
   event: DeskEvent;

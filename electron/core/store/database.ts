@@ -1,0 +1,31 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrations.js';
+
+/**
+ * Kept short on purpose: better-sqlite3 blocks the event loop while it waits for a lock,
+ * so a long wait is done by withBusyRetry between attempts instead (CASES F07).
+ */
+export const BUSY_TIMEOUT_MS = 50;
+
+/**
+ * Opens (creating if needed) the seat's SQLite file in WAL mode and brings its schema up
+ * to date. `synchronous = FULL`: an order the agent saved must survive a power cut, and
+ * a seat writes a few orders a minute, so the extra fsync costs nothing that matters.
+ */
+export function openSeatDatabase(file: string): Database.Database {
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    // Opening waits longer: it happens once, before any call is handled.
+    db.pragma('busy_timeout = 5000');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`SQLite refused WAL mode for ${file} (got ${mode}).`);
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,403 @@
+/**
+ * A small in-process hub for seat tests: login, agent state, caller history, KB search,
+ * the sync push/pull protocol and the events WebSocket, all on node:http and faithful to
+ * shared/hub-api.ts and shared/sync-protocol.ts (schemas checked on the way in, ApiError
+ * bodies on the way out, 413 above the body limit, each mutation id applied once).
+ *
+ * It can be taken down and brought back on the same port, lose the answer to a push
+ * after applying it, and reject chosen mutations, which is what the sync tests need.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { z } from 'zod';
+import {
+  HUB_PATHS,
+  LoginRequestSchema,
+  AgentStateRequestSchema,
+  type AgentState,
+  type CallerHistory,
+  type HubEvent,
+  type KbHit,
+  type LoginResponse,
+} from '../../shared/hub-api.js';
+import type { HubOrder, OrderInput } from '../../shared/order.js';
+import {
+  PullRequestSchema,
+  PushRequestSchema,
+  SYNC_PROTOCOL_VERSION,
+  type Mutation,
+  type MutationResult,
+  type PullResponse,
+  type PushResponse,
+} from '../../shared/sync-protocol.js';
+
+export interface FakeHubOptions {
+  /** Body limit of the hub; a bigger request is answered 413. */
+  bodyLimitBytes?: number;
+  /** Reason to reject a mutation with, or null to apply it. */
+  rejectMutation?: (mutation: Mutation) => string | null;
+  /**
+   * A rule beyond the schema that refuses a whole push with 400, naming the field of the
+   * first offending mutation (a retired category, say) or, with `field: null`, naming
+   * nothing; null lets the push through.
+   */
+  refusePush?: (mutation: Mutation) => { field: string | null; message: string } | null;
+  kbHits?: (q: string) => KbHit[];
+  password?: string;
+}
+
+export interface PushRecord {
+  status: number;
+  bytes: number;
+  mutations: number;
+}
+
+export interface FakeHub {
+  readonly url: string;
+  readonly port: number;
+  /** Orders the hub holds, by order number. */
+  readonly orders: Map<string, HubOrder & { seatId: string; mutationId: string }>;
+  /** How often each mutation id arrived in a push that was read. */
+  readonly received: Map<string, number>;
+  readonly pushes: PushRecord[];
+  readonly stateReports: AgentState[];
+  readonly kbQueries: string[];
+  /** Every request, as `METHOD /path` (no query). */
+  readonly requests: string[];
+  /** Extra history per normalised number, merged with the orders above. */
+  readonly history: Map<string, Partial<CallerHistory>>;
+  /** Applies the next n pushes, then drops the connection instead of answering. */
+  loseNextAnswers(n: number): void;
+  /** Makes every token invalid (the next call gets 401). */
+  revokeTokens(): void;
+  emit(event: HubEvent): void;
+  readonly eventClients: number;
+  /** The hub goes away: listener and connections closed. */
+  stop(): Promise<void>;
+  /** Back on the same port. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHub> {
+  const bodyLimit = options.bodyLimitBytes ?? 32 * 1024 * 1024;
+  const orders = new Map<string, HubOrder & { seatId: string; mutationId: string }>();
+  const byMutation = new Map<string, string>();
+  const received = new Map<string, number>();
+  const pushes: PushRecord[] = [];
+  const stateReports: AgentState[] = [];
+  const kbQueries: string[] = [];
+  const requests: string[] = [];
+  const history = new Map<string, Partial<CallerHistory>>();
+  let tokens = new Set<string>();
+  let version = 0;
+  let loseAnswers = 0;
+  let port = 0;
+  let server: Server | null = null;
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+
+  const authorize = (req: IncomingMessage) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || !tokens.has(token)) throw new HttpError(401, 'unauthorized', 'Sign in first.');
+  };
+
+  const readBody = async (req: IncomingMessage): Promise<{ text: string; bytes: number }> => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes <= bodyLimit) chunks.push(chunk);
+    }
+    return { text: Buffer.concat(chunks).toString('utf8'), bytes };
+  };
+
+  const parseJson = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'bad-json', 'The body is not JSON.');
+    }
+  };
+
+  const check = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') ?? '';
+    throw new HttpError(400, 'bad-request', `${field}: ${issue?.message}`, field || undefined);
+  };
+
+  const apply = (mutation: Mutation, seatId: string): MutationResult => {
+    received.set(mutation.id, (received.get(mutation.id) ?? 0) + 1);
+    const known = byMutation.get(mutation.id);
+    const existing = known ? orders.get(known) : undefined;
+    if (existing) {
+      return {
+        id: mutation.id,
+        status: 'duplicate',
+        orderNo: existing.orderNo,
+        version: existing.version,
+      };
+    }
+    const reason = options.rejectMutation?.(mutation) ?? null;
+    if (reason) return { id: mutation.id, status: 'rejected', reason };
+
+    version++;
+    const orderNo = `DG${String(version).padStart(8, '0')}`;
+    const now = new Date().toISOString();
+    orders.set(orderNo, {
+      orderNo,
+      clientOrderId: mutation.clientOrderId,
+      type: mutation.args.type,
+      category: mutation.args.category,
+      territory: mutation.args.territory,
+      summary: mutation.args.summary,
+      citizenName: mutation.args.citizenName,
+      citizenAddress: mutation.args.citizenAddress,
+      callerNumber: mutation.args.callerNumber,
+      state: 'created',
+      createdAt: now,
+      deadline: null,
+      lastReply: null,
+      version,
+      seatId,
+      mutationId: mutation.id,
+    });
+    byMutation.set(mutation.id, orderNo);
+    return { id: mutation.id, status: 'applied', orderNo, version };
+  };
+
+  const route = async (req: IncomingMessage): Promise<unknown> => {
+    const url = new URL(req.url ?? '/', 'http://hub.invalid');
+    const method = req.method ?? 'GET';
+    requests.push(`${method} ${url.pathname}`);
+
+    if (method === 'GET' && url.pathname === HUB_PATHS.health) return { ok: true };
+
+    if (method === 'POST' && url.pathname === HUB_PATHS.login) {
+      const body = check(LoginRequestSchema, parseJson((await readBody(req)).text));
+      if (body.password !== (options.password ?? 'secret')) {
+        throw new HttpError(401, 'bad-credentials', 'Wrong account or password.');
+      }
+      const token = randomUUID();
+      tokens.add(token);
+      const response: LoginResponse = {
+        token,
+        agent: {
+          id: `agent-${body.account}`,
+          account: body.account,
+          name: '测试坐席',
+          role: 'agent',
+          extension: body.extension,
+          queues: ['general'],
+        },
+        sip: {
+          wsUrl: 'ws://127.0.0.1:8080',
+          domain: '127.0.0.1',
+          user: body.extension,
+          password: 'sip-secret',
+          displayName: body.extension,
+        },
+      };
+      return response;
+    }
+
+    authorize(req);
+
+    if (method === 'PUT' && url.pathname === HUB_PATHS.agentState) {
+      const body = check(AgentStateRequestSchema, parseJson((await readBody(req)).text));
+      stateReports.push(body.state);
+      return { state: body.state };
+    }
+
+    const historyMatch = /^\/api\/v1\/callers\/([^/]+)\/history$/.exec(url.pathname);
+    if (method === 'GET' && historyMatch?.[1]) {
+      const number = decodeURIComponent(historyMatch[1]);
+      const own = [...orders.values()]
+        .filter((o) => o.callerNumber === number)
+        .map(({ seatId: _s, mutationId: _m, ...order }) => order);
+      const extra = history.get(number) ?? {};
+      const result: CallerHistory = {
+        number,
+        orders: [...(extra.orders ?? []), ...own],
+        calls: extra.calls ?? [],
+        total: (extra.orders?.length ?? 0) + own.length,
+      };
+      return result;
+    }
+
+    if (method === 'GET' && url.pathname === HUB_PATHS.kbSearch) {
+      const q = url.searchParams.get('q') ?? '';
+      kbQueries.push(q);
+      const hits = options.kbHits?.(q) ?? [
+        {
+          id: 'kb-1',
+          title: `${q} 办理指南`,
+          category: 'other',
+          snippet: `关于${q}的说明`,
+          answer: `${q}：请携带身份证件到就近的政务服务中心办理。`,
+          score: 1,
+        },
+      ];
+      return { query: q, hits, confident: hits.length > 0 };
+    }
+
+    if (method === 'POST' && url.pathname === HUB_PATHS.syncPush) {
+      const { text, bytes } = await readBody(req);
+      if (bytes > bodyLimit) {
+        pushes.push({ status: 413, bytes, mutations: -1 });
+        throw new HttpError(413, 'body-too-large', `The body exceeds ${bodyLimit} bytes.`);
+      }
+      const body = check(PushRequestSchema, parseJson(text));
+      body.mutations.forEach((m, i) => {
+        const refusal = options.refusePush?.(m);
+        if (refusal) {
+          pushes.push({ status: 400, bytes, mutations: body.mutations.length });
+          if (refusal.field === null) throw new HttpError(400, 'bad-request', refusal.message);
+          const field = `mutations.${i}.args.${refusal.field}`;
+          throw new HttpError(400, 'bad-request', `${field}: ${refusal.message}`, field);
+        }
+      });
+      pushes.push({ status: 200, bytes, mutations: body.mutations.length });
+      const response: PushResponse = {
+        protocol: SYNC_PROTOCOL_VERSION,
+        results: body.mutations.map((m) => apply(m, body.seatId)),
+      };
+      if (loseAnswers > 0) {
+        loseAnswers--;
+        req.socket.destroy();
+        return undefined;
+      }
+      return response;
+    }
+
+    if (method === 'GET' && url.pathname === HUB_PATHS.syncPull) {
+      const query = check(PullRequestSchema, Object.fromEntries(url.searchParams));
+      const after = Number(query.cursor);
+      const changed = [...orders.values()]
+        .filter((o) => o.version > after && (!query.seatId || o.seatId === query.seatId))
+        .sort((a, b) => a.version - b.version);
+      const page = changed.slice(0, query.limit);
+      const response: PullResponse = {
+        protocol: SYNC_PROTOCOL_VERSION,
+        cursor: String(page.at(-1)?.version ?? after),
+        orders: page.map(({ seatId: _s, mutationId: _m, ...order }) => order),
+        hasMore: changed.length > page.length,
+      };
+      return response;
+    }
+
+    throw new HttpError(404, 'not-found', `No route ${method} ${url.pathname}.`);
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    route(req).then(
+      (body) => {
+        if (res.destroyed || req.socket.destroyed) return;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body ?? {}));
+      },
+      (err: unknown) => {
+        if (res.destroyed) return;
+        const e = err instanceof HttpError ? err : new HttpError(500, 'internal', String(err));
+        res.writeHead(e.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: e.code, message: e.message, field: e.field } }));
+      },
+    );
+  };
+
+  const listen = async () => {
+    const s = createServer(onRequest);
+    s.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://hub.invalid');
+      const token = url.searchParams.get('token') ?? '';
+      if (url.pathname !== HUB_PATHS.events || !tokens.has(token)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('close', () => sockets.delete(ws));
+      });
+    });
+    await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve));
+    port = (s.address() as AddressInfo).port;
+    server = s;
+  };
+
+  const stop = async () => {
+    const s = server;
+    server = null;
+    if (!s) return;
+    for (const ws of sockets) ws.terminate();
+    sockets.clear();
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+  };
+
+  await listen();
+
+  return {
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    orders,
+    received,
+    pushes,
+    stateReports,
+    kbQueries,
+    requests,
+    history,
+    loseNextAnswers(n) {
+      loseAnswers = n;
+    },
+    revokeTokens() {
+      tokens = new Set();
+    },
+    emit(event) {
+      for (const ws of sockets) ws.send(JSON.stringify(event));
+    },
+    get eventClients() {
+      return sockets.size;
+    },
+    stop,
+    start: listen,
+    async close() {
+      await stop();
+      wss.close();
+    },
+  };
+}
+
+/** A valid order as the agent would type it; override what the test is about. */
+export function sampleOrderInput(overrides: Partial<OrderInput> = {}): OrderInput {
+  return {
+    type: 'complaint',
+    category: 'noise',
+    territory: 'NC',
+    summary: '晚上十一点后工地仍在施工，噪音很大，影响休息。',
+    citizenName: '李女士',
+    citizenAddress: '南城街道某小区3栋',
+    callerNumber: '13800138000',
+    ...overrides,
+  };
+}
