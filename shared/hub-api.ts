@@ -96,6 +96,12 @@ export const KbSearchRequestSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(20).default(5),
 });
 
+/**
+ * Marks around the matched words in `KbHit.snippet`. The snippet is plain text (not HTML):
+ * split it on these marks and render the parts as text.
+ */
+export const KB_SNIPPET_MARK = { open: '<mark>', close: '</mark>' } as const;
+
 export const KbHitSchema = z.object({
   id: z.string(),
   title: z.string(),

@@ -61,6 +61,21 @@ export const PushResponseSchema = z.object({
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
 
+/**
+ * Query of a pull (`GET syncPull?cursor=&seatId=&limit=`). `cursor` is the one the last
+ * pull returned ('0' or absent at first). With `seatId`, the hub returns orders pushed
+ * from that seat; without it, orders pushed by the signed-in agent from any seat.
+ */
+export const PullRequestSchema = z.strictObject({
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'cursor must be one the hub returned')
+    .default('0'),
+  seatId: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export type PullRequest = z.infer<typeof PullRequestSchema>;
+
 export const PullResponseSchema = z.object({
   protocol: z.literal(SYNC_PROTOCOL_VERSION),
   /** Opaque to the seat: pass it back unchanged on the next pull. */

@@ -1,0 +1,47 @@
+import { useT } from '../i18n/use-t';
+import { useDesk } from '../store/use-desk';
+import { KbPanel } from './KbPanel';
+import { OrderForm } from './OrderForm';
+import { PhonePanel } from './PhonePanel';
+import { PopPanel } from './PopPanel';
+import { TopBar } from './TopBar';
+
+/** One window, no scrolling at 1366x768: phone left, pop over the order centre, KB right. */
+export function Desk() {
+  return (
+    <div className="desk">
+      <TopBar />
+      <LinkBanner />
+      <main className="desk__main">
+        <PhonePanel />
+        <div className="column column--centre">
+          <PopPanel />
+          <OrderForm />
+        </div>
+        <KbPanel />
+      </main>
+    </div>
+  );
+}
+
+/** Says when the seat core or the PBX is out of reach, and what still works. */
+function LinkBanner() {
+  const { t } = useT();
+  const seatLinkUp = useDesk((s) => s.seatLinkUp);
+  const registration = useDesk((s) => s.registration);
+  if (!seatLinkUp) {
+    return (
+      <div className="banner banner--bad" role="alert" data-testid="seat-link">
+        {t('link.seatDown')}
+      </div>
+    );
+  }
+  if (registration === 'failed' || registration === 'unregistered') {
+    return (
+      <div className="banner banner--warn" role="status" data-testid="pbx-down">
+        {t('link.pbxDown')}
+      </div>
+    );
+  }
+  return null;
+}

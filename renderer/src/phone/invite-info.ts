@@ -1,0 +1,47 @@
+import type { SipConfig } from '../../../shared/hub-api';
+import type { CallOffer } from './phone-types';
+
+/** Header names the hub asks Kamailio to add to the INVITE it routes to a seat. */
+export const QUEUE_HEADER = 'X-Hotline-Queue';
+export const WAIT_HEADER = 'X-Hotline-Wait-Ms';
+
+/**
+ * The user part of the seat's address and the name it authenticates with. With ephemeral
+ * credentials (Kamailio auth_ephemeral) the hub hands out `<expiry>:<extension>` as the
+ * user: that is the digest user name, while the address stays the bare extension (a colon
+ * in a SIP URI's user part would start a password, RFC 3261 §19.1.1).
+ */
+export function sipIdentity(config: Pick<SipConfig, 'user'>): {
+  aorUser: string;
+  authUser: string;
+} {
+  const colon = config.user.lastIndexOf(':');
+  const aorUser = colon >= 0 ? config.user.slice(colon + 1) : config.user;
+  return { aorUser, authUser: config.user };
+}
+
+interface InviteLike {
+  callId: string;
+  getHeader(name: string): string | undefined;
+}
+
+/** Reads the offer out of an incoming INVITE; missing or odd headers give neutral values. */
+export function offerFromInvite(request: InviteLike, fromUser: string | undefined): CallOffer {
+  const queue = (request.getHeader(QUEUE_HEADER) ?? '').trim().slice(0, 64);
+  const wait = Number((request.getHeader(WAIT_HEADER) ?? '').trim());
+  return {
+    callId: request.callId,
+    caller: decodeUser(fromUser ?? '').slice(0, 64),
+    queue,
+    waitMs: Number.isFinite(wait) && wait > 0 ? Math.round(wait) : 0,
+  };
+}
+
+/** From users may arrive escaped ("%2B8613800138000"). */
+function decodeUser(user: string): string {
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return user;
+  }
+}

@@ -1,0 +1,26 @@
+import { createStore } from 'zustand/vanilla';
+import { createAgentSlice } from './agent-slice';
+import { createKbSlice } from './kb-slice';
+import { createOrderSlice } from './order-slice';
+import { createPhoneSlice } from './phone-slice';
+import { createPopSlice } from './pop-slice';
+import { createSessionSlice } from './session-slice';
+import { createSyncSlice } from './sync-slice';
+import type { DeskState, StoreDeps } from './types';
+import { createUiSlice } from './ui-slice';
+
+/** The desk store: the slices combined, no middleware. */
+export function createDeskStore(deps: StoreDeps) {
+  return createStore<DeskState>()((set, get) => ({
+    ...createSessionSlice(set, get, deps),
+    ...createAgentSlice(set, get, deps),
+    ...createPhoneSlice(set, get, deps),
+    ...createPopSlice(set, get, deps),
+    ...createOrderSlice(set, get, deps),
+    ...createKbSlice(set, get, deps),
+    ...createSyncSlice(set, get, deps),
+    ...createUiSlice(set, get, deps),
+  }));
+}
+
+export type DeskStore = ReturnType<typeof createDeskStore>;

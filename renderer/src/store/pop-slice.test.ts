@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Pop } from '../../../shared/desk-api';
+import { setLogSink } from '../lib/log';
+import { fail, flush, localOrder, popFor, setup } from '../testing/fakes';
+import { sameNumber } from './pop-slice';
+
+beforeAll(() => setLogSink(() => undefined));
+
+const offer = { callId: 'c1', caller: '13800138000', queue: 'general', waitMs: 9000 };
+const order = {
+  type: 'complaint' as const,
+  category: 'noise',
+  territory: 'NC',
+  summary: '夜间施工噪音',
+  citizenName: '',
+  citizenAddress: '',
+  callerNumber: '13800138000',
+};
+
+describe('pop slice', () => {
+  it('paints the offer at once and fills in the lookup', async () => {
+    const { state } = setup();
+    state().openPop(offer);
+    expect(state().pop).toMatchObject({ number: '13800138000', waitMs: 9000, status: 'loading' });
+
+    await flush();
+    expect(state().pop?.status).toBe('ready');
+    expect(state().pop?.data?.number).toBe('13800138000');
+  });
+
+  it('looks a call up once whether call.offered or the INVITE comes first', async () => {
+    const { state, desk } = setup();
+    state().openPop({ ...offer, waitMs: 8000 });
+    state().openPop({ ...offer, waitMs: 9000 });
+    await flush();
+
+    expect(desk.callsOf('pop.lookup')).toHaveLength(1);
+    expect(state().pop?.waitMs).toBe(9000);
+  });
+
+  it('drops a lookup answer that arrives after the next call rang', async () => {
+    let release: (pop: Pop) => void = () => undefined;
+    const { state } = setup({
+      'pop.lookup': ({ callerNumber }) =>
+        callerNumber === '13800138000'
+          ? new Promise<Pop>((resolve) => (release = resolve))
+          : popFor(callerNumber),
+    });
+    state().openPop(offer);
+    state().openPop({ ...offer, callId: 'c2', caller: '13900139000' });
+    await flush();
+    release(popFor('13800138000'));
+    await flush();
+
+    expect(state().pop).toMatchObject({ callId: 'c2', number: '13900139000', status: 'ready' });
+    expect(state().pop?.data?.number).toBe('13900139000');
+  });
+
+  it('keeps the failure code when the lookup fails', async () => {
+    const { state } = setup({ 'pop.lookup': () => fail('hub-unreachable') });
+    state().openPop(offer);
+    await flush();
+    expect(state().pop).toMatchObject({ status: 'failed', error: { code: 'hub-unreachable' } });
+  });
+
+  it('opens a pop without a lookup for a withheld number', () => {
+    const { state, desk } = setup();
+    state().openPop({ ...offer, caller: '' });
+    expect(state().pop).toMatchObject({ status: 'ready', data: null });
+    expect(desk.callsOf('pop.lookup')).toEqual([]);
+  });
+
+  it("takes the caller's last topic as the form's category when none is chosen", async () => {
+    const { state } = setup({
+      'pop.lookup': ({ callerNumber }) => popFor(callerNumber, { topic: 'social-insurance' }),
+    });
+    state().prefillForCall(offer);
+    state().openPop(offer);
+    await flush();
+    expect(state().draft.category).toBe('social-insurance');
+  });
+
+  it('adds orders saved for the same number, however it is written', async () => {
+    const { state } = setup();
+    state().openPop(offer);
+    await flush();
+    state().popOrderSaved(localOrder({ ...order, callerNumber: '+86 138-0013-8000' }));
+    state().popOrderSaved(
+      localOrder({ ...order, callerNumber: '13900139000' }, { localId: 'L-2' }),
+    );
+    state().popOrderSaved(localOrder(order, { status: 'synced', orderNo: 'DG1' }));
+
+    expect(state().pop?.data?.localOrders).toEqual([
+      expect.objectContaining({ localId: 'L-1', status: 'synced', orderNo: 'DG1' }),
+    ]);
+  });
+
+  it('compares numbers by their normal form', () => {
+    expect(sameNumber('0086 13800138000', '13800138000')).toBe(true);
+    expect(sameNumber('22123456', '076922123456')).toBe(true);
+    expect(sameNumber('', '')).toBe(false);
+    expect(sameNumber('13800138000', '13800138001')).toBe(false);
+  });
+});

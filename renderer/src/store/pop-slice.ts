@@ -1,0 +1,84 @@
+import type { LocalOrder, Pop } from '../../../shared/desk-api';
+import { normalizePhone } from '../../../shared/domain/phone';
+import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
+import type { CallOffer } from '../phone/phone-types';
+import type { SliceCreator } from './types';
+
+export type PopStatus = 'loading' | 'ready' | 'failed';
+
+/** The screen-pop of one call: painted at once from the offer, filled when the lookup answers. */
+export interface PopView {
+  callId: string;
+  number: string;
+  queue: string;
+  waitMs: number;
+  status: PopStatus;
+  data: Pop | null;
+  error: ErrorInfo | null;
+}
+
+export interface PopSlice {
+  pop: PopView | null;
+  /**
+   * Opens the pop for a call; the hub's `call.offered` and the INVITE both call it, whichever
+   * comes first looks the number up, the second only adds what it knows.
+   */
+  openPop(offer: CallOffer): void;
+  /** A local order was saved or changed; the pop shows it if it is of the caller's number. */
+  popOrderSaved(order: LocalOrder): void;
+}
+
+export const initialPopState = { pop: null };
+
+export function sameNumber(a: string, b: string): boolean {
+  if (!a || !b) return false;
+  return a === b || (normalizePhone(a) ?? a) === (normalizePhone(b) ?? b);
+}
+
+export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => ({
+  ...initialPopState,
+
+  openPop(offer) {
+    const current = get().pop;
+    if (current?.callId === offer.callId) {
+      set({
+        pop: {
+          ...current,
+          queue: offer.queue || current.queue,
+          waitMs: Math.max(offer.waitMs, current.waitMs),
+        },
+      });
+      return;
+    }
+
+    const { callId, caller } = offer;
+    const base = { callId, number: caller, queue: offer.queue, waitMs: offer.waitMs };
+    if (!caller) {
+      set({ pop: { ...base, status: 'ready', data: null, error: null } });
+      return;
+    }
+    set({ pop: { ...base, status: 'loading', data: null, error: null } });
+
+    desk.call('pop.lookup', { callerNumber: caller }).then(
+      (data) => {
+        const pop = get().pop;
+        if (pop?.callId !== callId) return;
+        set({ pop: { ...pop, status: 'ready', data } });
+        get().prefillTopic(callId, data.topic);
+      },
+      (error: unknown) => {
+        const pop = get().pop;
+        if (pop?.callId !== callId) return;
+        set({ pop: { ...pop, status: 'failed', error: toErrorInfo(error) } });
+      },
+    );
+  },
+
+  popOrderSaved(order) {
+    const pop = get().pop;
+    if (!pop?.data || !sameNumber(order.input.callerNumber, pop.number)) return;
+    const others = pop.data.localOrders.filter((o) => o.localId !== order.localId);
+    const localOrders = [order, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    set({ pop: { ...pop, data: { ...pop.data, localOrders } } });
+  },
+});

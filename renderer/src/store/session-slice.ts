@@ -1,0 +1,139 @@
+import type { Session } from '../../../shared/desk-api';
+import { LoginRequestSchema, type LoginRequest } from '../../../shared/hub-api';
+import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
+import { createLogger, describeError } from '../lib/log';
+import { initialAgentState } from './agent-slice';
+import { initialKbState } from './kb-slice';
+import { initialOrderState } from './order-slice';
+import { initialPhoneState } from './phone-slice';
+import { initialPopState } from './pop-slice';
+import { initialSyncState } from './sync-slice';
+import type { SliceCreator } from './types';
+
+const log = createLogger('seat.ui.session');
+
+export const EXTENSION_KEY = 'hotline.extension';
+
+/**
+ *   booting ──session.get: none──▶ signed-out ──login──▶ signing-in ──ok──▶ signed-in
+ *      └──────session.get: a session──────────────────────────────────────────▲  │
+ *                                    ▲          └──refused──▶ signed-out          │
+ *                                    └────────logout / session.ended──────────────┘
+ */
+export type SessionPhase = 'booting' | 'signed-out' | 'signing-in' | 'signed-in';
+
+export interface SessionSlice {
+  phase: SessionPhase;
+  session: Session | null;
+  loginError: ErrorInfo | null;
+  /** Why the last session ended when the agent did not sign out (English, from the core). */
+  endedReason: string | null;
+  /** The seat's extension, remembered on this machine. */
+  savedExtension: string;
+  /** Picks up the session the seat core already has, so a reload keeps it. */
+  boot(): Promise<void>;
+  login(request: LoginRequest): Promise<boolean>;
+  logout(): Promise<void>;
+  sessionEnded(reason: string): void;
+  /** The link to the seat core came back: check the session is still there, catch up. */
+  resume(): Promise<void>;
+}
+
+export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) => {
+  const { desk, phone, storage } = deps;
+
+  const enter = (session: Session) => {
+    log.info(`Signed in as ${session.agent.account} on extension ${session.agent.extension}.`);
+    set({ phase: 'signed-in', session, loginError: null, endedReason: null });
+    get().agentStateChanged('not-ready');
+    void phone.start(session.sip);
+    void get().refreshSync();
+    void get().loadLocalOrders();
+  };
+
+  const leave = (endedReason: string | null) => {
+    void phone.stop();
+    set({
+      ...initialAgentState,
+      ...initialPhoneState,
+      ...initialPopState,
+      ...initialOrderState,
+      ...initialKbState,
+      ...initialSyncState,
+      phase: 'signed-out',
+      session: null,
+      endedReason,
+    });
+  };
+
+  return {
+    phase: 'booting',
+    session: null,
+    loginError: null,
+    endedReason: null,
+    savedExtension: storage.getItem(EXTENSION_KEY) ?? '',
+
+    async boot() {
+      set({ phase: 'booting' });
+      try {
+        const session = await desk.call('session.get', {});
+        if (session) enter(session);
+        else set({ phase: 'signed-out' });
+      } catch (error) {
+        set({ phase: 'signed-out', loginError: toErrorInfo(error) });
+      }
+    },
+
+    async login(request) {
+      const checked = LoginRequestSchema.safeParse(request);
+      if (!checked.success) {
+        const field = String(checked.error.issues[0]?.path[0] ?? '');
+        set({ loginError: { code: 'bad-request', message: checked.error.message, field } });
+        return false;
+      }
+
+      set({ phase: 'signing-in', loginError: null, endedReason: null });
+      try {
+        const session = await desk.call('session.login', checked.data);
+        storage.setItem(EXTENSION_KEY, checked.data.extension);
+        set({ savedExtension: checked.data.extension });
+        enter(session);
+        return true;
+      } catch (error) {
+        set({ phase: 'signed-out', loginError: toErrorInfo(error) });
+        return false;
+      }
+    },
+
+    async logout() {
+      await phone.stop();
+      try {
+        await desk.call('session.logout', {});
+      } catch (error) {
+        log.warn(`Sign-out not confirmed by the seat core: ${describeError(error)}.`);
+      }
+      leave(null);
+    },
+
+    sessionEnded(reason) {
+      if (get().phase !== 'signed-in') return;
+      log.warn(`The session ended: ${reason}.`);
+      leave(reason);
+    },
+
+    async resume() {
+      if (get().phase !== 'signed-in') return;
+      try {
+        const session = await desk.call('session.get', {});
+        if (!session) {
+          get().sessionEnded('the seat core no longer has this session');
+          return;
+        }
+        void get().refreshSync();
+        void get().loadLocalOrders();
+      } catch (error) {
+        log.warn(`Catching up after the link came back failed: ${describeError(error)}.`);
+      }
+    },
+  };
+};

@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { KbSearchResponse } from '../../../shared/hub-api';
+import { setLogSink } from '../lib/log';
+import { SYNC, fail, setup } from '../testing/fakes';
+import { LANG_KEY } from './ui-slice';
+
+beforeAll(() => setLogSink(() => undefined));
+
+describe('agent slice', () => {
+  it('sets the state the hub answers and restarts the timer', async () => {
+    const { state, desk, clock } = setup();
+    clock.now = 5000;
+    await state().setAgentState('ready');
+
+    expect(desk.callsOf('agent.setState')).toEqual([{ state: 'ready' }]);
+    expect(state()).toMatchObject({
+      agentState: 'ready',
+      agentStateSince: 5000,
+      agentStateBusy: false,
+    });
+
+    clock.now = 9000;
+    state().agentStateChanged('ready');
+    expect(state().agentStateSince).toBe(5000);
+    state().agentStateChanged('wrap-up');
+    expect(state()).toMatchObject({ agentState: 'wrap-up', agentStateSince: 9000 });
+  });
+
+  it('keeps the state and shows why when the hub refuses', async () => {
+    const { state } = setup({ 'agent.setState': () => fail('hub-unreachable') });
+    await state().setAgentState('ready');
+    expect(state().agentState).toBe('logged-out');
+    expect(state().agentError?.code).toBe('hub-unreachable');
+  });
+});
+
+describe('sync slice', () => {
+  it('takes the status from a request and from events', async () => {
+    const { state } = setup({ 'sync.now': () => ({ ...SYNC, pending: 0, syncing: true }) });
+    state().syncStatusChanged({
+      ...SYNC,
+      pending: 3,
+      hubReachable: false,
+      lastError: 'ECONNREFUSED',
+    });
+    expect(state().sync).toMatchObject({ pending: 3, hubReachable: false });
+
+    await state().syncNow();
+    expect(state().sync).toMatchObject({ pending: 0, syncing: true });
+    expect(state().syncBusy).toBe(false);
+  });
+
+  it('keeps the last status when a request fails', async () => {
+    const { state } = setup({ 'sync.status': () => fail('internal') });
+    state().syncStatusChanged({ ...SYNC, pending: 2 });
+    await state().refreshSync();
+    expect(state().sync?.pending).toBe(2);
+    expect(state().syncError?.code).toBe('internal');
+  });
+});
+
+describe('kb slice', () => {
+  const answer = (q: string): KbSearchResponse => ({ query: q, hits: [], confident: false });
+
+  it('searches and keeps only the answer to the latest query', async () => {
+    let releaseFirst: (r: KbSearchResponse) => void = () => undefined;
+    const { state } = setup({
+      'kb.search': ({ q }) =>
+        q === '社保' ? new Promise((resolve) => (releaseFirst = resolve)) : answer(q),
+    });
+    const first = state().searchKb('社保');
+    await state().searchKb('公积金');
+    releaseFirst(answer('社保'));
+    await first;
+
+    expect(state()).toMatchObject({ kbQuery: '公积金', kbStatus: 'ready' });
+    expect(state().kbResult?.query).toBe('公积金');
+  });
+
+  it('clears on an empty query', async () => {
+    const { state, desk } = setup({ 'kb.search': ({ q }) => answer(q) });
+    await state().searchKb('社保');
+    await state().searchKb('   ');
+    expect(state()).toMatchObject({ kbQuery: '', kbStatus: 'idle', kbResult: null });
+    expect(desk.callsOf('kb.search')).toHaveLength(1);
+  });
+});
+
+describe('ui slice', () => {
+  it('defaults to Chinese and remembers the language chosen', () => {
+    const { state, storage } = setup();
+    expect(state().lang).toBe('zh-CN');
+    state().setLang('en');
+    expect(storage.getItem(LANG_KEY)).toBe('en');
+    expect(state().lang).toBe('en');
+  });
+});
