@@ -3,6 +3,7 @@ import { HubOrderSchema } from './order.js';
 
 /**
  * The hub's HTTP API as the seat core uses it. Paths are written once, here.
+ * Verbs: POST login, agent state and sync push; GET everything else.
  * Every request except login carries `Authorization: Bearer <token>`.
  * Errors are `{ error: { code, message, field? } }` with a 4xx/5xx status; `field` names
  * the first offending field of a refused body (for example `mutations.0.args.territory`).

@@ -218,7 +218,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
 
     authorize(req);
 
-    if (method === 'PUT' && url.pathname === HUB_PATHS.agentState) {
+    if (method === 'POST' && url.pathname === HUB_PATHS.agentState) {
       const body = check(AgentStateRequestSchema, parseJson((await readBody(req)).text));
       stateReports.push(body.state);
       return { state: body.state };

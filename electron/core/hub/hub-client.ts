@@ -29,7 +29,7 @@ export interface HubClientOptions {
 }
 
 interface RequestOptions<S extends z.ZodType> {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST';
   path: string;
   query?: Record<string, string | undefined>;
   /** A JSON value, or a string that already is JSON (the sync client sizes it first). */
@@ -53,7 +53,7 @@ export const HUB_TIMEOUTS = {
 /**
  * The seat's HTTP client for the hub API (shared/hub-api.ts, shared/sync-protocol.ts).
  * The session token lives here, in memory only. Where shared/ names a path but not its
- * verb, this client uses: POST login, PUT agent state, GET history and KB search (query
+ * verb, this client uses: POST login, POST agent state, GET history and KB search (query
  * `q`, `limit`), POST push, GET pull (query `cursor`, left out on the first pull, and
  * `seatId`).
  */
@@ -105,7 +105,7 @@ export class HubClient {
 
   async setAgentState(state: AgentState): Promise<void> {
     await this.request({
-      method: 'PUT',
+      method: 'POST',
       path: HUB_PATHS.agentState,
       body: { state },
       schema: null,

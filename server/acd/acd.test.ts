@@ -1,0 +1,286 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HubEvent } from '../../shared/hub-api.js';
+import { systemClock } from '../clock.js';
+import { SeatEvents } from '../events/seat-events.js';
+import { silentLogger } from '../logger.js';
+import { SqliteHubStore } from '../store/sqlite/sqlite-store.js';
+import { FakeKamailio } from '../testing/fake-kamailio.js';
+import { tempDir } from '../testing/fixture.js';
+import { Acd, type AcdOptions } from './acd.js';
+import { EvapiClient } from './evapi-client.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Rig {
+  kamailio: FakeKamailio;
+  acd: Acd;
+  evapi: EvapiClient;
+  store: SqliteHubStore;
+  events: Map<string, HubEvent[]>;
+  close(): Promise<void>;
+}
+
+let rig: Rig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** A store with agents a1..aN at 100N, an ACD and its evapi client to a fake Kamailio. */
+async function setup(
+  agents = 2,
+  options: Partial<AcdOptions> = {},
+  kamailioFirst = true,
+): Promise<Rig> {
+  const tmp = tempDir();
+  const store = SqliteHubStore.open(join(tmp.dir, 'acd.sqlite'));
+  for (let i = 1; i <= agents; i++) {
+    await store.agents.insert({
+      id: `a${i}`,
+      account: `agent${i}`,
+      name: `Agent ${i}`,
+      role: 'agent',
+      homeExtension: `100${i}`,
+      queues: ['general'],
+      passwordHash: 'unused',
+    });
+  }
+  const seatEvents = new SeatEvents();
+  const events = new Map<string, HubEvent[]>();
+  for (let i = 1; i <= agents; i++) {
+    const list: HubEvent[] = [];
+    events.set(`a${i}`, list);
+    seatEvents.subscribe(`a${i}`, (e) => list.push(e));
+  }
+  const acd = new Acd(
+    { store, events: seatEvents, clock: systemClock, log: silentLogger() },
+    { sweepIntervalMs: 20, ...options },
+  );
+  await acd.start();
+  const kamailio = new FakeKamailio();
+  const port = kamailioFirst ? await kamailio.listen() : await freePort();
+  const evapi = new EvapiClient(
+    { host: '127.0.0.1', port, log: silentLogger(), minBackoffMs: 20, maxBackoffMs: 100 },
+    {
+      onMessage: (m) => acd.handleMessage(m),
+      onUp: () => acd.linkUp(),
+      onDown: () => acd.linkDown(),
+    },
+  );
+  acd.attach(evapi);
+  evapi.start();
+  if (kamailioFirst) await kamailio.connected();
+  const r: Rig = {
+    kamailio,
+    acd,
+    evapi,
+    store,
+    events,
+    async close() {
+      evapi.stop();
+      acd.stop();
+      await kamailio.close();
+      await acd.flush();
+      await store.close();
+      tmp.cleanup();
+    },
+  };
+  (r as Rig & { port: number }).port = port;
+  return r;
+}
+
+function queued(callId: string, caller = '13800138000', tindex = 11, tlabel = 22) {
+  return { event: 'call.queued', tindex, tlabel, callId, caller, queue: 'general' };
+}
+
+describe('ACD over evapi', () => {
+  it('routes a queued call when an agent goes ready later, with the wait so far', async () => {
+    rig = await setup(1);
+    await rig.acd.login('a1', '1001');
+    rig.kamailio.send(queued('call-1@pbx'));
+    await sleep(80);
+    expect(rig.acd.snapshot().waiting).toBe(1);
+    await expect(rig.kamailio.nextReply(50)).rejects.toThrow('no reply');
+
+    expect(await rig.acd.setStateBySeat('a1', '1001', 'ready')).toBe('ringing');
+    const route = await rig.kamailio.nextReply();
+    expect(route).toMatchObject({
+      action: 'route',
+      tindex: 11,
+      tlabel: 22,
+      callId: 'call-1@pbx',
+      agent: '1001',
+      queue: 'general',
+    });
+    expect(route.action === 'route' && route.waitMs).toBeGreaterThanOrEqual(70);
+    const offered = rig.events.get('a1')?.find((e) => e.type === 'call.offered');
+    expect(offered).toMatchObject({ callId: 'call-1@pbx', caller: '13800138000' });
+
+    rig.kamailio.send({ event: 'call.answered', callId: 'call-1@pbx' });
+    await sleep(50);
+    expect(rig.acd.stateOf('a1')).toBe('on-call');
+    rig.kamailio.send({ event: 'call.ended', callId: 'call-1@pbx' });
+    await sleep(50);
+    expect(rig.acd.stateOf('a1')).toBe('wrap-up');
+
+    await rig.acd.flush();
+    const call = await rig.store.calls.get('call-1@pbx');
+    expect(call).toMatchObject({ caller: '13800138000', callerKey: '13800138000', agent: '1001' });
+    expect(call?.outcome).toBe('answered');
+    expect(call?.routedAt).toBeGreaterThan(call!.queuedAt);
+    expect(call?.answeredAt).toBeGreaterThanOrEqual(call!.routedAt!);
+    expect(call?.endedAt).toBeGreaterThanOrEqual(call!.answeredAt!);
+    expect(call?.waitMs).toBe(route.action === 'route' ? route.waitMs : -1);
+    expect((await rig.store.agents.get('a1'))?.state).toBe('wrap-up');
+  });
+
+  it('gives the oldest call to the longest-idle ready agent', async () => {
+    rig = await setup(2);
+    await rig.acd.login('a1', '1001');
+    await rig.acd.login('a2', '1002');
+    await rig.acd.setStateBySeat('a2', '1002', 'ready');
+    await sleep(20);
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    rig.kamailio.send(queued('first@pbx'));
+    rig.kamailio.send(queued('second@pbx'));
+    rig.kamailio.send(queued('third@pbx'));
+    const r1 = await rig.kamailio.nextReply();
+    const r2 = await rig.kamailio.nextReply();
+    expect([r1.callId, r1.action === 'route' && r1.agent]).toEqual(['first@pbx', '1002']);
+    expect([r2.callId, r2.action === 'route' && r2.agent]).toEqual(['second@pbx', '1001']);
+    await expect(rig.kamailio.nextReply(100)).rejects.toThrow('no reply');
+    expect(rig.acd.snapshot().waiting).toBe(1);
+  });
+
+  it('drops a call cancelled while queued and never routes it', async () => {
+    rig = await setup(1);
+    await rig.acd.login('a1', '1001');
+    rig.kamailio.send(queued('gone@pbx'));
+    await sleep(40);
+    rig.kamailio.send({ event: 'call.cancelled', callId: 'gone@pbx' });
+    await sleep(40);
+    expect(rig.acd.snapshot().waiting).toBe(0);
+    expect(await rig.acd.setStateBySeat('a1', '1001', 'ready')).toBe('ready');
+    await expect(rig.kamailio.nextReply(150)).rejects.toThrow('no reply');
+    await rig.acd.flush();
+    const call = await rig.store.calls.get('gone@pbx');
+    expect(call?.outcome).toBe('abandoned');
+    expect(call?.waitMs).toBeGreaterThan(0);
+    expect(call?.routedAt).toBeNull();
+  });
+
+  it('puts a ringing agent back to ready, first in line, when the caller hangs up', async () => {
+    rig = await setup(2);
+    await rig.acd.login('a1', '1001');
+    await rig.acd.login('a2', '1002');
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    await sleep(20);
+    await rig.acd.setStateBySeat('a2', '1002', 'ready');
+    rig.kamailio.send(queued('short@pbx'));
+    expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'short@pbx', agent: '1001' });
+    rig.kamailio.send({ event: 'call.cancelled', callId: 'short@pbx' });
+    await sleep(40);
+    expect(rig.acd.stateOf('a1')).toBe('ready');
+    expect(rig.events.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'ready' });
+    rig.kamailio.send(queued('next@pbx'));
+    expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'next@pbx', agent: '1001' });
+  });
+
+  it('makes an agent who missed a routed call not-ready', async () => {
+    rig = await setup(1);
+    await rig.acd.login('a1', '1001');
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    rig.kamailio.send(queued('missed@pbx'));
+    await rig.kamailio.nextReply();
+    rig.kamailio.send({ event: 'call.failed', callId: 'missed@pbx', code: 408 });
+    await sleep(40);
+    expect(rig.acd.stateOf('a1')).toBe('not-ready');
+    expect(rig.events.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'not-ready' });
+    await rig.acd.flush();
+    expect((await rig.store.calls.get('missed@pbx'))?.outcome).toBe('failed');
+  });
+
+  it('survives garbage on the socket and keeps the same link', async () => {
+    rig = await setup(1);
+    await rig.acd.login('a1', '1001');
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    rig.kamailio.sendRaw('garbage without framing\r\n');
+    rig.kamailio.sendRaw('5:hello,');
+    rig.kamailio.sendRaw('12:{"event":1},'); // wrong length
+    rig.kamailio.send({ event: 'call.exploded', callId: 'x' });
+    rig.kamailio.send({ event: 'call.queued', callId: 'no-transaction' });
+    rig.kamailio.sendRaw('7:[1,2,3],');
+    rig.kamailio.sendRaw('{"event":"call.queued"}');
+    rig.kamailio.send({ event: 'call.ended', callId: 'never-seen' });
+    rig.kamailio.send(queued('good@pbx'));
+    expect(await rig.kamailio.nextReply()).toMatchObject({ action: 'route', callId: 'good@pbx' });
+    expect(rig.kamailio.connections).toBe(1);
+  });
+
+  it('refuses with 480 a call that waited too long', async () => {
+    rig = await setup(1, { queueTimeoutMs: 150 });
+    rig.kamailio.send(queued('late@pbx', '0769-22345678', 5, 6));
+    const reply = await rig.kamailio.nextReply();
+    expect(reply).toEqual({
+      action: 'reject',
+      tindex: 5,
+      tlabel: 6,
+      callId: 'late@pbx',
+      code: 480,
+      reason: 'Temporarily Unavailable',
+    });
+    await rig.acd.flush();
+    const call = await rig.store.calls.get('late@pbx');
+    expect(call).toMatchObject({ outcome: 'timeout', callerKey: '076922345678' });
+    expect(call?.waitMs).toBeGreaterThanOrEqual(150);
+  });
+
+  it('reconnects when Kamailio restarts, dropping the calls it had queued', async () => {
+    rig = await setup(1);
+    await rig.acd.login('a1', '1001');
+    rig.kamailio.send(queued('before@pbx'));
+    await sleep(40);
+    rig.kamailio.dropClients();
+    await rig.kamailio.connected(2);
+    await sleep(20);
+    expect(rig.evapi.connected).toBe(true);
+    expect(rig.acd.snapshot().waiting).toBe(0);
+
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    await expect(rig.kamailio.nextReply(100)).rejects.toThrow('no reply');
+    rig.kamailio.send(queued('after@pbx'));
+    expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'after@pbx', agent: '1001' });
+    await rig.acd.flush();
+    expect((await rig.store.calls.get('before@pbx'))?.outcome).toBe('failed');
+  });
+
+  it('keeps dialling until Kamailio starts', async () => {
+    rig = await setup(1, {}, false);
+    await sleep(150);
+    expect(rig.evapi.connected).toBe(false);
+    await rig.kamailio.listen((rig as Rig & { port: number }).port);
+    await rig.kamailio.connected();
+    await sleep(20);
+    expect(rig.evapi.connected).toBe(true);
+    expect(rig.acd.snapshot().kamailio).toBe('connected');
+  });
+
+  it('ignores a repeated call.queued for a call it already has', async () => {
+    rig = await setup(1);
+    rig.kamailio.send(queued('twice@pbx'));
+    rig.kamailio.send(queued('twice@pbx'));
+    await sleep(40);
+    expect(rig.acd.snapshot().waiting).toBe(1);
+  });
+});

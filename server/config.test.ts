@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('runs on one machine with no variables set', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      dbPath: '.run/hub/hub.sqlite',
+      evapi: { host: '127.0.0.1', port: 8448 },
+      sip: { wsUrl: 'ws://127.0.0.1:8080/ws', domain: '127.0.0.1' },
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      HUB_HOST: '0.0.0.0',
+      HUB_PORT: '4100',
+      HUB_DB: '/tmp/x.sqlite',
+      KAMAILIO_EVAPI: '[::1]:9000',
+      SIP_WS_URL: 'wss://pbx.example/ws',
+      SIP_DOMAIN: 'pbx.example',
+      LOG_LEVEL: 'debug',
+    });
+    expect(c.port).toBe(4100);
+    expect(c.evapi).toEqual({ host: '::1', port: 9000 });
+    expect(c.sip.wsUrl).toBe('wss://pbx.example/ws');
+  });
+
+  it.each([
+    ['HUB_PORT', 'abc'],
+    ['HUB_PORT', '70000'],
+    ['KAMAILIO_EVAPI', '127.0.0.1'],
+    ['KAMAILIO_EVAPI', '127.0.0.1:0'],
+    ['SIP_WS_URL', 'http://127.0.0.1:8080/ws'],
+    ['SIP_WS_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+    ['HUB_HOST', 'two words'],
+  ])('names %s when it is "%s"', (variable, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as Error).message).toContain(variable);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The hub's configuration, from the environment. Every variable has a default that runs
+ * the hub on one machine; a bad value stops the hub at once with a message that names the
+ * variable, instead of failing later somewhere less obvious.
+ */
+export interface HubConfig {
+  host: string;
+  port: number;
+  dbPath: string;
+  evapi: { host: string; port: number };
+  sip: { wsUrl: string; domain: string };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function port(variable: string, raw: string, allowZero: boolean): number {
+  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n > 65535 || (!allowZero && n === 0)) {
+    throw new ConfigError(variable, `must be a TCP port number (1-65535), got "${raw}"`);
+  }
+  return n;
+}
+
+function hostName(variable: string, raw: string): string {
+  if (raw.length === 0 || /\s/.test(raw)) {
+    throw new ConfigError(variable, `must be a host name or address, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** `host:port`, with IPv6 hosts in brackets (`[::1]:8448`). */
+function hostPort(variable: string, raw: string): { host: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d+)$/.exec(raw);
+  if (!match?.[1] || !match[2]) {
+    throw new ConfigError(variable, `must be host:port (for example 127.0.0.1:8448), got "${raw}"`);
+  }
+  return { host: match[1].replace(/^\[|\]$/g, ''), port: port(variable, match[2], false) };
+}
+
+function wsUrl(variable: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `must be a ws:// or wss:// URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new ConfigError(variable, `must be a ws:// or wss:// URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const get = (name: string, fallback: string): string => env[name]?.trim() || fallback;
+  const logLevel = get('LOG_LEVEL', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      'LOG_LEVEL',
+      `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`,
+    );
+  }
+  const dbPath = get('HUB_DB', '.run/hub/hub.sqlite');
+  if (/[\0]/.test(dbPath)) throw new ConfigError('HUB_DB', 'must be a file path');
+  return {
+    host: hostName('HUB_HOST', get('HUB_HOST', '127.0.0.1')),
+    // Port 0 lets the OS choose, which tests use.
+    port: port('HUB_PORT', get('HUB_PORT', '4000'), true),
+    dbPath,
+    evapi: hostPort('KAMAILIO_EVAPI', get('KAMAILIO_EVAPI', '127.0.0.1:8448')),
+    sip: {
+      wsUrl: wsUrl('SIP_WS_URL', get('SIP_WS_URL', 'ws://127.0.0.1:8080/ws')),
+      domain: hostName('SIP_DOMAIN', get('SIP_DOMAIN', '127.0.0.1')),
+    },
+    logLevel,
+  };
+}

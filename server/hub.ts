@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import { Acd, type AcdOptions } from './acd/acd.js';
+import { EvapiClient } from './acd/evapi-client.js';
+import { buildApp, HUB_BODY_LIMIT } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import type { HubConfig } from './config.js';
+import { SeatEvents } from './events/seat-events.js';
+import { KbSearch } from './kb/kb-search.js';
+import type { Logger } from './logger.js';
+import { seedStore } from './seed/seed.js';
+import { SqliteHubStore } from './store/sqlite/sqlite-store.js';
+
+export interface RunningHub {
+  app: FastifyInstance;
+  /** The address the HTTP server listens on (useful with HUB_PORT=0). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const SESSION_PURGE_MS = 60 * 60 * 1000;
+
+/**
+ * Wires the hub: store (seeded when new), KB, ACD with its evapi link, HTTP and events.
+ * stop() undoes it in reverse: no new calls or requests, pending writes flushed, the
+ * database closed cleanly.
+ */
+export async function startHub(
+  config: HubConfig,
+  log: Logger,
+  options: { clock?: Clock; acd?: Partial<AcdOptions> } = {},
+): Promise<RunningHub> {
+  const clock = options.clock ?? systemClock;
+  const store = SqliteHubStore.open(config.dbPath);
+  try {
+    const kb = new KbSearch(store.kb, log.child({ name: 'hub.kb' }));
+    const events = new SeatEvents();
+    const acd = new Acd({ store, events, clock, log }, options.acd);
+
+    if (await seedStore(store, kb, log.child({ name: 'hub.seed' }), { now: clock.now() })) {
+      log.info({ db: config.dbPath }, 'new hub database created with the demo seed');
+    }
+    await kb.load();
+    await acd.start();
+
+    const evapi = new EvapiClient(
+      { host: config.evapi.host, port: config.evapi.port, log: log.child({ name: 'hub.evapi' }) },
+      {
+        onMessage: (payload) => acd.handleMessage(payload),
+        onUp: () => acd.linkUp(),
+        onDown: () => acd.linkDown(),
+      },
+    );
+    acd.attach(evapi);
+
+    const app = await buildApp({
+      store,
+      acd,
+      kb,
+      events,
+      clock,
+      log,
+      sip: config.sip,
+      bodyLimit: HUB_BODY_LIMIT,
+    });
+    const url = await app.listen({ host: config.host, port: config.port });
+    evapi.start();
+    const purge = setInterval(() => {
+      store.sessions
+        .purgeExpired(clock.now())
+        .catch((error: unknown) => log.error({ err: error }, 'session purge failed'));
+    }, SESSION_PURGE_MS);
+    purge.unref();
+    log.info({ url, db: config.dbPath, evapi: config.evapi }, 'hub listening');
+
+    return {
+      app,
+      url,
+      async stop() {
+        clearInterval(purge);
+        evapi.stop();
+        acd.stop();
+        await app.close();
+        await acd.flush();
+        await store.close();
+        log.info('hub stopped');
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

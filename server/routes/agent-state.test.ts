@@ -1,0 +1,99 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_PATHS } from '../../shared/hub-api.js';
+import {
+  bearer,
+  copyOf,
+  login,
+  openHub,
+  recordEvents,
+  seededTemplate,
+  tempDir,
+  type TestHub,
+} from '../testing/fixture.js';
+
+const tmp = tempDir();
+let template: string;
+let hub: TestHub | null = null;
+
+beforeAll(async () => {
+  template = await seededTemplate(tmp.dir);
+});
+afterEach(async () => {
+  await hub?.close();
+  hub = null;
+});
+afterAll(() => tmp.cleanup());
+
+async function setState(token: string, payload: Record<string, unknown>) {
+  const res = await hub!.app.inject({
+    method: 'POST',
+    url: HUB_PATHS.agentState,
+    headers: bearer(token),
+    payload,
+  });
+  return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+}
+
+describe('POST agents/me/state', () => {
+  it('sets the state and stores it', async () => {
+    hub = await openHub(copyOf(template, tmp.dir));
+    const { token } = await login(hub.app);
+    expect(await setState(token, { state: 'ready' })).toEqual({
+      status: 200,
+      body: { state: 'ready' },
+    });
+    await hub.acd.flush();
+    expect((await hub.store.agents.get('ag-001'))?.state).toBe('ready');
+    expect((await setState(token, { state: 'not-ready' })).body).toEqual({ state: 'not-ready' });
+  });
+
+  it('routes a waiting call the moment the agent goes ready', async () => {
+    hub = await openHub(copyOf(template, tmp.dir));
+    const { token } = await login(hub.app, 'agent02', '1002');
+    const events = recordEvents(hub.events, 'ag-002');
+    hub.acd.handleEvent({
+      event: 'call.queued',
+      tindex: 7,
+      tlabel: 9,
+      callId: 'c-1@test',
+      caller: '13800138000',
+      queue: 'general',
+    });
+    expect(hub.link.sent).toEqual([]);
+    const res = await setState(token, { state: 'ready' });
+    expect(res.body).toEqual({ state: 'ringing' });
+    expect(hub.link.sent).toEqual([
+      expect.objectContaining({
+        action: 'route',
+        tindex: 7,
+        tlabel: 9,
+        callId: 'c-1@test',
+        agent: '1002',
+      }),
+    ]);
+    expect(events).toEqual([
+      {
+        type: 'call.offered',
+        callId: 'c-1@test',
+        caller: '13800138000',
+        queue: 'general',
+        waitMs: expect.any(Number),
+      },
+      { type: 'agent.state', state: 'ringing' },
+    ]);
+    // Ready again while the call rings is not taken.
+    expect((await setState(token, { state: 'ready' })).body).toEqual({ state: 'ringing' });
+  });
+
+  it.each([
+    [{ state: 'asleep' }, 'state'],
+    [{}, 'state'],
+    [{ state: 'ready', reason: 'x' }, 'reason'],
+  ])('refuses %j naming %s', async (payload, field) => {
+    hub = await openHub(copyOf(template, tmp.dir));
+    const { token } = await login(hub.app);
+    const res = await setState(token, payload);
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { field: string } }).error.field).toBe(field);
+  });
+});

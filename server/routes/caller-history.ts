@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { normalizePhone } from '../../shared/domain/phone.js';
+import { HUB_PATHS, type CallerHistory } from '../../shared/hub-api.js';
+import type { HubContext } from '../context.js';
+import { HttpError, parseOrThrow } from '../http/errors.js';
+
+const PLACEHOLDER = 'NUMBER';
+/** The route pattern, derived from the one path definition in shared/hub-api. */
+export const CALLER_HISTORY_ROUTE = HUB_PATHS.callerHistory(PLACEHOLDER).replace(
+  PLACEHOLDER,
+  ':number',
+);
+
+const HistoryQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+/**
+ * The pop's history of a caller: orders newest first and past calls, paged together by
+ * ?limit&offset; `total` counts the orders. The number is normalised first, so
+ * "+86 138-0013-8000" and "13800138000" are the same caller.
+ */
+export function registerCallerHistory(app: FastifyInstance, ctx: HubContext): void {
+  app.get<{ Params: { number: string } }>(
+    CALLER_HISTORY_ROUTE,
+    async (request): Promise<CallerHistory> => {
+      const query = parseOrThrow(HistoryQuerySchema, request.query, 'query');
+      const key = normalizePhone(request.params.number);
+      if (!key) {
+        throw new HttpError(400, 'invalid_request', 'number is not a phone number', 'number');
+      }
+      const page = { limit: query.limit, offset: query.offset };
+      const [orders, calls] = await Promise.all([
+        ctx.store.orders.byCaller(key, page),
+        ctx.store.calls.byCaller(key, page),
+      ]);
+      return { number: key, orders: orders.orders, calls, total: orders.total };
+    },
+  );
+}

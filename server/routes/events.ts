@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { HUB_PATHS } from '../../shared/hub-api.js';
+import type { HubContext } from '../context.js';
+import { sessionFor } from '../http/auth.js';
+
+const PING_INTERVAL_MS = 30_000;
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * The hub events WebSocket (`events?token=`): one per seat, carrying HubEvent JSON
+ * frames for that seat's agent. The first frame is the agent's current state, so a seat
+ * that (re)connects, after a network loss or a hub restart, knows where it stands.
+ * Dead sockets are found by ping and closed.
+ */
+export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
+  const log = ctx.log.child({ name: 'hub.events' });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const alive = new WeakSet<WebSocket>();
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(request.url ?? '/', 'http://hub');
+    if (url.pathname !== HUB_PATHS.events) return refuse(socket, '404 Not Found');
+    sessionFor(ctx.store.sessions, ctx.clock, url.searchParams.get('token'))
+      .then((auth) => {
+        if (!auth) return refuse(socket, '401 Unauthorized');
+        wss.handleUpgrade(request, socket, head, (ws) => {
+          alive.add(ws);
+          const unsubscribe = ctx.events.subscribe(auth.agentId, (event) => {
+            if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+          });
+          ws.on('pong', () => alive.add(ws));
+          ws.on('close', () => {
+            unsubscribe();
+            log.debug({ agent: auth.agentId }, 'seat events socket closed');
+          });
+          ws.on('error', (error) =>
+            log.warn({ agent: auth.agentId, err: error }, 'events socket error'),
+          );
+          ws.send(JSON.stringify({ type: 'agent.state', state: ctx.acd.stateOf(auth.agentId) }));
+          log.debug({ agent: auth.agentId }, 'seat events socket open');
+        });
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'events upgrade failed');
+        refuse(socket, '500 Internal Server Error');
+      });
+  };
+
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, PING_INTERVAL_MS);
+  pinger.unref();
+
+  app.server.on('upgrade', onUpgrade);
+  app.addHook('onClose', async () => {
+    clearInterval(pinger);
+    app.server.off('upgrade', onUpgrade);
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+  });
+}

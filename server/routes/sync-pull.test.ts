@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_PATHS } from '../../shared/hub-api.js';
+import { PullResponseSchema, type PushResponse } from '../../shared/sync-protocol.js';
+import {
+  bearer,
+  copyOf,
+  login,
+  openHub,
+  seededTemplate,
+  tempDir,
+  type TestHub,
+} from '../testing/fixture.js';
+
+const tmp = tempDir();
+let template: string;
+let hub: TestHub | null = null;
+
+beforeAll(async () => {
+  template = await seededTemplate(tmp.dir);
+});
+afterEach(async () => {
+  await hub?.close();
+  hub = null;
+});
+afterAll(() => tmp.cleanup());
+
+function mutation(summary: string) {
+  return {
+    id: randomUUID(),
+    name: 'order.create',
+    clientOrderId: randomUUID(),
+    args: { type: 'consultation', category: 'housing-fund', territory: 'SSH', summary },
+  };
+}
+
+async function push(token: string, seatId: string, summaries: string[]): Promise<PushResponse> {
+  const res = await hub!.app.inject({
+    method: 'POST',
+    url: HUB_PATHS.syncPush,
+    headers: bearer(token),
+    payload: { protocol: 1, seatId, mutations: summaries.map(mutation) },
+  });
+  expect(res.statusCode).toBe(200);
+  return res.json<PushResponse>();
+}
+
+async function pull(token: string, query: string) {
+  const res = await hub!.app.inject({
+    method: 'GET',
+    url: `${HUB_PATHS.syncPull}?${query}`,
+    headers: bearer(token),
+  });
+  return { status: res.statusCode, body: res.json() as unknown };
+}
+
+describe('GET sync/pull', () => {
+  it('returns this seat’s orders after the cursor, in version order', async () => {
+    hub = await openHub(copyOf(template, tmp.dir));
+    const { token } = await login(hub.app);
+    await push(token, 'seat-A', ['一', '二', '三']);
+    await push(token, 'seat-B', ['别的座席']);
+
+    const first = await pull(token, 'seatId=seat-A&cursor=0');
+    expect(first.status).toBe(200);
+    const page = PullResponseSchema.parse(first.body);
+    expect(page.orders.map((o) => o.summary)).toEqual(['一', '二', '三']);
+    expect(page.orders.every((o) => o.clientOrderId !== null)).toBe(true);
+    expect(page.hasMore).toBe(false);
+    expect(page.cursor).toBe(String(page.orders[2]?.version));
+
+    const none = PullResponseSchema.parse(
+      (await pull(token, `seatId=seat-A&cursor=${page.cursor}`)).body,
+    );
+    expect(none.orders).toEqual([]);
+    expect(none.cursor).toBe(page.cursor);
+
+    await push(token, 'seat-A', ['四']);
+    const next = PullResponseSchema.parse(
+      (await pull(token, `seatId=seat-A&cursor=${page.cursor}`)).body,
+    );
+    expect(next.orders.map((o) => o.summary)).toEqual(['四']);
+  });
+
+  it('pages with limit and hasMore', async () => {
+    hub = await openHub(copyOf(template, tmp.dir));
+    const { token } = await login(hub.app);
+    await push(token, 'seat-A', ['一', '二', '三']);
+    const a = PullResponseSchema.parse((await pull(token, 'seatId=seat-A&limit=2')).body);
+    expect(a.orders).toHaveLength(2);
+    expect(a.hasMore).toBe(true);
+    const b = PullResponseSchema.parse(
+      (await pull(token, `seatId=seat-A&limit=2&cursor=${a.cursor}`)).body,
+    );
+    expect(b.orders.map((o) => o.summary)).toEqual(['三']);
+    expect(b.hasMore).toBe(false);
+  });
+
+  it('without a seat, returns what this agent pushed and nothing of others or the seed', async () => {
+    hub = await openHub(copyOf(template, tmp.dir));
+    const me = await login(hub.app, 'agent01', '1001');
+    const other = await login(hub.app, 'agent02', '1002');
+    await push(me.token, 'seat-A', ['我的']);
+    await push(other.token, 'seat-C', ['别人的']);
+    const mine = PullResponseSchema.parse((await pull(me.token, '')).body);
+    expect(mine.orders.map((o) => o.summary)).toEqual(['我的']);
+  });
+
+  it.each([
+    ['cursor=abc', 'cursor'],
+    ['cursor=-1', 'cursor'],
+    ['limit=0', 'limit'],
+    ['since=3', 'since'],
+  ])('refuses ?%s naming %s', async (query, field) => {
+    hub = await openHub(copyOf(template, tmp.dir));
+    const { token } = await login(hub.app);
+    const res = await pull(token, query);
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { field: string } }).error.field).toBe(field);
+  });
+});

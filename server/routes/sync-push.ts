@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  PushRequestSchema,
+  SYNC_PROTOCOL_VERSION,
+  type PushResponse,
+} from '../../shared/sync-protocol.js';
+import { HUB_PATHS } from '../../shared/hub-api.js';
+import type { HubContext } from '../context.js';
+import { requireAuth } from '../http/auth.js';
+import { parseOrThrow } from '../http/errors.js';
+import { orderDeadline } from '../orders/deadline.js';
+
+/**
+ * A seat pushes its outbox. The whole batch is validated before anything is stored: one
+ * malformed mutation refuses the request (400 naming the field) and the seat must fix
+ * it, so a batch is never half applied. Valid batches are applied in one transaction;
+ * each mutation id at most once, ever (a retry answers `duplicate` with the same order).
+ */
+export function registerSyncPush(app: FastifyInstance, ctx: HubContext): void {
+  const log = ctx.log.child({ name: 'hub.sync' });
+
+  app.post(HUB_PATHS.syncPush, async (request): Promise<PushResponse> => {
+    const auth = requireAuth(request);
+    const push = parseOrThrow(PushRequestSchema, request.body);
+    const now = ctx.clock.now();
+    const results = await ctx.store.orders.applyPush({
+      seatId: push.seatId,
+      agentId: auth.agentId,
+      now,
+      items: push.mutations.map((m) => ({
+        mutationId: m.id,
+        clientOrderId: m.clientOrderId,
+        input: m.args,
+        deadline: orderDeadline(m.args.type, now),
+      })),
+    });
+    const tally = { applied: 0, duplicate: 0, rejected: 0 };
+    for (const r of results) tally[r.status] += 1;
+    log.info(
+      { seatId: push.seatId, agent: auth.agentId, mutations: results.length, ...tally },
+      'sync push applied',
+    );
+    return { protocol: SYNC_PROTOCOL_VERSION, results };
+  });
+}
