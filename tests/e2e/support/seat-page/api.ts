@@ -1,0 +1,42 @@
+/**
+ * What the test seat page (seat-page.ts, bundled by browser-seat.ts) exposes on
+ * `window.hdSeat` for playwright to read. Test scaffolding only: the product's phone lives
+ * in renderer/.
+ */
+export interface SeatInvite {
+  callId: string;
+  from: string;
+  /** Lower-cased header names of the INVITE that matter to the pop. */
+  headers: Record<string, string>;
+  at: number;
+}
+
+export interface SeatMediaStats {
+  packetsReceived: number;
+  packetsSent: number;
+  bytesReceived: number;
+  /** ICE candidate pair state of the selected pair, if any. */
+  candidatePair?: string;
+}
+
+export interface SeatPageApi {
+  registered: boolean;
+  registrationState: string;
+  sessionState: string;
+  invites: SeatInvite[];
+  errors: string[];
+  stats(): Promise<SeatMediaStats>;
+  /** The current call's local and remote SDP (for diagnosing a call without media). */
+  descriptions(): { local?: string; remote?: string };
+  /** Calls sip:<target>@<domain> (e.g. another extension); resolves when the INVITE is sent. */
+  call(target: string): Promise<void>;
+  hangup(): Promise<void>;
+}
+
+export interface SeatPageConfig {
+  wsUrl: string;
+  extension: string;
+  domain: string;
+  /** Delay before answering an INVITE, ms. */
+  answerDelayMs: number;
+}

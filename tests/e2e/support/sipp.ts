@@ -1,0 +1,338 @@
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { pbxConfig, REPO_ROOT } from './pbx.js';
+import { waitUntil } from './ports.js';
+
+/**
+ * Runs SIPp scenarios of tests/sipp against the dev PBX. Each run gets its own work
+ * directory (holding the tone file the scenarios play, and SIPp's log files), and its
+ * result carries the exit code and those files' contents.
+ *
+ * SIPp exit codes: 0 all calls succeeded, 1 at least one failed, 97 stopped by an internal
+ * command, 99 ended without calls, 255/254 fatal (254: cannot bind).
+ */
+
+export const SIPP_DIR = join(REPO_ROOT, 'tests/sipp');
+/** Raw 8 kHz mu-law audio; SIPp 3.6 sends a file's bytes as they are, so no WAV header. */
+export const TONE_FILE = 'tone-pcmu.raw';
+
+export interface SippOptions {
+  /** File in tests/sipp (e.g. 'caller.xml') or an absolute path. */
+  scenario: string;
+  /** host:port to send to; omit for a server (UAS) scenario. */
+  remote?: string;
+  localIp?: string;
+  localPort: number;
+  /**
+   * RTP port (-mp); SIPp binds it (rtp_stream, -rtp_echo) and mediaPort + 2 (video). Keep
+   * it below 32768 (Linux's ephemeral range, where any client socket may hold it) and out of
+   * rtpengine's range. Default: localPort + 10000 (SIPp would bind 6000 otherwise, and two
+   * SIPps would collide).
+   */
+  mediaPort?: number;
+  rtpEcho?: boolean;
+  /** -s: the called number (UAC) or the registered extension (register.xml). */
+  service?: string;
+  /** -key NAME VALUE: [NAME] keywords in the scenario. */
+  keys?: Record<string, string | number>;
+  /** -set NAME VALUE: global variables ($NAME) of the scenario. */
+  sets?: Record<string, string | number>;
+  /** -m: number of calls; default 1. */
+  calls?: number;
+  extraArgs?: string[];
+  /** Killed (SIGTERM, then SIGKILL) after this long; default 60 s. */
+  timeoutMs?: number;
+  /** Default: a fresh directory under <run dir>/sipp. */
+  workDir?: string;
+}
+
+export interface SippResult {
+  exitCode: number;
+  /** The process was killed by the timeout (or by stop()). */
+  killed: boolean;
+  workDir: string;
+  /** The scenario's <log> lines (-log_file). */
+  logs: string;
+  /** Every SIP message sent and received (-message_file). */
+  messages: string;
+  errors: string;
+  /** -trace_stat CSV (one line per period plus the final one). */
+  stats: string;
+  stderr: string;
+}
+
+export interface SippProcess {
+  pid: number;
+  workDir: string;
+  /** SIPp's Call-ID for call n (1-based): `${n}-${pid}@${localIp}`. */
+  callId(n?: number): string;
+  done: Promise<SippResult>;
+  /** Ends SIPp now (SIGTERM) and resolves with its result. */
+  stop(): Promise<SippResult>;
+}
+
+/** Writes the tone the scenarios play (4 s of 440 Hz, raw mu-law) into dir, once. */
+export async function ensureTone(dir: string): Promise<string> {
+  const file = join(dir, TONE_FILE);
+  try {
+    await access(file);
+    return file;
+  } catch {
+    // not there yet
+  }
+  await new Promise<void>((resolve, reject) => {
+    const sox = spawn(
+      'sox',
+      ['-n', '-r', '8000', '-c', '1', '-t', 'ul', file, 'synth', '4', 'sine', '440', 'vol', '0.5'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    sox.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    sox.on('error', reject);
+    sox.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`sox: ${err}`))));
+  });
+  return file;
+}
+
+/** Removes the SIPp work directories of earlier runs (<run dir>/sipp). */
+export async function cleanSippWorkDirs(): Promise<void> {
+  await rm(join(pbxConfig().runDir, 'sipp'), { recursive: true, force: true });
+}
+
+async function newWorkDir(): Promise<string> {
+  const base = join(pbxConfig().runDir, 'sipp');
+  await mkdir(base, { recursive: true });
+  return mkdtemp(join(base, 'run-'));
+}
+
+const readOr = (file: string): Promise<string> => readFile(file, 'utf8').catch(() => '');
+
+/** Starts SIPp; `done` resolves when it exits (it never rejects on a non-zero exit code). */
+export async function startSipp(opts: SippOptions): Promise<SippProcess> {
+  const workDir = opts.workDir ?? (await newWorkDir());
+  await ensureTone(workDir);
+  const localIp = opts.localIp ?? '127.0.0.1';
+  const scenario = isAbsolute(opts.scenario) ? opts.scenario : join(SIPP_DIR, opts.scenario);
+  const files = {
+    logs: join(workDir, 'logs.log'),
+    messages: join(workDir, 'messages.log'),
+    errors: join(workDir, 'errors.log'),
+    stats: join(workDir, 'stats.csv'),
+  };
+  const args = [
+    ...(opts.remote ? [opts.remote] : []),
+    '-sf',
+    scenario,
+    '-m',
+    String(opts.calls ?? 1),
+    '-i',
+    localIp,
+    '-p',
+    String(opts.localPort),
+    '-nostdin',
+    '-trace_logs',
+    '-log_file',
+    files.logs,
+    '-trace_msg',
+    '-message_file',
+    files.messages,
+    '-trace_err',
+    '-error_file',
+    files.errors,
+    '-trace_stat',
+    '-stf',
+    files.stats,
+  ];
+  args.push('-mi', localIp, '-mp', String(opts.mediaPort ?? opts.localPort + 10_000));
+  if (opts.rtpEcho) args.push('-rtp_echo');
+  if (opts.service !== undefined) args.push('-s', opts.service);
+  for (const [k, v] of Object.entries(opts.keys ?? {})) args.push('-key', k, String(v));
+  for (const [k, v] of Object.entries(opts.sets ?? {})) args.push('-set', k, String(v));
+  args.push(...(opts.extraArgs ?? []));
+
+  const child = spawn('sipp', args, { cwd: workDir, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (child.pid === undefined) throw new Error('sipp did not start');
+  const pid = child.pid;
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+
+  let killed = false;
+  const kill = (): void => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    killed = true;
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+  };
+  const timer = setTimeout(kill, opts.timeoutMs ?? 60_000);
+
+  const done = new Promise<SippResult>((resolve) => {
+    child.on('close', async (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        exitCode: code ?? (signal ? 128 : -1),
+        killed,
+        workDir,
+        logs: await readOr(files.logs),
+        messages: await readOr(files.messages),
+        errors: await readOr(files.errors),
+        stats: await readOr(files.stats),
+        stderr,
+      });
+    });
+  });
+
+  return {
+    pid,
+    workDir,
+    callId: (n = 1) => `${n}-${pid}@${localIp}`,
+    done,
+    stop: () => {
+      kill();
+      return done;
+    },
+  };
+}
+
+/** Runs SIPp to its end. */
+export async function runSipp(opts: SippOptions): Promise<SippResult> {
+  return (await startSipp(opts)).done;
+}
+
+/** Resolves when something has bound UDP host:port (SIPp is listening). */
+async function waitUdpBound(host: string, port: number, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    `a process bound to udp ${host}:${port}`,
+    () =>
+      new Promise<boolean>((resolve) => {
+        const s = createSocket('udp4');
+        s.once('error', () => resolve(true));
+        s.bind(port, host, () => s.close(() => resolve(false)));
+      }),
+    timeoutMs,
+  );
+}
+
+export interface SippSeat {
+  extension: string;
+  sipPort: number;
+  mediaPort: number;
+  /** The UAS: exits after one call (answered and hung up). */
+  uas: SippProcess;
+  /** REGISTER with Expires 0. */
+  unregister(): Promise<SippResult>;
+}
+
+/**
+ * A seat on a plain SIP phone over UDP: starts tests/sipp/uas-seat.xml on sipPort, then
+ * REGISTERs `extension` with that Contact (tests/sipp/register.xml from sipPort + 1). The UAS
+ * answers one call, plays the tone, and hangs up after holdMs.
+ */
+export async function startSippSeat(opts: {
+  extension: string;
+  sipPort: number;
+  mediaPort: number;
+  holdMs: number;
+  expires?: number;
+  timeoutMs?: number;
+}): Promise<SippSeat> {
+  const cfg = pbxConfig();
+  const remote = `${cfg.sipHost}:${cfg.sipPort}`;
+  const uas = await startSipp({
+    scenario: 'uas-seat.xml',
+    localPort: opts.sipPort,
+    mediaPort: opts.mediaPort,
+    sets: { hold_ms: opts.holdMs },
+    timeoutMs: opts.timeoutMs ?? 120_000,
+  });
+  await waitUdpBound('127.0.0.1', opts.sipPort, 5000);
+  const register = (expires: number): Promise<SippResult> =>
+    runSipp({
+      scenario: 'register.xml',
+      remote,
+      localPort: opts.sipPort + 1,
+      service: opts.extension,
+      keys: { contact_port: opts.sipPort, expires },
+      timeoutMs: 10_000,
+    });
+  const reg = await register(opts.expires ?? 300);
+  if (reg.exitCode !== 0) {
+    await uas.stop();
+    throw new Error(
+      `REGISTER of ${opts.extension} failed (sipp ${reg.exitCode}):\n${reg.messages}`,
+    );
+  }
+  return {
+    extension: opts.extension,
+    sipPort: opts.sipPort,
+    mediaPort: opts.mediaPort,
+    uas,
+    unregister: () => register(0),
+  };
+}
+
+/**
+ * A citizen calls the hotline (tests/sipp/caller.xml): sends the tone, echoes the RTP it
+ * gets, answers the seat's BYE, or hangs up itself after holdMs.
+ */
+export async function placeHotlineCall(opts: {
+  caller: string;
+  sipPort: number;
+  mediaPort: number;
+  holdMs: number;
+  number?: string;
+  timeoutMs?: number;
+}): Promise<SippProcess> {
+  const cfg = pbxConfig();
+  return startSipp({
+    scenario: 'caller.xml',
+    remote: `${cfg.sipHost}:${cfg.sipPort}`,
+    localPort: opts.sipPort,
+    mediaPort: opts.mediaPort,
+    rtpEcho: true,
+    service: opts.number ?? cfg.hotline,
+    keys: { caller: opts.caller },
+    sets: { hold_ms: opts.holdMs },
+    // No BYE/CANCEL of SIPp's own when a call is failed on purpose (rejected calls).
+    extraArgs: ['-default_behaviors', 'all,-bye'],
+    timeoutMs: opts.timeoutMs ?? 120_000,
+  });
+}
+
+/** A caller who hangs up while queued (tests/sipp/caller-cancel.xml), cancelMs after 180. */
+export async function placeCancellingCall(opts: {
+  caller: string;
+  sipPort: number;
+  mediaPort: number;
+  cancelMs: number;
+  timeoutMs?: number;
+}): Promise<SippProcess> {
+  const cfg = pbxConfig();
+  return startSipp({
+    scenario: 'caller-cancel.xml',
+    remote: `${cfg.sipHost}:${cfg.sipPort}`,
+    localPort: opts.sipPort,
+    mediaPort: opts.mediaPort,
+    service: cfg.hotline,
+    keys: { caller: opts.caller },
+    sets: { cancel_ms: opts.cancelMs },
+    extraArgs: ['-default_behaviors', 'all,-bye'],
+    timeoutMs: opts.timeoutMs ?? 60_000,
+  });
+}
+
+/** The first SIP request of a method in a SIPp message log that SIPp received. */
+export function receivedRequest(messages: string, method: string): string | undefined {
+  for (const block of messages.split(/^-{10,}.*$/m)) {
+    const body = block.replace(/^\s*(UDP|TCP) message received \[\d+\] bytes :\s*/m, '');
+    if (body !== block && body.startsWith(`${method} `)) return body;
+  }
+  return undefined;
+}
+
+/** Value of a header in a SIP message (first occurrence), or undefined. */
+export function sipHeader(message: string, name: string): string | undefined {
+  const re = new RegExp(`^${name.replace(/[-]/g, '\\-')}\\s*:\\s*(.*?)\\s*$`, 'im');
+  return re.exec(message)?.[1];
+}
