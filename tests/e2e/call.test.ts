@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +5,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_CALL_FLAGS, CHROMIUM_PATH } from './support/browser-seat.js';
 import { startPbx, stopPbx } from './support/pbx.js';
-import { waitForMediaBothWays } from './support/rtpengine.js';
+import { CALLER, saveOrderWhileHubIsDown, signIn, takeQueuedCall } from './support/desk-flow.js';
 import { startHub, startSeatHost, type Service } from './support/services.js';
-import { placeHotlineCall } from './support/sipp.js';
 
 /**
  * The walking skeleton, all real: Kamailio + rtpengine, the hub on SQLite, the seat host,
@@ -17,9 +15,6 @@ import { placeHotlineCall } from './support/sipp.js';
  */
 const HUB_PORT = 4000;
 const SEAT_PORT = 4100;
-const CALLER = '13800138000';
-/** The seed gives this number 6 orders, the newest about social insurance. */
-const SEEDED_ORDERS = 6;
 
 let work: string;
 let hub: Service;
@@ -62,95 +57,24 @@ afterAll(async () => {
   else if (work) await rm(work, { recursive: true, force: true });
 });
 
-const byId = (id: string) => page.getByTestId(id);
-
 describe('one real call, end to end', () => {
   it('registers, queues, rings with the pop, carries media both ways and hangs up', async () => {
     await page.goto(seat.url);
-    await byId('login-account').fill('agent01');
-    await byId('login-password').fill('demo1234');
-    await byId('login-extension').fill('1001');
-    await byId('login-submit').click();
-    await expect
-      .poll(() => byId('reg-status').getAttribute('data-state'), { timeout: 15_000 })
-      .toBe('registered');
-
-    // The agent is not ready yet, so the citizen waits in the hub's queue.
-    const caller = await placeHotlineCall({
-      caller: CALLER,
-      sipPort: 5070,
-      mediaPort: 16000,
-      holdMs: 60_000,
-    });
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(await byId('call-state').getAttribute('data-state')).toBe('idle');
-
-    await byId('state-ready').click();
-    await expect
-      .poll(() => byId('call-state').getAttribute('data-state'), { timeout: 15_000 })
-      .toBe('ringing');
-
-    // The pop, before answering: the number's seeded orders, its queue wait, KB answers.
-    await expect.poll(() => byId('pop').getAttribute('data-state')).toBe('ready');
-    expect(await byId('pop-number').textContent()).toMatch(/138\D*0013\D*8000/);
-    await expect.poll(() => byId('pop-order').count()).toBe(SEEDED_ORDERS);
-    const waitMs = Number(await byId('pop-wait').getAttribute('data-wait-ms'));
-    expect(waitMs).toBeGreaterThan(1000);
-    expect(await byId('kb-hit').count()).toBeGreaterThan(0);
-    const callId = await byId('pop').getAttribute('data-call-id');
-    expect(callId).toBe(caller.callId(1));
-
-    await byId('answer').click();
-    await expect
-      .poll(() => byId('call-state').getAttribute('data-state'), { timeout: 10_000 })
-      .toBe('active');
-
-    // SIP states prove nothing about media: count packets at rtpengine and in the browser.
-    const counts = await waitForMediaBothWays(callId!, { minPackets: 25, timeoutMs: 10_000 });
-    expect(counts.legs).toHaveLength(2);
-    for (const leg of counts.legs) expect(leg.packets).toBeGreaterThanOrEqual(25);
-    const stats = await page.evaluate(() => window.__hotlineDebug!.getStats());
-    expect(stats.packetsReceived).toBeGreaterThan(0);
-    expect(stats.packetsSent).toBeGreaterThan(0);
-
-    await byId('hangup').click();
-    const result = await caller.done;
-    expect(result.exitCode, result.errors || result.stderr).toBe(0);
-    expect(result.messages).toMatch(/BYE sip:/);
-    await expect.poll(() => byId('call-state').getAttribute('data-state')).not.toBe('active');
+    await signIn(page);
+    const call = await takeQueuedCall(page, { sipPort: 5070, mediaPort: 16000 });
+    console.log(
+      `e2e call ${call.callId}: waited ${call.waitMs} ms; rtpengine packets per leg ` +
+        call.counts.legs.map((l) => l.packets).join('/') +
+        `; page received ${call.stats.packetsReceived}, sent ${call.stats.packetsSent}`,
+    );
   });
 
   it('saves an order while the hub is down and syncs it exactly once when it is back', async () => {
-    await hub.stop();
-
-    await byId('order-type').selectOption('complaint');
-    await byId('order-category').selectOption('social-insurance');
-    await byId('order-territory').selectOption('NC');
-    const summary = `E2E ${Date.now()}: 公司连续三个月未缴社保，要求核查`;
-    await byId('order-summary').fill(summary);
-    await byId('order-name').fill('陈先生');
-    await byId('order-address').fill('南城街道鸿福路 88 号');
-    await byId('order-save').click();
-
-    const local = byId('local-order').first();
-    await expect.poll(() => local.getAttribute('data-status'), { timeout: 10_000 }).toBe('pending');
-    await expect
-      .poll(() => byId('sync-pending').getAttribute('data-count'), { timeout: 10_000 })
-      .toBe('1');
-
-    await restartHub();
-    await expect.poll(() => local.getAttribute('data-status'), { timeout: 20_000 }).toBe('synced');
-    const orderNo = await local.getAttribute('data-order-no');
-    expect(orderNo).toMatch(/^DG\d{14}$/);
-    await expect.poll(() => byId('sync-pending').getAttribute('data-count')).toBe('0');
-
-    const db = new Database(hubDb, { readonly: true });
-    try {
-      const rows = db.prepare('SELECT order_no FROM orders WHERE summary = ?').all(summary);
-      expect(rows).toEqual([{ order_no: orderNo }]);
-    } finally {
-      db.close();
-    }
+    await saveOrderWhileHubIsDown(page, {
+      stop: () => hub.stop(),
+      start: restartHub,
+      db: hubDb,
+    });
   });
 
   it('refuses a malformed desk call from the page and keeps what was stored', async () => {
