@@ -6,7 +6,10 @@ import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = { group: ['node:*'], message: 'shared/ and renderer/ are runtime-free: no Node built-ins.' };
+const nodeBuiltins = {
+  group: ['node:*'],
+  message: 'shared/ and renderer/ are runtime-free: no Node built-ins.',
+};
 const electron = { name: 'electron', message: "Only electron/main may import 'electron'." };
 const upward = (dirs) => ({
   group: dirs.map((d) => `**/${d}/**`),
@@ -20,7 +23,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
@@ -28,7 +34,10 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electron], patterns: [nodeBuiltins, upward(['server', 'electron', 'renderer'])] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [electron], patterns: [nodeBuiltins, upward(['server', 'electron', 'renderer'])] },
+      ],
     },
   },
   {
@@ -37,19 +46,28 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { paths: [electron], patterns: [nodeBuiltins, upward(['server', 'electron'])] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [electron], patterns: [nodeBuiltins, upward(['server', 'electron'])] },
+      ],
     },
   },
   {
     files: ['electron/core/**/*.ts', 'electron/host/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electron], patterns: [upward(['server', 'renderer', 'main'])] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [electron], patterns: [upward(['server', 'renderer', 'main'])] },
+      ],
     },
   },
   {
     files: ['server/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electron], patterns: [upward(['electron', 'renderer'])] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [electron], patterns: [upward(['electron', 'renderer'])] },
+      ],
     },
   },
 );
