@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiErrorSchema, HUB_PATHS } from '../shared/hub-api.js';
-import { copyOf, openHub, seededTemplate, tempDir, type TestHub } from './testing/fixture.js';
+import { useSeededHub } from './testing/fixture.js';
 
-const tmp = tempDir();
-let hub: TestHub;
-
-beforeAll(async () => {
-  hub = await openHub(copyOf(await seededTemplate(tmp.dir), tmp.dir));
-});
-afterAll(async () => {
-  await hub.close();
-  tmp.cleanup();
-});
+const seeded = useSeededHub({ login: false });
 
 const PROTECTED: { method: 'GET' | 'POST'; url: string }[] = [
   { method: 'POST', url: HUB_PATHS.agentState },
@@ -23,7 +14,7 @@ const PROTECTED: { method: 'GET' | 'POST'; url: string }[] = [
 
 describe('the hub app', () => {
   it('answers health without a token', async () => {
-    const res = await hub.app.inject({ method: 'GET', url: HUB_PATHS.health });
+    const res = await seeded.hub.app.inject({ method: 'GET', url: HUB_PATHS.health });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       status: 'ok',
@@ -41,7 +32,7 @@ describe('the hub app', () => {
       ],
       ['another scheme', 'Basic YWdlbnQwMTpkZW1vMTIzNA==', /required/],
     ])('answers 401 to %s', async (_name, authorization, message) => {
-      const res = await hub.app.inject({
+      const res = await seeded.hub.app.inject({
         method,
         url,
         headers: authorization ? { authorization } : {},
@@ -55,7 +46,7 @@ describe('the hub app', () => {
   });
 
   it('answers unknown paths with the error shape', async () => {
-    const res = await hub.app.inject({ method: 'GET', url: '/api/v1/nope?token=secret' });
+    const res = await seeded.hub.app.inject({ method: 'GET', url: '/api/v1/nope?token=secret' });
     expect(res.statusCode).toBe(404);
     const body = ApiErrorSchema.parse(res.json());
     expect(body.error.code).toBe('not_found');

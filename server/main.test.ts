@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../shared/hub-api.js';
 import { tempDir } from './testing/fixture.js';
+import { freeTcpPort } from './testing/free-port.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -26,14 +25,6 @@ function run(env: Record<string, string>) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 describe('npm run hub (server/main.ts)', () => {
   it('exits 1 naming the variable when the configuration is bad', async () => {
     const hub = run({ HUB_PORT: 'forty', HUB_DB: join(tmp.dir, 'bad.sqlite') });
@@ -46,7 +37,7 @@ describe('npm run hub (server/main.ts)', () => {
       HUB_HOST: '127.0.0.1',
       HUB_PORT: '0',
       HUB_DB: join(tmp.dir, 'run', 'hub.sqlite'),
-      KAMAILIO_EVAPI: `127.0.0.1:${await freePort()}`,
+      KAMAILIO_EVAPI: `127.0.0.1:${await freeTcpPort()}`,
       LOG_LEVEL: 'info',
     });
     let url: string | undefined;

@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HubEvent } from '../../shared/hub-api.js';
@@ -9,6 +7,7 @@ import { silentLogger } from '../logger.js';
 import { SqliteHubStore } from '../store/sqlite/sqlite-store.js';
 import { FakeKamailio } from '../testing/fake-kamailio.js';
 import { tempDir } from '../testing/fixture.js';
+import { freeTcpPort } from '../testing/free-port.js';
 import { Acd, type AcdOptions } from './acd.js';
 import { EvapiClient } from './evapi-client.js';
 
@@ -28,14 +27,6 @@ afterEach(async () => {
   await rig?.close();
   rig = null;
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** A store with agents a1..aN at 100N, an ACD and its evapi client to a fake Kamailio. */
 async function setup(
@@ -69,7 +60,7 @@ async function setup(
   );
   await acd.start();
   const kamailio = new FakeKamailio();
-  const port = kamailioFirst ? await kamailio.listen() : await freePort();
+  const port = kamailioFirst ? await kamailio.listen() : await freeTcpPort();
   const evapi = new EvapiClient(
     { host: '127.0.0.1', port, log: silentLogger(), minBackoffMs: 20, maxBackoffMs: 100 },
     {

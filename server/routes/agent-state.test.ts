@@ -1,31 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
-import {
-  bearer,
-  copyOf,
-  login,
-  openHub,
-  recordEvents,
-  seededTemplate,
-  tempDir,
-  type TestHub,
-} from '../testing/fixture.js';
+import { bearer, login, recordEvents, useFreshHub } from '../testing/fixture.js';
 
-const tmp = tempDir();
-let template: string;
-let hub: TestHub | null = null;
-
-beforeAll(async () => {
-  template = await seededTemplate(tmp.dir);
-});
-afterEach(async () => {
-  await hub?.close();
-  hub = null;
-});
-afterAll(() => tmp.cleanup());
+const fresh = useFreshHub();
 
 async function setState(token: string, payload: Record<string, unknown>) {
-  const res = await hub!.app.inject({
+  const res = await fresh.hub.app.inject({
     method: 'POST',
     url: HUB_PATHS.agentState,
     headers: bearer(token),
@@ -36,7 +16,7 @@ async function setState(token: string, payload: Record<string, unknown>) {
 
 describe('POST agents/me/state', () => {
   it('sets the state and stores it', async () => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const { token } = await login(hub.app);
     expect(await setState(token, { state: 'ready' })).toEqual({
       status: 200,
@@ -48,7 +28,7 @@ describe('POST agents/me/state', () => {
   });
 
   it('routes a waiting call the moment the agent goes ready', async () => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const { token } = await login(hub.app, 'agent02', '1002');
     const events = recordEvents(hub.events, 'ag-002');
     hub.acd.handleEvent({
@@ -90,7 +70,7 @@ describe('POST agents/me/state', () => {
     [{}, 'state'],
     [{ state: 'ready', reason: 'x' }, 'reason'],
   ])('refuses %j naming %s', async (payload, field) => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const { token } = await login(hub.app);
     const res = await setState(token, payload);
     expect(res.status).toBe(400);

@@ -1,35 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CallerHistorySchema, HUB_PATHS } from '../../shared/hub-api.js';
-import {
-  bearer,
-  copyOf,
-  login,
-  openHub,
-  seededTemplate,
-  tempDir,
-  type TestHub,
-} from '../testing/fixture.js';
+import { bearer, useSeededHub } from '../testing/fixture.js';
 import { CALLER_HISTORY_ROUTE } from './caller-history.js';
 
-const tmp = tempDir();
-let hub: TestHub;
-let token: string;
-
-beforeAll(async () => {
-  hub = await openHub(copyOf(await seededTemplate(tmp.dir), tmp.dir));
-  ({ token } = await login(hub.app));
-});
-afterAll(async () => {
-  await hub.close();
-  tmp.cleanup();
-});
+const seeded = useSeededHub();
 
 async function history(number: string, query = '') {
-  const res = await hub.app.inject({
+  const res = await seeded.hub.app.inject({
     method: 'GET',
     url: HUB_PATHS.callerHistory(number) + query,
-    headers: bearer(token),
+    headers: bearer(seeded.token),
   });
   return { status: res.statusCode, body: res.json() as unknown };
 }
@@ -91,10 +72,10 @@ describe('GET callers/:number/history', () => {
   });
 
   it('shows a new order pushed with the number written differently, first', async () => {
-    const res = await hub.app.inject({
+    const res = await seeded.hub.app.inject({
       method: 'POST',
       url: HUB_PATHS.syncPush,
-      headers: bearer(token),
+      headers: bearer(seeded.token),
       payload: {
         protocol: 1,
         seatId: 'seat-A',

@@ -1,29 +1,16 @@
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { HubEventSchema, HUB_PATHS, type HubEvent } from '../../shared/hub-api.js';
-import {
-  bearer,
-  copyOf,
-  login,
-  openHub,
-  seededTemplate,
-  tempDir,
-  type TestHub,
-} from '../testing/fixture.js';
+import { bearer, login, useSeededHub } from '../testing/fixture.js';
 
-const tmp = tempDir();
-let hub: TestHub;
+const seeded = useSeededHub({ login: false });
 let base: string;
 
 beforeAll(async () => {
-  hub = await openHub(copyOf(await seededTemplate(tmp.dir), tmp.dir));
-  await hub.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `ws://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await hub.close();
-  tmp.cleanup();
+  const { app } = seeded.hub;
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });
 
 /** Opens the events socket; resolves with a reader of its frames once open. */
@@ -60,11 +47,11 @@ describe('events WebSocket', () => {
   });
 
   it('tells the seat its state first, then what the ACD does for it', async () => {
-    const { token } = await login(hub.app, 'agent04', '1004');
+    const { token } = await login(seeded.hub.app, 'agent04', '1004');
     const { ws, next } = await connect(token);
     expect(await next()).toEqual({ type: 'agent.state', state: 'not-ready' });
 
-    hub.acd.handleEvent({
+    seeded.hub.acd.handleEvent({
       event: 'call.queued',
       tindex: 1,
       tlabel: 2,
@@ -72,7 +59,7 @@ describe('events WebSocket', () => {
       caller: '076922345678',
       queue: 'general',
     });
-    const res = await hub.app.inject({
+    const res = await seeded.hub.app.inject({
       method: 'POST',
       url: HUB_PATHS.agentState,
       headers: bearer(token),
@@ -86,21 +73,21 @@ describe('events WebSocket', () => {
     });
     expect(await next()).toEqual({ type: 'agent.state', state: 'ringing' });
 
-    hub.acd.handleEvent({ event: 'call.answered', callId: 'ws-1@test' });
+    seeded.hub.acd.handleEvent({ event: 'call.answered', callId: 'ws-1@test' });
     expect(await next()).toEqual({ type: 'agent.state', state: 'on-call' });
-    hub.acd.handleEvent({ event: 'call.ended', callId: 'ws-1@test' });
+    seeded.hub.acd.handleEvent({ event: 'call.ended', callId: 'ws-1@test' });
     expect(await next()).toEqual({ type: 'agent.state', state: 'wrap-up' });
     ws.close();
   });
 
   it('sends nothing of one agent to another agent’s seat', async () => {
-    const a = await login(hub.app, 'agent05', '1005');
-    const b = await login(hub.app, 'agent03', '1003');
+    const a = await login(seeded.hub.app, 'agent05', '1005');
+    const b = await login(seeded.hub.app, 'agent03', '1003');
     const sa = await connect(a.token);
     const sb = await connect(b.token);
     await sa.next();
     await sb.next();
-    hub.events.publish('ag-005', { type: 'orders.changed' });
+    seeded.hub.events.publish('ag-005', { type: 'orders.changed' });
     expect(await sa.next()).toEqual({ type: 'orders.changed' });
     await expect(sb.next()).rejects.toThrow('no event');
     sa.ws.close();

@@ -1,33 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HUB_PATHS, KbSearchResponseSchema } from '../../shared/hub-api.js';
-import {
-  bearer,
-  copyOf,
-  login,
-  openHub,
-  seededTemplate,
-  tempDir,
-  type TestHub,
-} from '../testing/fixture.js';
+import { bearer, useSeededHub } from '../testing/fixture.js';
 
-const tmp = tempDir();
-let hub: TestHub;
-let token: string;
-
-beforeAll(async () => {
-  hub = await openHub(copyOf(await seededTemplate(tmp.dir), tmp.dir));
-  ({ token } = await login(hub.app));
-});
-afterAll(async () => {
-  await hub.close();
-  tmp.cleanup();
-});
+const seeded = useSeededHub();
 
 async function search(query: string) {
-  const res = await hub.app.inject({
+  const res = await seeded.hub.app.inject({
     method: 'GET',
     url: `${HUB_PATHS.kbSearch}?${query}`,
-    headers: bearer(token),
+    headers: bearer(seeded.token),
   });
   return { status: res.statusCode, body: res.json() as unknown };
 }

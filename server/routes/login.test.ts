@@ -1,36 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HUB_PATHS, LoginResponseSchema } from '../../shared/hub-api.js';
 import { ManualClock } from '../clock.js';
-import {
-  bearer,
-  copyOf,
-  openHub,
-  seededTemplate,
-  tempDir,
-  type TestHub,
-} from '../testing/fixture.js';
+import { bearer, useFreshHub } from '../testing/fixture.js';
 
-const tmp = tempDir();
-let template: string;
-let hub: TestHub | null = null;
-
-beforeAll(async () => {
-  template = await seededTemplate(tmp.dir);
-});
-afterEach(async () => {
-  await hub?.close();
-  hub = null;
-});
-afterAll(() => tmp.cleanup());
+const fresh = useFreshHub();
 
 async function post(payload: Record<string, unknown>) {
-  const res = await hub!.app.inject({ method: 'POST', url: HUB_PATHS.login, payload });
+  const res = await fresh.hub.app.inject({ method: 'POST', url: HUB_PATHS.login, payload });
   return { status: res.statusCode, body: res.json() as Record<string, unknown> };
 }
 
 describe('POST login', () => {
   it('signs an agent in at the seat it names', async () => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const res = await post({ account: 'agent03', password: 'demo1234', extension: '1005' });
     expect(res.status).toBe(200);
     const body = LoginResponseSchema.parse(res.body);
@@ -53,7 +35,7 @@ describe('POST login', () => {
   });
 
   it('signs in the shift lead', async () => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    await fresh.open();
     const body = LoginResponseSchema.parse(
       (await post({ account: 'lead01', password: 'demo1234', extension: '1901' })).body,
     );
@@ -65,7 +47,7 @@ describe('POST login', () => {
     ['a wrong password', { account: 'agent01', password: 'demo12345', extension: '1001' }],
     ['an unknown account', { account: 'nobody', password: 'demo1234', extension: '1001' }],
   ])('refuses %s with the same 401', async (_name, payload) => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    await fresh.open();
     const res = await post(payload);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({
@@ -84,7 +66,7 @@ describe('POST login', () => {
     ['an unknown field', { account: 'a', password: 'b', extension: '1001', x: 1 }, 'x'],
     ['no body', null, 'body'],
   ])('refuses %s with 400 naming the field', async (_name, payload, field) => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const res =
       payload === null
         ? await hub.app.inject({ method: 'POST', url: HUB_PATHS.login })
@@ -95,12 +77,12 @@ describe('POST login', () => {
 
   it('hands out a token that works until the session expires', async () => {
     const clock = new ManualClock(Date.parse('2026-12-03T00:00:00Z'));
-    hub = await openHub(copyOf(template, tmp.dir), { clock });
+    const hub = await fresh.open({ clock });
     const { token } = LoginResponseSchema.parse(
       (await post({ account: 'agent01', password: 'demo1234', extension: '1001' })).body,
     );
     const ask = () =>
-      hub!.app.inject({
+      hub.app.inject({
         method: 'GET',
         url: `${HUB_PATHS.kbSearch}?q=社保卡`,
         headers: bearer(token),
@@ -113,7 +95,7 @@ describe('POST login', () => {
   });
 
   it('logs out another agent who sat at the same extension', async () => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     await post({ account: 'agent01', password: 'demo1234', extension: '1001' });
     await post({ account: 'agent02', password: 'demo1234', extension: '1001' });
     expect(hub.acd.stateOf('ag-001')).toBe('logged-out');

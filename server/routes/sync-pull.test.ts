@@ -1,29 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
 import { PullResponseSchema, type PushResponse } from '../../shared/sync-protocol.js';
-import {
-  bearer,
-  copyOf,
-  login,
-  openHub,
-  seededTemplate,
-  tempDir,
-  type TestHub,
-} from '../testing/fixture.js';
+import { bearer, login, useFreshHub } from '../testing/fixture.js';
 
-const tmp = tempDir();
-let template: string;
-let hub: TestHub | null = null;
-
-beforeAll(async () => {
-  template = await seededTemplate(tmp.dir);
-});
-afterEach(async () => {
-  await hub?.close();
-  hub = null;
-});
-afterAll(() => tmp.cleanup());
+const fresh = useFreshHub();
 
 function mutation(summary: string) {
   return {
@@ -35,7 +16,7 @@ function mutation(summary: string) {
 }
 
 async function push(token: string, seatId: string, summaries: string[]): Promise<PushResponse> {
-  const res = await hub!.app.inject({
+  const res = await fresh.hub.app.inject({
     method: 'POST',
     url: HUB_PATHS.syncPush,
     headers: bearer(token),
@@ -46,7 +27,7 @@ async function push(token: string, seatId: string, summaries: string[]): Promise
 }
 
 async function pull(token: string, query: string) {
-  const res = await hub!.app.inject({
+  const res = await fresh.hub.app.inject({
     method: 'GET',
     url: `${HUB_PATHS.syncPull}?${query}`,
     headers: bearer(token),
@@ -56,7 +37,7 @@ async function pull(token: string, query: string) {
 
 describe('GET sync/pull', () => {
   it('returns this seat’s orders after the cursor, in version order', async () => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const { token } = await login(hub.app);
     await push(token, 'seat-A', ['一', '二', '三']);
     await push(token, 'seat-B', ['别的座席']);
@@ -83,7 +64,7 @@ describe('GET sync/pull', () => {
   });
 
   it('pages with limit and hasMore', async () => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const { token } = await login(hub.app);
     await push(token, 'seat-A', ['一', '二', '三']);
     const a = PullResponseSchema.parse((await pull(token, 'seatId=seat-A&limit=2')).body);
@@ -97,7 +78,7 @@ describe('GET sync/pull', () => {
   });
 
   it('without a seat, returns what this agent pushed and nothing of others or the seed', async () => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const me = await login(hub.app, 'agent01', '1001');
     const other = await login(hub.app, 'agent02', '1002');
     await push(me.token, 'seat-A', ['我的']);
@@ -112,7 +93,7 @@ describe('GET sync/pull', () => {
     ['limit=0', 'limit'],
     ['since=3', 'since'],
   ])('refuses ?%s naming %s', async (query, field) => {
-    hub = await openHub(copyOf(template, tmp.dir));
+    const hub = await fresh.open();
     const { token } = await login(hub.app);
     const res = await pull(token, query);
     expect(res.status).toBe(400);

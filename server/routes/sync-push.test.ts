@@ -1,31 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
 import type { Mutation, PushResponse } from '../../shared/sync-protocol.js';
 import { ManualClock } from '../clock.js';
-import {
-  bearer,
-  copyOf,
-  login,
-  openHub,
-  seededTemplate,
-  tempDir,
-  type TestHub,
-} from '../testing/fixture.js';
+import { bearer, login, useFreshHub } from '../testing/fixture.js';
 
-const tmp = tempDir();
-let template: string;
-let hub: TestHub | null = null;
-
-beforeAll(async () => {
-  template = await seededTemplate(tmp.dir);
-});
-afterEach(async () => {
-  await hub?.close();
-  hub = null;
-});
-afterAll(() => tmp.cleanup());
+const fresh = useFreshHub();
 
 /** 2026-12-03 10:00 China time. */
 const NOW = Date.parse('2026-12-03T02:00:00Z');
@@ -48,14 +29,14 @@ function mutation(args: Record<string, unknown> = {}): Mutation {
   };
 }
 
-async function setup(path = copyOf(template, tmp.dir)) {
-  hub = await openHub(path, { clock: new ManualClock(NOW) });
+async function setup(path = fresh.copy()) {
+  const hub = await fresh.open({ path, clock: new ManualClock(NOW) });
   const { token } = await login(hub.app);
   return { path, token };
 }
 
 async function push(token: string, mutations: unknown[], seatId = 'seat-A') {
-  return hub!.app.inject({
+  return fresh.hub.app.inject({
     method: 'POST',
     url: HUB_PATHS.syncPush,
     headers: bearer(token),
@@ -79,7 +60,7 @@ function snapshot(path: string): string {
 describe('POST sync/push', () => {
   it('applies a batch: order numbers from the hub clock, versions from the global counter', async () => {
     const { token } = await setup();
-    const before = await hub!.store.orders.count();
+    const before = await fresh.hub.store.orders.count();
     const a = mutation();
     const b = mutation({ type: 'consultation', category: 'social-insurance' });
     const res = await push(token, [a, b]);
@@ -94,9 +75,9 @@ describe('POST sync/push', () => {
     expect(rb.orderNo).toBe('DG20261203000002');
     expect(rb.version).toBe(ra.version + 1);
     expect(ra.version).toBeGreaterThan(300); // after the seed's 300 orders
-    expect(await hub!.store.orders.count()).toBe(before + 2);
+    expect(await fresh.hub.store.orders.count()).toBe(before + 2);
 
-    const stored = await hub!.store.orders.get(ra.orderNo);
+    const stored = await fresh.hub.store.orders.get(ra.orderNo);
     expect(stored).toMatchObject({
       clientOrderId: a.clientOrderId,
       type: 'complaint',
@@ -114,11 +95,11 @@ describe('POST sync/push', () => {
     const { token } = await setup();
     const m = mutation();
     const first = (await push(token, [m])).json<PushResponse>().results[0];
-    const count = await hub!.store.orders.count();
+    const count = await fresh.hub.store.orders.count();
     const again = (await push(token, [m])).json<PushResponse>().results[0];
     expect(first?.status).toBe('applied');
     expect(again).toEqual({ ...first, status: 'duplicate' });
-    expect(await hub!.store.orders.count()).toBe(count);
+    expect(await fresh.hub.store.orders.count()).toBe(count);
   });
 
   it('answers duplicate for a mutation repeated inside one batch', async () => {
@@ -132,17 +113,16 @@ describe('POST sync/push', () => {
     const { path, token } = await setup();
     const m = mutation();
     const first = (await push(token, [m])).json<PushResponse>().results[0];
-    await hub!.close();
-    hub = null;
+    await fresh.close();
 
     const { token: token2 } = await setup(path);
-    const count = await hub!.store.orders.count();
+    const count = await fresh.hub.store.orders.count();
     const again = (await push(token2, [m])).json<PushResponse>().results[0];
     expect(again?.status).toBe('duplicate');
     expect(again && 'orderNo' in again && again.orderNo).toBe(
       first && 'orderNo' in first && first.orderNo,
     );
-    expect(await hub!.store.orders.count()).toBe(count);
+    expect(await fresh.hub.store.orders.count()).toBe(count);
   });
 
   it('rejects a second order for the same clientOrderId, and says why', async () => {
@@ -193,7 +173,7 @@ describe('POST sync/push', () => {
     ['a missing seat', 'seatId', { protocol: 1, mutations: [mutation()] }],
   ])('refuses %s with 400 naming %s', async (_name, field, payload) => {
     const { token } = await setup();
-    const res = await hub!.app.inject({
+    const res = await fresh.hub.app.inject({
       method: 'POST',
       url: HUB_PATHS.syncPush,
       headers: bearer(token),
@@ -205,7 +185,7 @@ describe('POST sync/push', () => {
 
   it('refuses a body that is not JSON', async () => {
     const { token } = await setup();
-    const res = await hub!.app.inject({
+    const res = await fresh.hub.app.inject({
       method: 'POST',
       url: HUB_PATHS.syncPush,
       headers: { ...bearer(token), 'content-type': 'application/json' },

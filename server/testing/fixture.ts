@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { AcdReply } from '../../shared/acd-protocol.js';
 import { HUB_PATHS, type HubEvent, type LoginResponse } from '../../shared/hub-api.js';
 import { Acd, type AcdOptions } from '../acd/acd.js';
@@ -68,10 +69,13 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function openHub(
-  dbPath: string,
-  options: { clock?: Clock; acd?: Partial<AcdOptions>; bodyLimit?: number } = {},
-): Promise<TestHub> {
+export interface OpenHubOptions {
+  clock?: Clock;
+  acd?: Partial<AcdOptions>;
+  bodyLimit?: number;
+}
+
+export async function openHub(dbPath: string, options: OpenHubOptions = {}): Promise<TestHub> {
   const log = silentLogger();
   const clock = options.clock ?? systemClock;
   const store = SqliteHubStore.open(dbPath);
@@ -130,4 +134,100 @@ export function recordEvents(events: SeatEvents, agentId: string): HubEvent[] {
   const seen: HubEvent[] = [];
   events.subscribe(agentId, (e) => seen.push(e));
   return seen;
+}
+
+/**
+ * A temp dir and the seeded template a test file's hubs are copied from, made before all
+ * its tests; the caller removes the dir after all, once its hubs are closed.
+ */
+function useTemplate(): { copy: () => string; cleanup: () => void } {
+  const tmp = tempDir();
+  let template: string | null = null;
+  beforeAll(async () => {
+    template = await seededTemplate(tmp.dir);
+  });
+  return {
+    copy() {
+      if (template === null) throw new Error('the seeded template is made in beforeAll');
+      return copyOf(template, tmp.dir);
+    },
+    cleanup: tmp.cleanup,
+  };
+}
+
+/** What {@link useSeededHub} hands a test file; read it inside the tests. */
+export interface SeededHub {
+  readonly hub: TestHub;
+  /** agent01's token at extension 1001, when the hub was asked to sign in. */
+  readonly token: string;
+}
+
+/**
+ * One seeded hub shared by every test of a file, for tests that do not get in each
+ * other's way: opened before all of them on a copy of the seed (and signed in as agent01
+ * unless `login` is false), closed after all of them.
+ */
+export function useSeededHub(options: { login?: boolean } = {}): SeededHub {
+  const seed = useTemplate();
+  let hub: TestHub | null = null;
+  let token: string | null = null;
+  beforeAll(async () => {
+    hub = await openHub(seed.copy());
+    if (options.login ?? true) ({ token } = await login(hub.app));
+  });
+  afterAll(async () => {
+    await hub?.close();
+    hub = null;
+    seed.cleanup();
+  });
+  return {
+    get hub() {
+      if (hub === null) throw new Error('the seeded hub is open only while the tests run');
+      return hub;
+    },
+    get token() {
+      if (token === null) throw new Error('the seeded hub was opened without signing in');
+      return token;
+    },
+  };
+}
+
+/** What {@link useFreshHub} hands a test file. */
+export interface FreshHub {
+  /** Opens a hub on `path` (by default a new copy of the seed); it is closed after the test. */
+  open(options?: OpenHubOptions & { path?: string }): Promise<TestHub>;
+  /** A new copy of the seed, for a test that reopens the same file. */
+  copy(): string;
+  /** The hub the running test opened. */
+  readonly hub: TestHub;
+  /** Closes the running test's hub before the test ends. */
+  close(): Promise<void>;
+}
+
+/**
+ * A seeded hub of its own for each test, for routes whose tests change data or need their
+ * own clock: the seed is made once per file, each test opens a copy, closed after it.
+ */
+export function useFreshHub(): FreshHub {
+  const seed = useTemplate();
+  let hub: TestHub | null = null;
+  const close = async (): Promise<void> => {
+    await hub?.close();
+    hub = null;
+  };
+  afterEach(close);
+  afterAll(seed.cleanup);
+  return {
+    async open({ path, ...options } = {}) {
+      await close();
+      hub = await openHub(path ?? seed.copy(), options);
+      return hub;
+    },
+    copy: seed.copy,
+    get hub() {
+      if (hub === null) throw new Error('no hub is open: the test opens one first');
+      return hub;
+    },
+    close,
+  };
 }

@@ -4,7 +4,7 @@ import {
   type KamailioEvent,
   KamailioEventSchema,
 } from '../../shared/acd-protocol.js';
-import { encodeNetstring, NetstringDecoder } from '../e2e/support/netstring.js';
+import { encodeNetstring, NetstringDecoder } from '../../server/acd/netstring.js';
 
 /**
  * A stand-in for the hub's ACD, for PBX-level tests only: connects to Kamailio's evapi
@@ -25,7 +25,7 @@ export interface FakeAcdOptions {
 
 export class FakeAcd {
   readonly events: KamailioEvent[] = [];
-  /** Messages that did not match the contract's schema (should stay empty). */
+  /** Messages that did not match the contract's schema, and framing errors (should stay empty). */
   readonly invalid: string[] = [];
   mode: FakeAcdMode;
   delayMs: number;
@@ -40,7 +40,9 @@ export class FakeAcd {
     this.delayMs = opts.delayMs ?? 500;
     const decoder = new NetstringDecoder();
     socket.on('data', (chunk: Buffer) => {
-      for (const payload of decoder.push(chunk)) this.onMessage(payload);
+      const { frames, errors } = decoder.push(chunk);
+      this.invalid.push(...errors);
+      for (const payload of frames) this.onMessage(payload);
     });
   }
 

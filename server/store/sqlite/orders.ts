@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { normalizePhone } from '../../../shared/domain/phone.js';
 import type { OrderType } from '../../../shared/domain/order-types.js';
-import type { HubOrder, OrderInput, OrderState } from '../../../shared/order.js';
+import type { HubOrder, OrderState } from '../../../shared/order.js';
 import type { MutationResult } from '../../../shared/sync-protocol.js';
 import { formatOrderNo, orderDay } from '../../orders/order-number.js';
 import type {
@@ -53,16 +53,9 @@ function toHubOrder(row: OrderRow): HubOrder {
   };
 }
 
-interface NewOrderRow {
+/** An order as inserted: what the seed or a push brings, numbered by the store. */
+interface NewOrderRow extends ImportedOrder {
   orderNo: string;
-  clientOrderId: string | null;
-  seatId: string | null;
-  agentId: string | null;
-  input: OrderInput;
-  state: OrderState;
-  createdAt: number;
-  deadline: string | null;
-  lastReply: string | null;
   version: number;
 }
 

@@ -1,4 +1,4 @@
-import { createServer, createConnection } from 'node:net';
+import { createConnection } from 'node:net';
 import { createSocket } from 'node:dgram';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -41,21 +41,6 @@ export async function waitForTcpPortClosed(
     if (Date.now() >= deadline) throw new Error(`tcp ${host}:${port} still accepts`);
     await sleep(100);
   }
-}
-
-/** A TCP port that was free on host a moment ago (the OS picks it). */
-export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      srv.close(() => {
-        if (addr && typeof addr === 'object') resolve(addr.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
 }
 
 /** A UDP port that was free on host a moment ago (the OS picks it). */
