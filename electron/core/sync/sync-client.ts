@@ -112,7 +112,7 @@ export class SyncClient {
       this.emitStatus();
       return;
     }
-    void this.start(reason);
+    this.startUnawaited(reason);
   }
 
   /** Runs a round that starts after this call and resolves with the status after it. */
@@ -159,12 +159,23 @@ export class SyncClient {
     return this.current;
   }
 
+  /**
+   * A round nobody awaits. round() handles its own failures, but what it calls back into
+   * (emit, onUnauthorized) may still throw; that is logged, not left an unhandled rejection
+   * that would end the process.
+   */
+  private startUnawaited(reason: SyncTrigger): void {
+    this.start(reason).catch((err: unknown) => {
+      this.log.error({ err, reason }, `A sync round (${reason}) ended with an unexpected error.`);
+    });
+  }
+
   private afterRound(): void {
     this.emitStatus();
     if (this.closed) return;
     if (this.again && this.mode === 'idle') {
       this.again = false;
-      void this.start('save');
+      this.startUnawaited('save');
     } else {
       this.again = false;
     }
@@ -237,7 +248,7 @@ export class SyncClient {
     if (this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.start(mode === 'backoff' ? 'retry' : 'timer');
+      this.startUnawaited(mode === 'backoff' ? 'retry' : 'timer');
     }, delayMs);
     this.timer.unref();
   }

@@ -107,14 +107,21 @@ export class PhoneService implements PhoneControl {
         peerConnectionConfiguration: { iceServers: [] },
         iceGatheringTimeout: 500,
       },
+      // A UA being stopped after a newer start() still reports; only the current one counts.
       delegate: {
-        onConnect: () => this.onTransportUp(),
-        onDisconnect: (error?: Error) => this.onTransportDown(error),
+        onConnect: () => {
+          if (this.ua === ua) this.onTransportUp();
+        },
+        onDisconnect: (error?: Error) => {
+          if (this.ua === ua) this.onTransportDown(error);
+        },
         onInvite: (invitation: Invitation) => this.onInvite(invitation),
       },
     });
     const registerer = new Registerer(ua, { expires: REGISTER_EXPIRES_S });
-    registerer.stateChange.addListener((state) => this.onRegistererState(state));
+    registerer.stateChange.addListener((state) => {
+      if (this.registerer === registerer) this.onRegistererState(state);
+    });
 
     this.ua = ua;
     this.registerer = registerer;
@@ -126,6 +133,7 @@ export class PhoneService implements PhoneControl {
     try {
       await ua.start();
     } catch (error) {
+      if (this.ua !== ua) return; // Stopped meanwhile.
       this.setRegistration('failed', `cannot reach ${config.wsUrl}: ${describeError(error)}`);
       this.retryLater();
     }
@@ -147,7 +155,8 @@ export class PhoneService implements PhoneControl {
     }
     await registerer?.dispose().catch(() => undefined);
     await ua.stop().catch(() => undefined);
-    this.setRegistration('idle', null);
+    // A start() while this stop ran owns the registration state now.
+    if (!this.ua) this.setRegistration('idle', null);
   }
 
   async answer(): Promise<void> {
