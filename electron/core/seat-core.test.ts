@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentState } from '../../shared/hub-api.js';
 import { SUMMARY_MAX_CHARS } from '../../shared/order.js';
 import { sampleOrderInput, startFakeHub, type FakeHub } from '../../tests/fakes/hub-sync.js';
 import { startSeatKit, type SeatKit } from './testing/seat-kit.js';
@@ -189,5 +190,46 @@ describe('session', () => {
     const second = startSeatKit({ hubUrl: hub.url, keepDir: first.dir });
     expect(second.core.seatId).toBe(id);
     await second.close();
+  });
+});
+
+describe('agent state', () => {
+  it('answers and announces the state the hub holds, not the one asked for', async () => {
+    const routing = await startFakeHub({ stateAfter: (s) => (s === 'ready' ? 'ringing' : s) });
+    const seat = startSeatKit({ hubUrl: routing.url });
+    try {
+      await seat.login();
+      const seen = seat.events.length;
+
+      expect(await seat.call('agent.setState', { state: 'ready' })).toEqual({ state: 'ringing' });
+      expect(routing.stateReports).toEqual(['ready']);
+      const states = () => seat.events.slice(seen).filter((e) => e.event === 'agent.state');
+      expect(states()).toEqual([{ event: 'agent.state', payload: { state: 'ringing' } }]);
+
+      expect(await seat.call('agent.setState', { state: 'not-ready' })).toEqual({
+        state: 'not-ready',
+      });
+      expect(states().at(-1)).toEqual({ event: 'agent.state', payload: { state: 'not-ready' } });
+    } finally {
+      await seat.close();
+      await routing.close();
+    }
+  });
+
+  it('refuses a hub answer that names no known state', async () => {
+    const odd = await startFakeHub({ stateAfter: () => 'asleep' as AgentState });
+    const seat = startSeatKit({ hubUrl: odd.url });
+    try {
+      await seat.login();
+      const seen = seat.events.length;
+      expect(await seat.core.handle('agent.setState', { state: 'ready' })).toMatchObject({
+        ok: false,
+        error: { code: 'internal', message: expect.stringContaining('state') },
+      });
+      expect(seat.events.slice(seen).filter((e) => e.event === 'agent.state')).toEqual([]);
+    } finally {
+      await seat.close();
+      await odd.close();
+    }
   });
 });

@@ -183,10 +183,22 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     reconnect: options.tuning?.eventsReconnect,
   });
 
-  // Agent state reports go out one at a time, in the order the calls happened.
-  let stateChain: Promise<void> = Promise.resolve();
-  const reportState = (state: AgentState): Promise<void> => {
-    const next = stateChain.then(() => hub.setAgentState(state));
+  // Agent state reports go out one at a time, in the order the calls happened. The hub
+  // answers the state it holds afterwards, which every window is told, since it may differ
+  // from the one asked for (ready, then at once ringing for a queued call).
+  let stateChain: Promise<unknown> = Promise.resolve();
+  const reportState = (state: AgentState): Promise<AgentState> => {
+    const next = stateChain.then(async () => {
+      const held = await hub.setAgentState(state);
+      if (held !== state) {
+        coreLog.info(
+          { requested: state, agentState: held },
+          `Asked the hub for state ${state}; it holds ${held}.`,
+        );
+      }
+      events.emit({ event: 'agent.state', payload: { state: held } });
+      return held;
+    });
     stateChain = next.catch(() => {});
     return next;
   };
@@ -230,10 +242,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
 
     'session.get': () => session,
 
-    'agent.setState': async ({ state }) => {
-      await reportState(state);
-      return { state };
-    },
+    'agent.setState': async ({ state }) => ({ state: await reportState(state) }),
 
     'call.event': (call) => {
       const state = logCallEvent(callLog, call);

@@ -11,6 +11,7 @@ import {
 } from '../../shared/desk-api.js';
 import type { SeatCore } from '../core/index.js';
 import { describeIssue } from '../core/desk-errors.js';
+import type { HostGuard } from './host-guard.js';
 
 /** Largest request frame the host reads; a desk call is a few kilobytes. */
 export const MAX_DESK_FRAME_BYTES = 1024 * 1024;
@@ -22,8 +23,8 @@ export const DESK_SOCKET_PATH = '/desk';
 export interface DeskSocketOptions {
   core: SeatCore;
   log: Logger;
-  /** Origins besides the host's own that may open the socket (a dev server, say). */
-  allowedOrigins?: readonly string[];
+  /** Decides which Host and Origin headers may open the socket (host-guard.ts). */
+  guard: HostGuard;
 }
 
 /**
@@ -31,14 +32,13 @@ export interface DeskSocketOptions {
  * DeskEventFrame out (shared/desk-api.ts). Every frame gets an answer: a frame that cannot
  * be read gets an error frame, with its id when one can be found and UNREADABLE_FRAME_ID
  * otherwise, and the socket stays open. Browsers may connect from the host's own page
- * only, so another site in the agent's browser cannot reach citizen data through it.
+ * only, under one of the host's own names, so another site in the agent's browser cannot
+ * reach citizen data through it, not even by rebinding its name to 127.0.0.1.
  */
 export class DeskSocket {
   private readonly wss: WebSocketServer;
-  private readonly allowed: Set<string>;
 
   constructor(private readonly options: DeskSocketOptions) {
-    this.allowed = new Set(options.allowedOrigins ?? []);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT });
     this.wss.on('connection', (ws, req) => this.onConnection(ws, req));
   }
@@ -49,15 +49,20 @@ export class DeskSocket {
 
   /** For the HTTP server's `upgrade` event. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const pathname = new URL(req.url ?? '/', 'http://seat.invalid').pathname;
-    if (pathname !== DESK_SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    if (!this.originAllowed(req)) {
-      this.options.log.warn(
+    const { guard, log } = this.options;
+    if (!guard.hostAllowed(req.headers.host)) {
+      log.warn({ host: req.headers.host }, `Refused a desk socket for host ${req.headers.host}.`);
+      return refuseUpgrade(socket, 421, 'Misdirected Request');
+    }
+    if (!guard.originAllowed(req.headers.origin)) {
+      log.warn(
         { origin: req.headers.origin },
         `Refused a desk socket from origin ${req.headers.origin}.`,
       );
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
+    const pathname = new URL(req.url ?? '/', 'http://seat.invalid').pathname;
+    if (pathname !== DESK_SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
 
@@ -73,18 +78,6 @@ export class DeskSocket {
         resolve();
       });
     });
-  }
-
-  private originAllowed(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    // No Origin: not a browser page (tests, tools); a browser always sends one.
-    if (origin === undefined) return true;
-    if (this.allowed.has(origin)) return true;
-    try {
-      return new URL(origin).host === req.headers.host;
-    } catch {
-      return false;
-    }
   }
 
   private onConnection(ws: WebSocket, req: IncomingMessage): void {

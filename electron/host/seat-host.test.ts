@@ -40,10 +40,14 @@ afterAll(async () => {
   rmSync(rendererDir, { recursive: true, force: true });
 });
 
-/** A GET with the path sent as written (fetch would normalise it first). */
-function rawGet(rawPath: string): Promise<{ status: number; body: string }> {
+/** A GET with the path (and Host, if given) sent as written; fetch would normalise them. */
+function rawGet(
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path: rawPath }, (res) => {
+    const options = { host: '127.0.0.1', port: host.port, path: rawPath, headers };
+    const req = request(options, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -54,8 +58,8 @@ function rawGet(rawPath: string): Promise<{ status: number; body: string }> {
 }
 
 /** A desk client that keeps every frame it gets. */
-async function connect(headers: Record<string, string> = {}) {
-  const ws = new WebSocket(`${host.url.replace('http', 'ws')}/desk`, { headers });
+async function connect(headers: Record<string, string> = {}, port = host.port) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/desk`, { headers });
   const frames: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   ws.on('message', (data) => {
@@ -216,9 +220,89 @@ describe('seat host: desk socket', () => {
       }),
     ).rejects.toThrow(/404/);
   });
+
+  it('refuses a rebound name even when its Origin and Host agree', async () => {
+    const rebound = `evil.example:${host.port}`;
+    await expect(connect({ host: rebound, origin: `http://${rebound}` })).rejects.toThrow(/421/);
+    await expect(connect({ host: rebound })).rejects.toThrow(/421/);
+    // The seat's own Host does not let a foreign page in either.
+    await expect(connect({ origin: `http://${rebound}` })).rejects.toThrow(/403/);
+
+    for (const page of ['/', '/healthz', '/assets/app-1234.js']) {
+      const { status, body } = await rawGet(page, { host: rebound });
+      expect(status).toBe(421);
+      expect(body).not.toContain('desk');
+    }
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port + 1}` })).status).toBe(421);
+  });
+
+  it('accepts the loopback names at its port, and the origins it was told about', async () => {
+    const p = host.port;
+    const names = [`127.0.0.1:${p}`, `localhost:${p}`, `[::1]:${p}`, `LOCALHOST:${p}`];
+    for (const name of names) {
+      const client = await connect({ host: name, origin: `http://${name.toLowerCase()}` });
+      client.ws.close();
+      expect((await rawGet('/', { host: name })).status).toBe(200);
+    }
+    const secure = await connect({ origin: `https://localhost:${p}` });
+    secure.ws.close();
+    await expect(connect({ origin: `http://localhost:${p + 1}` })).rejects.toThrow(/403/);
+
+    const dev = await startSeatHost({
+      core: kit.core,
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir,
+      log: pino({ level: 'silent' }),
+      allowedOrigins: ['http://localhost:5173'],
+    });
+    try {
+      const client = await connect({ origin: 'http://localhost:5173' }, dev.port);
+      client.ws.close();
+      await expect(connect({ origin: 'http://localhost:5174' }, dev.port)).rejects.toThrow(/403/);
+      await expect(connect({ origin: 'http://localhost:5173' })).rejects.toThrow(/403/);
+    } finally {
+      await dev.close();
+    }
+  });
 });
 
+/** Runs the host process to its exit; for start-up failures. */
+function runHost(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/main.ts'], {
+    env: { ...process.env, SEAT_DATA_DIR: rendererDir, HUB_URL: hub.url, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 describe('seat host process', () => {
+  it.each([
+    ['SEAT_PORT', 'abc'],
+    ['SEAT_PORT', '-1'],
+    ['SEAT_PORT', '70000'],
+    ['LOG_LEVEL', 'loud'],
+    ['HUB_URL', 'hub:4000'],
+  ])('stops on %s=%s with one line that names it', async (variable, value) => {
+    const { code, stdout, stderr } = await runHost({ SEAT_PORT: '0', [variable]: value });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(variable);
+    expect(stderr).toContain(`"${value}"`);
+    expect(stderr).not.toMatch(/\bat |\{"/);
+  });
+
   it('starts from the environment and stops on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'seat-host-main-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/main.ts'], {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { SeatCore } from '../core/index.js';
 import { DeskSocket } from './desk-socket.js';
+import { HostGuard } from './host-guard.js';
 import { RendererFiles } from './static-files.js';
 
 export interface SeatHostOptions {
@@ -13,6 +14,7 @@ export interface SeatHostOptions {
   rendererDir: string;
   /** The process's logger; the host logs under seat.host and seat.host.desk. */
   log: Logger;
+  /** Browser origins besides the host's own that may open /desk (a dev server, say). */
   allowedOrigins?: readonly string[];
 }
 
@@ -32,13 +34,21 @@ export interface SeatHost {
 export async function startSeatHost(options: SeatHostOptions): Promise<SeatHost> {
   const log = options.log.child({ category: 'seat.host' });
   const files = new RendererFiles(options.rendererDir, log);
+  const guard = new HostGuard(options.host, options.allowedOrigins);
   const desk = new DeskSocket({
     core: options.core,
     log: options.log.child({ category: 'seat.host.desk' }),
-    allowedOrigins: options.allowedOrigins,
+    guard,
   });
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    // A rebound name must not get the desk page either: its scripts would run as that name.
+    if (!guard.hostAllowed(req.headers.host)) {
+      log.warn({ host: req.headers.host }, `Refused a request for host ${req.headers.host}.`);
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('This seat host does not answer for that host name.\n');
+      return;
+    }
     const pathname = new URL(req.url ?? '/', 'http://seat.invalid').pathname;
     if (pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -68,6 +78,7 @@ export async function startSeatHost(options: SeatHostOptions): Promise<SeatHost>
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
       server.off('error', reject);
+      guard.listening((server.address() as AddressInfo).port);
       resolve();
     });
   });

@@ -46,6 +46,12 @@ export interface FakeHubOptions {
   refusePush?: (mutation: Mutation) => { field: string | null; message: string } | null;
   kbHits?: (q: string) => KbHit[];
   password?: string;
+  /**
+   * The state the hub's ACD holds after a seat asks for `requested`, which the hub answers;
+   * by default the one asked for. The real hub answers `ringing` to `ready` when it routes
+   * a queued call at once.
+   */
+  stateAfter?: (requested: AgentState) => AgentState;
 }
 
 export interface PushRecord {
@@ -221,7 +227,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     if (method === 'POST' && url.pathname === HUB_PATHS.agentState) {
       const body = check(AgentStateRequestSchema, parseJson((await readBody(req)).text));
       stateReports.push(body.state);
-      return { state: body.state };
+      return { state: options.stateAfter?.(body.state) ?? body.state };
     }
 
     const historyMatch = /^\/api\/v1\/callers\/([^/]+)\/history$/.exec(url.pathname);

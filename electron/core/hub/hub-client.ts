@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  AgentStateRequestSchema,
   ApiErrorSchema,
   CallerHistorySchema,
   HUB_PATHS,
@@ -38,6 +39,12 @@ interface RequestOptions<S extends z.ZodType> {
   timeoutMs: number;
   auth?: boolean;
 }
+
+/**
+ * The hub's answer to an agent state change: the state its ACD holds afterwards, which is
+ * not always the one asked for (going ready may route a waiting call at once: `ringing`).
+ */
+const AgentStateAnswerSchema = z.object({ state: AgentStateRequestSchema.shape.state });
 
 /** Per-request time limits: a pop must not wait, a big push may. */
 export const HUB_TIMEOUTS = {
@@ -103,14 +110,16 @@ export class HubClient {
     this.token = null;
   }
 
-  async setAgentState(state: AgentState): Promise<void> {
-    await this.request({
+  /** Asks for `state`; resolves with the state the hub holds after the change. */
+  async setAgentState(state: AgentState): Promise<AgentState> {
+    const answer = await this.request({
       method: 'POST',
       path: HUB_PATHS.agentState,
       body: { state },
-      schema: null,
+      schema: AgentStateAnswerSchema,
       timeoutMs: HUB_TIMEOUTS.state,
     });
+    return answer.state;
   }
 
   callerHistory(number: string): Promise<CallerHistory> {
