@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { HubContext } from './context.js';
 import { bearerAuth } from './http/auth.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { errorOptions, installErrorHandler } from './http/error-handler.js';
 import { registerAgentState } from './routes/agent-state.js';
 import { registerCallerHistory } from './routes/caller-history.js';
 import { registerEvents } from './routes/events.js';
@@ -20,15 +20,17 @@ export const HUB_BODY_LIMIT = 4 * 1024 * 1024;
  * Request logging is off: the hub logs one line per sync batch and per call event.
  */
 export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
+  const httpLog = ctx.log.child({ name: 'hub.http' });
   const app = Fastify({
     // pino's Logger is what Fastify logs with; its own type is the narrower base logger.
-    loggerInstance: ctx.log.child({ name: 'hub.http' }) as FastifyBaseLogger,
+    loggerInstance: httpLog as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.bodyLimit,
     return503OnClosing: true,
+    ...errorOptions(httpLog),
   });
   app.decorateRequest('auth', null);
-  installErrorHandler(app, ctx.log.child({ name: 'hub.http' }));
+  installErrorHandler(app, httpLog);
 
   registerHealth(app, ctx);
   registerLogin(app, ctx);

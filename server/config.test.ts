@@ -48,4 +48,17 @@ describe('loadConfig', () => {
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as Error).message).toContain(variable);
   });
+
+  it('takes HUB_PORT=0 as any free port, and says so when the port is bad', () => {
+    expect(loadConfig({ HUB_PORT: '0' }).port).toBe(0);
+    expect(() => loadConfig({ HUB_PORT: '70000' })).toThrow(
+      'HUB_PORT must be a TCP port number (0-65535, 0 = any free port), got "70000"',
+    );
+  });
+
+  it('does not offer port 0 where the hub connects out', () => {
+    expect(() => loadConfig({ KAMAILIO_EVAPI: '127.0.0.1:0' })).toThrow(
+      'KAMAILIO_EVAPI must be a TCP port number (1-65535), got "0"',
+    );
+  });
 });

@@ -27,7 +27,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 function port(variable: string, raw: string, allowZero: boolean): number {
   const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n > 65535 || (!allowZero && n === 0)) {
-    throw new ConfigError(variable, `must be a TCP port number (1-65535), got "${raw}"`);
+    const range = allowZero ? '0-65535, 0 = any free port' : '1-65535';
+    throw new ConfigError(variable, `must be a TCP port number (${range}), got "${raw}"`);
   }
   return n;
 }

@@ -33,15 +33,21 @@ export async function sessionFor(
   return session ? { agentId: session.agentId, extension: session.extension } : null;
 }
 
+const BEARER_WITH_TOKEN = /^Bearer\s+\S/i;
+const INVALID_TOKEN = 'the token is invalid or has expired; sign in again';
+
 /** onRequest hook for every route but health and login: Bearer token or 401. */
 export function bearerAuth(sessions: SessionRepository, clock: Clock) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const token = bearerToken(request.headers.authorization);
-    if (!token) {
+    const header = request.headers.authorization;
+    const token = bearerToken(header);
+    // A Bearer header whose token is not one the hub could have made is a bad token,
+    // not a missing one: the seat should sign in again, not fix its header.
+    if (!token && !BEARER_WITH_TOKEN.test(header ?? '')) {
       throw new HttpError(401, 'unauthorized', 'Authorization: Bearer <token> is required');
     }
-    const auth = await sessionFor(sessions, clock, token);
-    if (!auth) throw new HttpError(401, 'unauthorized', 'the token is unknown or has expired');
+    const auth = token ? await sessionFor(sessions, clock, token) : null;
+    if (!auth) throw new HttpError(401, 'unauthorized', INVALID_TOKEN);
     request.auth = auth;
   };
 }

@@ -38,6 +38,20 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : String(value);
 }
 
+/**
+ * Whether a schema gave the issue its own message (`.regex(re, 'extension must be 3 to 6
+ * digits')`): zod's defaults all begin "Invalid", and a schema's own words say more.
+ */
+function hasOwnMessage(issue: Issue): boolean {
+  return issue.message.length > 0 && !issue.message.startsWith('Invalid');
+}
+
+/** The message as it is when it names the field's last segment, else prefixed with it. */
+function naming(field: string, message: string): string {
+  const leaf = field.split('.').at(-1) ?? field;
+  return message.includes(leaf) ? message : `${field}: ${message}`;
+}
+
 function sentence(issue: Issue, field: string, value: unknown): string {
   const aboutValue = ['invalid_type', 'invalid_value', 'invalid_union'].includes(issue.code);
   if (value === undefined && aboutValue) return `${field} is required`;
@@ -67,6 +81,8 @@ function sentence(issue: Issue, field: string, value: unknown): string {
       return `${field} is too small: at least ${min}`;
     }
     case 'invalid_format':
+      if (hasOwnMessage(issue)) return naming(field, issue.message);
+      if (issue.format === 'regex') return `${field} must match ${issue.pattern}`;
       return `${field} must be a valid ${issue.format}`;
     case 'unrecognized_keys':
       return `${field} is not a known field`;

@@ -8,6 +8,12 @@ import { sessionFor } from '../http/auth.js';
 
 const PING_INTERVAL_MS = 30_000;
 
+/** How long a seat has to answer the hub's close frame before its socket is cut. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** RFC 6455 §7.4.1: 1001, the endpoint is going away. The seat reconnects later. */
+export const EVENTS_CLOSE_GOING_AWAY = { code: 1001, reason: 'the hub is shutting down' };
+
 function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -16,12 +22,13 @@ function refuse(socket: Duplex, status: string): void {
  * The hub events WebSocket (`events?token=`): one per seat, carrying HubEvent JSON
  * frames for that seat's agent. The first frame is the agent's current state, so a seat
  * that (re)connects, after a network loss or a hub restart, knows where it stands.
- * Dead sockets are found by ping and closed.
+ * Dead sockets are found by ping and closed; on shutdown every seat is told 1001 first.
  */
 export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
   const log = ctx.log.child({ name: 'hub.events' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const alive = new WeakSet<WebSocket>();
+  let closing = false;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(request.url ?? '/', 'http://hub');
@@ -29,6 +36,7 @@ export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
     sessionFor(ctx.store.sessions, ctx.clock, url.searchParams.get('token'))
       .then((auth) => {
         if (!auth) return refuse(socket, '401 Unauthorized');
+        if (closing) return refuse(socket, '503 Service Unavailable');
         wss.handleUpgrade(request, socket, head, (ws) => {
           alive.add(ws);
           const unsubscribe = ctx.events.subscribe(auth.agentId, (event) => {
@@ -65,10 +73,34 @@ export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
   pinger.unref();
 
   app.server.on('upgrade', onUpgrade);
-  app.addHook('onClose', async () => {
+  // preClose, not onClose: the HTTP server's close waits for every connection, an
+  // upgraded one too, and onClose runs only after it. So the sockets go first.
+  app.addHook('preClose', async () => {
+    closing = true;
     clearInterval(pinger);
     app.server.off('upgrade', onUpgrade);
-    for (const ws of wss.clients) ws.terminate();
-    wss.close();
+    await closeAll(wss);
+    log.debug('seat events sockets closed for shutdown');
   });
+}
+
+/**
+ * Says goodbye to every seat with 1001, waits briefly for their close frames, then cuts
+ * the sockets that did not answer, so a stuck seat cannot hold the hub's shutdown.
+ */
+async function closeAll(wss: WebSocketServer): Promise<void> {
+  const closed = [...wss.clients].map(
+    (ws) =>
+      new Promise<void>((resolve) => {
+        if (ws.readyState === ws.CLOSED) return resolve();
+        ws.once('close', () => resolve());
+        ws.close(EVENTS_CLOSE_GOING_AWAY.code, EVENTS_CLOSE_GOING_AWAY.reason);
+      }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+  await Promise.race([Promise.all(closed), grace]);
+  clearTimeout(timer);
+  for (const ws of wss.clients) ws.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
 }

@@ -75,6 +75,18 @@ describe('POST login', () => {
     expect(res.json<{ error: { field: string } }>().error.field).toBe(field);
   });
 
+  it('says what a bad extension must look like, in the schema’s words', async () => {
+    await fresh.open();
+    const res = await post({ account: 'agent01', password: 'demo1234', extension: '10a1' });
+    expect(res.body).toEqual({
+      error: {
+        code: 'invalid_request',
+        message: 'extension must be 3 to 6 digits',
+        field: 'extension',
+      },
+    });
+  });
+
   it('hands out a token that works until the session expires', async () => {
     const clock = new ManualClock(Date.parse('2026-12-03T00:00:00Z'));
     const hub = await fresh.open({ clock });

@@ -99,4 +99,17 @@ describe('GET sync/pull', () => {
     expect(res.status).toBe(400);
     expect((res.body as { error: { field: string } }).error.field).toBe(field);
   });
+
+  it('says a bad cursor must be one the hub returned', async () => {
+    const hub = await fresh.open();
+    const { token } = await login(hub.app);
+    const res = await pull(token, 'cursor=abc');
+    expect(res.body).toEqual({
+      error: {
+        code: 'invalid_request',
+        message: 'cursor must be one the hub returned',
+        field: 'cursor',
+      },
+    });
+  });
 });
