@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_CALL_FLAGS, CHROMIUM_PATH } from './support/browser-seat.js';
-import { startPbx, stopPbx } from './support/pbx.js';
+import { readKamailioLog, startPbx, stopPbx } from './support/pbx.js';
 import { CALLER, saveOrderWhileHubIsDown, signIn, takeQueuedCall } from './support/desk-flow.js';
 import { startHub, startSeatHost, type Service } from './support/services.js';
 
@@ -103,7 +103,7 @@ describe('one real call, end to end', () => {
     expect((reply.list as { result: unknown[] }).result).toHaveLength(1);
   });
 
-  it('wrote one log line per call event at the seat and at the hub', async () => {
+  it('wrote one log line per call event at the seat and the hub, and no full number anywhere', async () => {
     const seatLog = await readFile(seat.logFile, 'utf8');
     for (const event of ['ringing', 'answered', 'ended']) {
       expect(seatLog).toMatch(new RegExp(`"event":"${event}"`));
@@ -115,6 +115,9 @@ describe('one real call, end to end', () => {
     expect(hubLog).toMatch(/"msg":"sync push applied"/);
     for (const log of [seatLog, hubLog]) expect(log).not.toContain('陈先生');
     expect(hubLog).not.toContain(CALLER);
+    const pbxLog = await readKamailioLog();
+    expect(pbxLog).toMatch(/call \S+ from 138\*{4}8000 queued/);
+    expect(pbxLog).not.toContain(CALLER);
     expect(seatLog).not.toContain(CALLER);
   });
 });
