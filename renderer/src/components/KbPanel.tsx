@@ -3,6 +3,7 @@ import type { KbHit, KbSearchResponse } from '../../../shared/hub-api';
 import { categoryName } from '../i18n/labels';
 import { useT } from '../i18n/use-t';
 import { splitMarks } from '../lib/marks';
+import { popKbStatus } from '../store/pop-slice';
 import { useDesk } from '../store/use-desk';
 import { errorText } from '../i18n/translate';
 
@@ -68,7 +69,7 @@ export function KbPanel() {
                 <strong className="tag tag--topic">{categoryName(topic, lang)}</strong>
               </span>
             ) : (
-              <span>{pop ? t('kb.forCall') : t('kb.idle')}</span>
+              <span>{pop ? t('kb.noTopicShort') : t('kb.idle')}</span>
             )}
           </div>
         )}
@@ -98,8 +99,25 @@ function KbList() {
     );
   }
   if (status === 'ready') return <Hits response={result} />;
-  if (pop?.status === 'ready' && pop.data && !pop.data.kb) {
-    return <p className="notice notice--warn">{t('kb.unavailable')}</p>;
+  const kbStatus = popKbStatus(pop);
+  if (kbStatus === 'hub-offline') {
+    return (
+      <p
+        className="notice notice--warn"
+        data-testid="kb-none"
+        data-reason={kbStatus}
+        title={pop?.data?.historyError ?? ''}
+      >
+        {t('kb.unavailable')}
+      </p>
+    );
+  }
+  if (kbStatus === 'no-topic' || kbStatus === 'topic-unanswered') {
+    return (
+      <p className="empty" data-testid="kb-none" data-reason={kbStatus}>
+        {t(kbStatus === 'no-topic' ? 'kb.noTopic' : 'kb.topicUnanswered')}
+      </p>
+    );
   }
   return <Hits response={pop?.data?.kb ?? null} />;
 }

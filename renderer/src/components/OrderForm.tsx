@@ -149,8 +149,11 @@ export function OrderForm() {
         <label className="field field--summary">
           <span className="field__label">
             {t('form.summary')}
-            <span className="field__count mono">
-              {draft.summary.length}/{SUMMARY_MAX_CHARS}
+            <span className="field__aside">
+              {problem('summary')}
+              <span className="field__count mono">
+                {draft.summary.length}/{SUMMARY_MAX_CHARS}
+              </span>
             </span>
           </span>
           <textarea
@@ -159,7 +162,6 @@ export function OrderForm() {
             maxLength={SUMMARY_MAX_CHARS}
             {...bind('summary')}
           />
-          {problem('summary')}
         </label>
       </div>
 

@@ -86,8 +86,14 @@ export function SignIn() {
 
         {error && <SignInError error={error} />}
         {!error && endedReason && (
-          <div className="notice notice--info" role="status" data-testid="login-ended">
-            {t('signin.sessionEnded', { reason: endedReason })}
+          <div
+            className="notice notice--info"
+            role="status"
+            data-testid="login-ended"
+            data-code={endedReason.code}
+            title={endedReason.detail}
+          >
+            {t(`signin.ended.${endedReason.code}`)}
           </div>
         )}
 

@@ -4,6 +4,7 @@ import { errorText } from '../i18n/translate';
 import { useT } from '../i18n/use-t';
 import { formatClock, formatDuration } from '../lib/format';
 import { useNow } from '../lib/use-now';
+import { syncProblem } from '../store/sync-slice';
 import { useDesk } from '../store/use-desk';
 import { LangSwitch } from './LangSwitch';
 
@@ -144,11 +145,16 @@ function SyncBadge() {
 
   const pending = sync?.pending ?? 0;
   const reachable = sync?.hubReachable ?? false;
-  const lastError = sync?.lastError ?? null;
+  const problem = syncProblem(sync, requestError);
+  const problemText = problem
+    ? problem.code === 'sync-failed'
+      ? t('sync.failed')
+      : errorText(t, { code: problem.code })
+    : '';
   const title = [
     sync?.lastSuccessAt ? t('sync.lastSuccess', { time: formatClock(sync.lastSuccessAt) }) : '',
-    lastError ? t('sync.lastError', { error: lastError }) : '',
-    requestError ? errorText(t, requestError) : '',
+    problem ? t('sync.lastError', { error: problemText }) : '',
+    problem?.detail ?? '',
   ]
     .filter(Boolean)
     .join('\n');
@@ -176,9 +182,14 @@ function SyncBadge() {
           {t('sync.rejected', { n: sync.rejected })}
         </span>
       )}
-      {(lastError || requestError) && (
-        <span className="sync__error" data-testid="sync-error">
-          {lastError ?? (requestError ? errorText(t, requestError) : '')}
+      {problem && (
+        <span
+          className="sync__error"
+          data-testid="sync-error"
+          data-code={problem.code}
+          title={problem.detail}
+        >
+          {problemText}
         </span>
       )}
       <button

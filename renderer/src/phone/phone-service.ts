@@ -48,7 +48,8 @@ interface LiveCall {
  * The seat's softphone: a small facade over sip.js (one UserAgent, one Registerer, a
  * WebSocket transport) that keeps the live SIP session and media streams to itself and
  * reports plain PhoneEvents. One call at a time: an INVITE that arrives while a call is
- * in hand is answered 486 Busy Here (RFC 3261 §21.4.24), and the hub routes elsewhere.
+ * in hand is answered 486 Busy Here (RFC 3261 §21.4.24). The hub does not re-queue a call
+ * that fails at the agent, so that caller hears busy (a known gap, see the README).
  *
  * It stays registered on its own: a dropped transport reconnects with a doubling delay,
  * and a registration that is refused, lost or expired (for example when a refresh found
@@ -308,10 +309,19 @@ export class PhoneService implements PhoneControl {
     const registerer = this.registerer;
     if (!this.running || !registerer) return;
     if (this.registration !== 'registered') this.setRegistration('registering', null);
+    // The status follows each REGISTER's answer, not only the Registerer's state: after a
+    // transport reconnect the Registerer is still Registered, so a re-REGISTER that the
+    // registrar accepts fires no state change (a restarted PBX would stay "registering").
     registerer
       .register({
         requestDelegate: {
+          onAccept: () => {
+            if (this.registerer !== registerer || !this.running) return;
+            this.backoff.reset();
+            this.setRegistration('registered', null);
+          },
           onReject: (response) => {
+            if (this.registerer !== registerer || !this.running) return;
             const { statusCode, reasonPhrase } = response.message;
             this.setRegistration('failed', `registrar answered ${statusCode} ${reasonPhrase}`);
             this.retryLater();

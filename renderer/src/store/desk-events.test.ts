@@ -54,7 +54,10 @@ describe('desk events', () => {
     expect(state().agentState).toBe('ready');
 
     desk.emit('session.ended', { reason: 'kicked' });
-    expect(state()).toMatchObject({ phase: 'signed-out', endedReason: 'kicked' });
+    expect(state()).toMatchObject({
+      phase: 'signed-out',
+      endedReason: { code: 'hub-ended', detail: 'kicked' },
+    });
   });
 
   it('shows the link state and catches up when the link comes back', async () => {

@@ -4,6 +4,7 @@ import type { OrderType } from '../../../shared/domain/order-types';
 import { OrderInputSchema, SUMMARY_MAX_CHARS, type OrderInput } from '../../../shared/order';
 import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
 import { createLogger } from '../lib/log';
+import type { PopView } from './pop-slice';
 import type { SliceCreator } from './types';
 
 const log = createLogger('seat.ui.order');
@@ -93,6 +94,21 @@ export function validateDraft(
   return { ok: false, errors };
 }
 
+/** The pop's likely topic when it is a category code the form offers, else null. */
+function topicCategory(topic: string | null | undefined): string | null {
+  return topic && CATEGORY_CODES.includes(topic) ? topic : null;
+}
+
+/**
+ * A form (re)started for a call takes the category from that call's pop, if the pop has
+ * answered already; otherwise prefillTopic() fills it when the pop answers.
+ */
+function withTopic(draft: OrderDraft, pop: PopView | null): OrderDraft {
+  if (!draft.callId || draft.category || pop?.callId !== draft.callId) return draft;
+  const category = topicCategory(pop.data?.topic);
+  return category ? { ...draft, category } : draft;
+}
+
 function upsert(orders: LocalOrder[], order: LocalOrder): LocalOrder[] {
   const rest = orders.filter((o) => o.localId !== order.localId);
   return [order, ...rest]
@@ -125,7 +141,8 @@ export const createOrderSlice: SliceCreator<OrderSlice> = (set, get, { desk }) =
   },
 
   newDraft(call) {
-    set({ draft: emptyDraft(call), fieldErrors: {}, saveError: null, lastSaved: null });
+    const draft = withTopic(emptyDraft(call), get().pop);
+    set({ draft, fieldErrors: {}, saveError: null, lastSaved: null });
   },
 
   async saveOrder() {
@@ -141,8 +158,9 @@ export const createOrderSlice: SliceCreator<OrderSlice> = (set, get, { desk }) =
     try {
       const saved = await desk.call('order.save', { order: checked.order });
       log.info(`Order ${saved.localId} saved for call ${draft.callId ?? '-'}.`);
+      const next = { ...emptyDraft(), callerNumber: draft.callerNumber, callId: draft.callId };
       set({
-        draft: { ...emptyDraft(), callerNumber: draft.callerNumber, callId: draft.callId },
+        draft: withTopic(next, get().pop),
         fieldErrors: {},
         lastSaved: saved,
         localOrders: upsert(get().localOrders, saved),
@@ -187,7 +205,8 @@ export const createOrderSlice: SliceCreator<OrderSlice> = (set, get, { desk }) =
 
   prefillTopic(callId, topic) {
     const { draft } = get();
-    if (draft.callId !== callId || draft.category || !topic) return;
-    if (CATEGORY_CODES.includes(topic)) set({ draft: { ...draft, category: topic } });
+    if (draft.callId !== callId || draft.category) return;
+    const category = topicCategory(topic);
+    if (category) set({ draft: { ...draft, category } });
   },
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pop } from '../../../shared/desk-api';
 import { setLogSink } from '../lib/log';
 import { fail, flush, localOrder, popFor, setup } from '../testing/fakes';
-import { sameNumber } from './pop-slice';
+import { popKbStatus, sameNumber, type PopView } from './pop-slice';
 
 beforeAll(() => setLogSink(() => undefined));
 
@@ -80,6 +80,50 @@ describe('pop slice', () => {
     expect(state().draft.category).toBe('social-insurance');
   });
 
+  it('takes the topic when the pop answered before the form was set up for the call', async () => {
+    const { state } = setup({
+      'pop.lookup': ({ callerNumber }) => popFor(callerNumber, { topic: 'social-insurance' }),
+    });
+    state().openPop(offer);
+    await flush();
+    state().prefillForCall(offer);
+    expect(state().draft).toMatchObject({ callId: 'c1', category: 'social-insurance' });
+  });
+
+  it('takes the topic again for a form started for the call and after a save', async () => {
+    const { state } = setup({
+      'pop.lookup': ({ callerNumber }) => popFor(callerNumber, { topic: 'social-insurance' }),
+      'order.save': ({ order: input }) => localOrder(input as typeof order),
+    });
+    state().prefillForCall({ callId: 'c0', caller: '13900139000' });
+    state().setField('summary', '上一通的内容');
+    state().prefillForCall(offer);
+    state().openPop(offer);
+    await flush();
+    expect(state().draft).toMatchObject({ callId: 'c0', category: '' });
+
+    state().newDraft({ callId: 'c1', caller: offer.caller });
+    expect(state().draft).toMatchObject({ callId: 'c1', category: 'social-insurance' });
+
+    state().setField('category', 'noise');
+    state().setField('territory', 'NC');
+    state().setField('summary', '咨询社保');
+    expect(await state().saveOrder()).toBe(true);
+    expect(state().draft).toMatchObject({ callId: 'c1', category: 'social-insurance' });
+  });
+
+  it('leaves the category unchosen without a topic, or for another call', async () => {
+    const { state } = setup({
+      'pop.lookup': ({ callerNumber }) => popFor(callerNumber, { topic: 'no-such-code' }),
+    });
+    state().openPop(offer);
+    await flush();
+    state().newDraft({ callId: 'c1', caller: offer.caller });
+    expect(state().draft.category).toBe('');
+    state().newDraft(null);
+    expect(state().draft.category).toBe('');
+  });
+
   it('adds orders saved for the same number, however it is written', async () => {
     const { state } = setup();
     state().openPop(offer);
@@ -100,5 +144,29 @@ describe('pop slice', () => {
     expect(sameNumber('22123456', '076922123456')).toBe(true);
     expect(sameNumber('', '')).toBe(false);
     expect(sameNumber('13800138000', '13800138001')).toBe(false);
+  });
+
+  it('says the hub is offline only when it could not be asked about the caller', () => {
+    const view = (number: string, data: Partial<Pop>): PopView => ({
+      callId: 'c1',
+      number,
+      queue: '',
+      waitMs: 0,
+      status: 'ready',
+      data: popFor(number, data),
+      error: null,
+    });
+    const kb: Pop['kb'] = { query: '噪音', hits: [], confident: true };
+    const offline = { history: null, historyError: 'The hub cannot be reached' };
+
+    expect(popKbStatus(null)).toBeNull();
+    expect(popKbStatus(view('13800138000', { topic: 'noise', kb }))).toBe('answers');
+    expect(popKbStatus(view('13800138000', {}))).toBe('no-topic');
+    expect(popKbStatus(view('13800138000', { topic: 'noise' }))).toBe('topic-unanswered');
+    expect(popKbStatus(view('13800138000', offline))).toBe('hub-offline');
+    expect(popKbStatus(view('13800138000', { ...offline, topic: 'noise' }))).toBe('hub-offline');
+    expect(popKbStatus(view('anonymous', { ...offline, historyError: 'withheld' }))).toBe(
+      'no-topic',
+    );
   });
 });

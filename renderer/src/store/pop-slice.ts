@@ -35,6 +35,26 @@ export function sameNumber(a: string, b: string): boolean {
   return a === b || (normalizePhone(a) ?? a) === (normalizePhone(b) ?? b);
 }
 
+/**
+ * Why the pop brings KB answers or not:
+ * - `answers`: the core searched the KB for the caller's topic;
+ * - `hub-offline`: the hub could not be asked about the caller (history is missing with a
+ *   reason, for a real phone number), so neither topic answers nor history are known;
+ * - `no-topic`: the hub answered, the caller has no past order to take a topic from;
+ * - `topic-unanswered`: there is a topic, but its KB search gave nothing back.
+ * Null while there is no pop or it has not answered.
+ */
+export type PopKbStatus = 'answers' | 'hub-offline' | 'no-topic' | 'topic-unanswered';
+
+export function popKbStatus(pop: PopView | null): PopKbStatus | null {
+  if (pop?.status !== 'ready' || !pop.data) return null;
+  const { kb, history, historyError, topic } = pop.data;
+  if (kb) return 'answers';
+  const hubNotAsked = history === null && historyError !== null;
+  if (hubNotAsked && normalizePhone(pop.number) !== null) return 'hub-offline';
+  return topic ? 'topic-unanswered' : 'no-topic';
+}
+
 export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => ({
   ...initialPopState,
 

@@ -90,7 +90,7 @@ describe('session slice', () => {
     state().sessionEnded('signed in on another seat');
 
     expect(state().phase).toBe('signed-out');
-    expect(state().endedReason).toBe('signed in on another seat');
+    expect(state().endedReason).toEqual({ code: 'hub-ended', detail: 'signed in on another seat' });
   });
 
   it('ends the session on resume when the core no longer has it', async () => {
@@ -99,6 +99,9 @@ describe('session slice', () => {
     await state().resume();
 
     expect(state().phase).toBe('signed-out');
-    expect(state().endedReason).toMatch(/no longer/);
+    expect(state().endedReason).toMatchObject({
+      code: 'seat-lost',
+      detail: expect.stringMatching(/no longer/),
+    });
   });
 });

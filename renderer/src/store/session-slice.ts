@@ -22,18 +22,32 @@ export const EXTENSION_KEY = 'hotline.extension';
  */
 export type SessionPhase = 'booting' | 'signed-out' | 'signing-in' | 'signed-in';
 
+/**
+ * Why a session ended without the agent signing out, as a code the UI translates:
+ * `hub-ended` when the seat core says the hub no longer accepts it (`session.ended`),
+ * `seat-lost` when the seat core no longer has it after the link came back.
+ */
+export type SessionEndCode = 'hub-ended' | 'seat-lost';
+
+export interface SessionEnd {
+  code: SessionEndCode;
+  /** English detail from the core or the renderer, for the tooltip and the log. */
+  detail: string;
+}
+
 export interface SessionSlice {
   phase: SessionPhase;
   session: Session | null;
   loginError: ErrorInfo | null;
-  /** Why the last session ended when the agent did not sign out (English, from the core). */
-  endedReason: string | null;
+  /** Why the last session ended when the agent did not sign out. */
+  endedReason: SessionEnd | null;
   /** The seat's extension, remembered on this machine. */
   savedExtension: string;
   /** Picks up the session the seat core already has, so a reload keeps it. */
   boot(): Promise<void>;
   login(request: LoginRequest): Promise<boolean>;
   logout(): Promise<void>;
+  /** The seat core announced the end of the session (`session.ended`, English reason). */
   sessionEnded(reason: string): void;
   /** The link to the seat core came back: check the session is still there, catch up. */
   resume(): Promise<void>;
@@ -51,7 +65,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
     void get().loadLocalOrders();
   };
 
-  const leave = (endedReason: string | null) => {
+  const leave = (endedReason: SessionEnd | null) => {
     void phone.stop();
     set({
       ...initialAgentState,
@@ -64,6 +78,12 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
       session: null,
       endedReason,
     });
+  };
+
+  const end = (why: SessionEnd) => {
+    if (get().phase !== 'signed-in') return;
+    log.warn(`The session ended (${why.code}): ${why.detail}.`);
+    leave(why);
   };
 
   return {
@@ -116,9 +136,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
     },
 
     sessionEnded(reason) {
-      if (get().phase !== 'signed-in') return;
-      log.warn(`The session ended: ${reason}.`);
-      leave(reason);
+      end({ code: 'hub-ended', detail: reason });
     },
 
     async resume() {
@@ -126,7 +144,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
       try {
         const session = await desk.call('session.get', {});
         if (!session) {
-          get().sessionEnded('the seat core no longer has this session');
+          end({ code: 'seat-lost', detail: 'the seat core no longer has this session' });
           return;
         }
         void get().refreshSync();

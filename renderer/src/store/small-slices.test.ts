@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { KbSearchResponse } from '../../../shared/hub-api';
 import { setLogSink } from '../lib/log';
 import { SYNC, fail, setup } from '../testing/fakes';
+import { syncProblem } from './sync-slice';
 import { LANG_KEY } from './ui-slice';
 
 beforeAll(() => setLogSink(() => undefined));
@@ -93,5 +94,27 @@ describe('ui slice', () => {
     state().setLang('en');
     expect(storage.getItem(LANG_KEY)).toBe('en');
     expect(state().lang).toBe('en');
+  });
+});
+
+describe('sync problem', () => {
+  const unreachable = {
+    code: 'hub-unreachable' as const,
+    message: 'The hub at http://x cannot be reached',
+  };
+
+  it('gives a code to translate and keeps the English for the tooltip', () => {
+    expect(syncProblem(SYNC, null)).toBeNull();
+    expect(
+      syncProblem({ ...SYNC, hubReachable: false, lastError: 'The hub at http://x is down' }, null),
+    ).toEqual({ code: 'hub-unreachable', detail: 'The hub at http://x is down' });
+    expect(syncProblem({ ...SYNC, lastError: 'HTTP 500' }, null)).toEqual({
+      code: 'sync-failed',
+      detail: 'HTTP 500',
+    });
+    expect(syncProblem(null, unreachable)).toEqual({
+      code: 'hub-unreachable',
+      detail: unreachable.message,
+    });
   });
 });

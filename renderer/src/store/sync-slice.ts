@@ -1,5 +1,5 @@
 import type { SyncStatus } from '../../../shared/desk-api';
-import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
+import { toErrorInfo, type ErrorInfo, type UiErrorCode } from '../bridge/errors';
 import type { SliceCreator } from './types';
 
 export interface SyncSlice {
@@ -11,6 +11,30 @@ export interface SyncSlice {
   refreshSync(): Promise<void>;
   syncNow(): Promise<void>;
   syncStatusChanged(status: SyncStatus): void;
+}
+
+/**
+ * What the top bar says is wrong with sync, as a code the UI translates, with the English
+ * detail for the tooltip. `hub-unreachable` when the core cannot reach the hub,
+ * `sync-failed` for any other failed round, or the code of the failed sync request.
+ */
+export interface SyncProblem {
+  code: UiErrorCode | 'sync-failed';
+  detail: string;
+}
+
+export function syncProblem(
+  sync: SyncStatus | null,
+  requestError: ErrorInfo | null,
+): SyncProblem | null {
+  // TODO: SyncStatus.lastError is the core's English sentence without a code (shared
+  // contract); until it carries one, hubReachable is the only thing to tell failures apart.
+  if (sync?.lastError) {
+    const code = sync.hubReachable ? 'sync-failed' : 'hub-unreachable';
+    return { code, detail: sync.lastError };
+  }
+  if (requestError) return { code: requestError.code, detail: requestError.message };
+  return null;
 }
 
 export const initialSyncState = { sync: null, syncBusy: false, syncError: null } as const;
