@@ -64,7 +64,12 @@ describe('one real call, end to end', () => {
   it('registers, queues, rings with the pop, carries media both ways and hangs up', async () => {
     await page.goto(seat.url);
     await signIn(page);
-    const call = await takeQueuedCall(page, { sipPort: 5070, mediaPort: 16000 });
+    // E2E_SCREENSHOT=path keeps a picture of the real pop, taken while the seat rings.
+    const call = await takeQueuedCall(page, {
+      sipPort: 5070,
+      mediaPort: 16000,
+      screenshot: process.env.E2E_SCREENSHOT,
+    });
     console.log(
       `e2e call ${call.callId}: waited ${call.waitMs} ms; rtpengine packets per leg ` +
         call.counts.legs.map((l) => l.packets).join('/') +

@@ -30,7 +30,10 @@ export async function signIn(page: Page, account = 'agent01', extension = '1001'
  * agent goes ready, the seat rings with the pop, the agent answers, media is counted both
  * ways at rtpengine and in the page, and the agent hangs up.
  */
-export async function takeQueuedCall(page: Page, opts: { sipPort: number; mediaPort: number }) {
+export async function takeQueuedCall(
+  page: Page,
+  opts: { sipPort: number; mediaPort: number; screenshot?: string },
+) {
   const caller = await placeHotlineCall({
     caller: CALLER,
     sipPort: opts.sipPort,
@@ -52,6 +55,7 @@ export async function takeQueuedCall(page: Page, opts: { sipPort: number; mediaP
   expect(await byId(page, 'kb-hit').count()).toBeGreaterThan(0);
   const callId = await byId(page, 'pop').getAttribute('data-call-id');
   expect(callId).toBe(caller.callId(1));
+  if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
 
   await byId(page, 'answer').click();
   await expect.poll(attr(page, 'call-state', 'data-state'), { timeout: 10_000 }).toBe('active');
