@@ -188,6 +188,27 @@ describe('ACD over evapi', () => {
     expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'next@pbx', agent: '1001' });
   });
 
+  it('does not take ready from an agent still in a call, so no second call is offered', async () => {
+    rig = await setup(1);
+    await rig.acd.login('a1', '1001');
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    rig.kamailio.send(queued('talking@pbx'));
+    await rig.kamailio.nextReply();
+    rig.kamailio.send({ event: 'call.answered', callId: 'talking@pbx' });
+    await sleep(40);
+    expect(rig.acd.stateOf('a1')).toBe('on-call');
+
+    rig.kamailio.send(queued('second@pbx', '13900139000', 12, 23));
+    await sleep(40);
+    expect(await rig.acd.setStateBySeat('a1', '1001', 'ready')).toBe('on-call');
+    await expect(rig.kamailio.nextReply(80)).rejects.toThrow('no reply');
+
+    rig.kamailio.send({ event: 'call.ended', callId: 'talking@pbx' });
+    await sleep(40);
+    expect(await rig.acd.setStateBySeat('a1', '1001', 'ready')).toBe('ringing');
+    expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'second@pbx', agent: '1001' });
+  });
+
   it('makes an agent who missed a routed call not-ready', async () => {
     rig = await setup(1);
     await rig.acd.login('a1', '1001');

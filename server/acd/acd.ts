@@ -176,17 +176,16 @@ export class Acd {
   }
 
   /**
-   * A seat sets its agent's state. While the ACD has a call ringing at the agent, `ready`
-   * is not taken (the agent is not free); anything else is. Going ready may route a
-   * waiting call at once, so the answer is the state after that.
+   * A seat sets its agent's state. While the ACD has a call ringing at the agent or in
+   * conversation with them, `ready` is not taken (the agent is not free, and a second call
+   * would be refused busy); anything else is. Going ready may route a waiting call at
+   * once, so the answer is the state after that.
    */
   async setStateBySeat(agentId: string, extension: string, state: AgentState): Promise<AgentState> {
     const now = this.deps.clock.now();
     const me = await this.ensure(agentId);
     if (me.extension !== extension) await this.login(agentId, extension);
-    if (state === 'ready' && me.state === 'ringing' && this.ringingCallOf(agentId)) {
-      return me.state;
-    }
+    if (state === 'ready' && this.liveCallOf(agentId, me.state)) return me.state;
     this.pool.set(agentId, state, now);
     this.persistPresence(me);
     this.log.info({ agent: agentId, extension, state }, 'agent state set by seat');
@@ -242,9 +241,9 @@ export class Acd {
     return this.pool.get(agentId) ?? this.addToPool(record, this.deps.clock.now());
   }
 
-  private ringingCallOf(agentId: string): LiveCall | undefined {
-    for (const c of this.live.values())
-      if (c.phase === 'ringing' && c.agentId === agentId) return c;
+  /** The agent's call in the given phase (ringing or on-call), if the ACD has one. */
+  private liveCallOf(agentId: string, phase: AgentState): LiveCall | undefined {
+    for (const c of this.live.values()) if (c.phase === phase && c.agentId === agentId) return c;
     return undefined;
   }
 
