@@ -10,7 +10,8 @@ import { z } from 'zod';
  * transaction to that agent, adding the queue and wait as X-Hotline-* headers.
  *
  *   INVITE -> queued --(agent free)--> route --> ringing seat --> answered --> ended
- *               |  \--(no agent, timeout / reject)--> failed
+ *               |  \--(no agent, timeout / reject)--> failed      |
+ *               |<--------(seat busy / no answer: requeued)-------/
  *               \--(caller CANCEL)--> abandoned
  */
 export const KamailioEventSchema = z.discriminatedUnion('event', [
@@ -26,7 +27,23 @@ export const KamailioEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('call.cancelled'), callId: z.string().min(1) }),
   /** The seat answered (200 OK for the INVITE passed through Kamailio). */
   z.object({ event: z.literal('call.answered'), callId: z.string().min(1) }),
-  /** Routed but not answered: the seat refused, timed out, or the continue failed. */
+  /**
+   * A routed call the seat did not take (busy 486, rang out 408, agent not registered 480):
+   * Kamailio suspended the same transaction again (same tindex/tlabel) and waits for the
+   * next `route` or a `reject`. The caller keeps waiting; the hub puts the call back at the
+   * head of its queue.
+   */
+  z.object({
+    event: z.literal('call.requeued'),
+    tindex: z.coerce.number().int(),
+    tlabel: z.coerce.number().int(),
+    callId: z.string().min(1),
+    code: z.coerce.number().int(),
+  }),
+  /**
+   * The call ended without an agent: the hub never answered in time, the continue failed
+   * (481), or a seat failed after the caller's total wait was spent (or too many re-queues).
+   */
   z.object({
     event: z.literal('call.failed'),
     callId: z.string().min(1),

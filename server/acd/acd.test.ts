@@ -223,6 +223,115 @@ describe('ACD over evapi', () => {
     expect((await rig.store.calls.get('missed@pbx'))?.outcome).toBe('failed');
   });
 
+  it('re-queues a call a seat failed at the head of the queue and routes it to the next agent', async () => {
+    rig = await setup(2);
+    await rig.acd.login('a1', '1001');
+    await rig.acd.login('a2', '1002');
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    rig.kamailio.send(queued('busy@pbx', '13800138000', 11, 22));
+    const first = await rig.kamailio.nextReply();
+    expect(first).toMatchObject({ action: 'route', callId: 'busy@pbx', agent: '1001' });
+    rig.kamailio.send(queued('later@pbx', '13900139000', 12, 23));
+    await sleep(60);
+
+    rig.kamailio.send({
+      event: 'call.requeued',
+      tindex: 11,
+      tlabel: 22,
+      callId: 'busy@pbx',
+      code: 486,
+    });
+    await sleep(40);
+    expect(rig.acd.stateOf('a1')).toBe('not-ready');
+    expect(rig.events.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'not-ready' });
+    expect(rig.acd.snapshot().waiting).toBe(2);
+
+    // The re-queued call is ahead of the one queued after it, and its wait kept counting.
+    expect(await rig.acd.setStateBySeat('a2', '1002', 'ready')).toBe('ringing');
+    const second = await rig.kamailio.nextReply();
+    expect(second).toMatchObject({
+      action: 'route',
+      tindex: 11,
+      tlabel: 22,
+      callId: 'busy@pbx',
+      agent: '1002',
+    });
+    const w1 = first.action === 'route' ? first.waitMs : -1;
+    const w2 = second.action === 'route' ? second.waitMs : -1;
+    expect(w2).toBeGreaterThanOrEqual(w1 + 80);
+
+    rig.kamailio.send({ event: 'call.answered', callId: 'busy@pbx' });
+    await sleep(40);
+    expect(rig.acd.stateOf('a2')).toBe('on-call');
+    await rig.acd.flush();
+    expect(await rig.store.calls.get('busy@pbx')).toMatchObject({
+      outcome: 'answered',
+      agent: '1002',
+      waitMs: w2,
+    });
+  });
+
+  it('refuses with 480 a call re-queued more often than maxRequeues', async () => {
+    rig = await setup(1, { maxRequeues: 1 });
+    await rig.acd.login('a1', '1001');
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    rig.kamailio.send(queued('loop@pbx', '13800138000', 7, 8));
+    await rig.kamailio.nextReply();
+    rig.kamailio.send({
+      event: 'call.requeued',
+      tindex: 7,
+      tlabel: 8,
+      callId: 'loop@pbx',
+      code: 486,
+    });
+    await sleep(40);
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    expect(await rig.kamailio.nextReply()).toMatchObject({ action: 'route', callId: 'loop@pbx' });
+    rig.kamailio.send({
+      event: 'call.requeued',
+      tindex: 7,
+      tlabel: 8,
+      callId: 'loop@pbx',
+      code: 408,
+    });
+    expect(await rig.kamailio.nextReply()).toEqual({
+      action: 'reject',
+      tindex: 7,
+      tlabel: 8,
+      callId: 'loop@pbx',
+      code: 480,
+      reason: 'Temporarily Unavailable',
+    });
+    await sleep(20);
+    expect(rig.acd.stateOf('a1')).toBe('not-ready');
+    expect(rig.acd.snapshot().waiting).toBe(0);
+    await rig.acd.flush();
+    expect((await rig.store.calls.get('loop@pbx'))?.outcome).toBe('failed');
+  });
+
+  it('counts a caller who hangs up after a re-queue as abandoned', async () => {
+    rig = await setup(1);
+    await rig.acd.login('a1', '1001');
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    rig.kamailio.send(queued('gaveup@pbx'));
+    await rig.kamailio.nextReply();
+    rig.kamailio.send({
+      event: 'call.requeued',
+      tindex: 11,
+      tlabel: 22,
+      callId: 'gaveup@pbx',
+      code: 486,
+    });
+    await sleep(40);
+    rig.kamailio.send({ event: 'call.cancelled', callId: 'gaveup@pbx' });
+    await sleep(40);
+    expect(rig.acd.snapshot().waiting).toBe(0);
+    expect(await rig.acd.setStateBySeat('a1', '1001', 'ready')).toBe('ready');
+    await expect(rig.kamailio.nextReply(80)).rejects.toThrow('no reply');
+    await rig.acd.flush();
+    expect((await rig.store.calls.get('gaveup@pbx'))?.outcome).toBe('abandoned');
+  });
+
   it('survives garbage on the socket and keeps the same link', async () => {
     rig = await setup(1);
     await rig.acd.login('a1', '1001');

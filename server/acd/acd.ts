@@ -19,12 +19,15 @@ export interface AcdOptions {
   /** Safety net: a routed call with no answer, failure or cancel by then is given up. */
   ringTimeoutMs: number;
   sweepIntervalMs: number;
+  /** A call a seat failed (`call.requeued`) goes back to the queue this often, then 480. */
+  maxRequeues: number;
 }
 
 export const DEFAULT_ACD_OPTIONS: AcdOptions = {
   queueTimeoutMs: 110_000,
   ringTimeoutMs: 90_000,
   sweepIntervalMs: 1_000,
+  maxRequeues: 3,
 };
 
 interface LiveCall extends WaitingCall {
@@ -32,6 +35,8 @@ interface LiveCall extends WaitingCall {
   agentId: string | null;
   extension: string | null;
   routedAt: number | null;
+  /** How often a seat failed this call and it went back to the queue. */
+  requeues: number;
 }
 
 export interface AcdSnapshot {
@@ -150,6 +155,8 @@ export class Acd {
         return this.onCancelled(event.callId);
       case 'call.answered':
         return this.onAnswered(event.callId);
+      case 'call.requeued':
+        return this.onRequeued(event);
       case 'call.failed':
         return this.onFailed(event.callId, event.code);
       case 'call.ended':
@@ -265,6 +272,7 @@ export class Acd {
       agentId: null,
       extension: null,
       routedAt: null,
+      requeues: 0,
     };
     this.live.set(call.callId, call);
     this.queue.push(call);
@@ -321,6 +329,59 @@ export class Acd {
     this.persistCall(callId, { outcome: 'answered', answeredAt: now });
     this.log.info({ callId, agent: call.extension }, 'call answered');
     if (call.agentId) this.setAgent(call.agentId, 'on-call', now);
+  }
+
+  /**
+   * The seat did not take a routed call and Kamailio holds the transaction again: the agent
+   * missed it (not-ready), the call goes back to the head of the queue with its first
+   * queuedAt (the caller's wait keeps counting) and goes to the next free agent. After
+   * maxRequeues it is refused with 480.
+   */
+  private onRequeued(e: Extract<KamailioEvent, { event: 'call.requeued' }>): void {
+    const call = this.live.get(e.callId);
+    if (!call) {
+      this.unknown('call.requeued', e.callId);
+      // Nobody would answer for it: let Kamailio end the suspended transaction now.
+      this.link?.send({
+        action: 'reject',
+        tindex: e.tindex,
+        tlabel: e.tlabel,
+        callId: e.callId,
+        code: 480,
+        reason: 'Temporarily Unavailable',
+      });
+      return;
+    }
+    const now = this.deps.clock.now();
+    const missedBy = call.agentId;
+    if (missedBy && this.stateOf(missedBy) === 'ringing') this.setAgent(missedBy, 'not-ready', now);
+    this.queue.remove(call.callId);
+    call.tindex = e.tindex;
+    call.tlabel = e.tlabel;
+    call.requeues += 1;
+    const waitMs = now - call.queuedAt;
+    const log = { callId: call.callId, code: e.code, agent: call.extension, waitMs };
+    if (call.requeues > this.options.maxRequeues) {
+      this.live.delete(call.callId);
+      this.link?.send({
+        action: 'reject',
+        tindex: call.tindex,
+        tlabel: call.tlabel,
+        callId: call.callId,
+        code: 480,
+        reason: 'Temporarily Unavailable',
+      });
+      this.persistCall(call.callId, { outcome: 'failed', endedAt: now, waitMs });
+      this.log.info({ ...log, requeues: call.requeues }, 'call refused: re-queued too often');
+      return;
+    }
+    call.phase = 'queued';
+    call.agentId = null;
+    call.extension = null;
+    call.routedAt = null;
+    this.queue.pushFront(call);
+    this.log.info({ ...log, requeues: call.requeues }, 'call re-queued: seat did not take it');
+    this.dispatch();
   }
 
   private onFailed(callId: string, code: number): void {

@@ -30,6 +30,11 @@ export class CallQueue {
     return this.calls.splice(i, 1)[0];
   }
 
+  /** Puts a call back at the very head, whatever its queuedAt (a seat failed it). */
+  pushFront(call: WaitingCall): void {
+    this.calls.unshift(call);
+  }
+
   /** Puts a call back at the head (its route could not be sent). */
   restore(call: WaitingCall): void {
     this.calls.unshift(call);

@@ -133,7 +133,7 @@ describe('hotline queue over evapi', () => {
     expect(res.messages).toContain('SIP/2.0 486 All Agents Busy');
   });
 
-  test('a route to an agent who is not registered fails the call with 480', async () => {
+  test('a route to an agent who is not registered re-queues the call (480); a reject ends it', async () => {
     acd = await connectAcd({ kind: 'route', agent: '1999' }, 200);
     const call = await placeHotlineCall({
       caller: '13800138004',
@@ -144,7 +144,99 @@ describe('hotline queue over evapi', () => {
     const res = await call.done;
     expect(res.exitCode).not.toBe(0);
     expect(res.logs).toContain(`final=480 call-id=${call.callId()}`);
-    expect(await acd.waitForEvent('call.failed', call.callId())).toMatchObject({ code: 480 });
+    expect(await acd.waitForEvent('call.requeued', call.callId())).toMatchObject({ code: 480 });
+    expect(acd.events.some((e) => e.event === 'call.failed')).toBe(false);
+  });
+
+  test('a seat that answers busy re-queues the call, and the next seat takes it', async () => {
+    acd = await connectAcd(
+      { kind: 'route', agent: '1004', requeued: { kind: 'route', agent: '1001' } },
+      500,
+    );
+    const busy = await startSippSeat({
+      extension: '1004',
+      sipPort: 5094,
+      mediaPort: 20140,
+      holdMs: 0,
+      behaviour: 'busy',
+    });
+    const seat = await startSippSeat({
+      extension: '1001',
+      sipPort: 5090,
+      mediaPort: 20100,
+      holdMs: 3000,
+    });
+    const call = await placeHotlineCall({
+      caller: '13800138006',
+      sipPort: 5078,
+      mediaPort: 20080,
+      holdMs: 30_000,
+    });
+    const callId = call.callId();
+
+    const queued = await acd.waitForEvent('call.queued', callId);
+    const requeued = await acd.waitForEvent('call.requeued', callId);
+    expect(requeued).toMatchObject({ code: 486 });
+    if (queued.event !== 'call.queued' || requeued.event !== 'call.requeued')
+      throw new Error('unreachable');
+    expect([requeued.tindex, requeued.tlabel]).toEqual([queued.tindex, queued.tlabel]);
+    await acd.waitForEvent('call.answered', callId);
+    const counts = await waitForMediaBothWays(callId, { minPackets: 20 });
+    for (const leg of counts.legs) expect(leg.packets).toBeGreaterThanOrEqual(20);
+
+    const [busyRes, seatRes, callRes] = await Promise.all([
+      busy.uas.done,
+      seat.uas.done,
+      call.done,
+    ]);
+    expect(busyRes.exitCode, busyRes.errors).toBe(0);
+    expect(busyRes.logs).toContain(`busy call-id=${callId}`);
+    expect(seatRes.exitCode, seatRes.errors).toBe(0);
+    expect(callRes.exitCode, `${callRes.errors}\n${await readKamailioLog()}`).toBe(0);
+    expect(callRes.logs).toContain(`seat hung up call-id=${callId}`);
+    await acd.waitForEvent('call.ended', callId);
+    expect(acd.events.some((e) => e.event === 'call.failed')).toBe(false);
+
+    // The second seat's INVITE carries one set of queue headers, with the whole wait.
+    const first = receivedRequest(busyRes.messages, 'INVITE') ?? '';
+    const invite = receivedRequest(seatRes.messages, 'INVITE') ?? '';
+    expect(invite.match(/^X-Hotline-Queue:/gim)).toHaveLength(1);
+    expect(invite.match(/^X-Hotline-Wait-Ms:/gim)).toHaveLength(1);
+    expect(Number(sipHeader(invite, 'X-Hotline-Wait-Ms'))).toBeGreaterThan(
+      Number(sipHeader(first, 'X-Hotline-Wait-Ms')) + 400,
+    );
+    expect(acd.invalid).toEqual([]);
+    await Promise.all([busy.unregister(), seat.unregister()]);
+  });
+
+  test('a caller who hangs up while re-queued is reported as call.cancelled', async () => {
+    acd = await connectAcd({ kind: 'route', agent: '1004', requeued: { kind: 'hold' } }, 300);
+    const busy = await startSippSeat({
+      extension: '1004',
+      sipPort: 5094,
+      mediaPort: 20140,
+      holdMs: 0,
+      behaviour: 'busy',
+    });
+    const call = await placeCancellingCall({
+      caller: '13800138007',
+      sipPort: 5079,
+      mediaPort: 20090,
+      cancelMs: 2500,
+    });
+    const callId = call.callId();
+    expect(await acd.waitForEvent('call.requeued', callId)).toMatchObject({ code: 486 });
+    const res = await call.done;
+    expect(res.exitCode, res.errors).toBe(0);
+    expect(res.logs).toContain(`final=487 call-id=${callId}`);
+    await acd.waitForEvent('call.cancelled', callId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(acd.events.filter((e) => e.callId === callId).map((e) => e.event)).toEqual([
+      'call.queued',
+      'call.requeued',
+      'call.cancelled',
+    ]);
+    await busy.unregister();
   });
 });
 
@@ -284,5 +376,30 @@ describe('queue timeout', () => {
     expect(res.logs).toContain(`final=408 call-id=${call.callId()}`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     expect(await acd.waitForEvent('call.failed', call.callId())).toMatchObject({ code: 408 });
+  });
+
+  test('a seat failure once the caller wait is spent ends the call with call.failed', async () => {
+    acd = await connectAcd(
+      { kind: 'route', agent: '1004', requeued: { kind: 'route', agent: '1001' } },
+      1500,
+    );
+    const busy = await startSippSeat({
+      extension: '1004',
+      sipPort: 5094,
+      mediaPort: 20140,
+      holdMs: 0,
+      behaviour: 'busy',
+    });
+    const call = await placeHotlineCall({
+      caller: '13800138008',
+      sipPort: 5080,
+      mediaPort: 20110,
+      holdMs: 1000,
+    });
+    const res = await call.done;
+    expect(res.logs).toContain(`final=486 call-id=${call.callId()}`);
+    expect(await acd.waitForEvent('call.failed', call.callId())).toMatchObject({ code: 486 });
+    expect(acd.events.some((e) => e.event === 'call.requeued')).toBe(false);
+    await busy.unregister();
   });
 });

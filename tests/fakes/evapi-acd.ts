@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import {
   type AcdReply,
+  DEFAULT_QUEUE,
   type KamailioEvent,
   KamailioEventSchema,
 } from '../../shared/acd-protocol.js';
@@ -9,10 +10,12 @@ import { encodeNetstring, NetstringDecoder } from '../../server/acd/netstring.js
 /**
  * A stand-in for the hub's ACD, for PBX-level tests only: connects to Kamailio's evapi
  * socket, records every event, and answers each `call.queued` after `delayMs` with a
- * `route` to `agent` (or a `reject`, or nothing when `mode` is 'hold').
+ * `route` to `agent` (or a `reject`, or nothing when `mode` is 'hold'). A `call.requeued`
+ * (the seat failed) is answered the same way by `mode.requeued` of a route: by default a
+ * `reject` 480, as a hub with no other agent would do once the wait ran out.
  */
 export type FakeAcdMode =
-  | { kind: 'route'; agent: string }
+  | { kind: 'route'; agent: string; requeued?: FakeAcdMode }
   | { kind: 'reject'; code: number; reason: string }
   | { kind: 'hold' };
 
@@ -31,6 +34,8 @@ export class FakeAcd {
   delayMs: number;
   private readonly waiters = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly queuedAt = new Map<string, number>();
+  private readonly queueOf = new Map<string, string>();
 
   private constructor(
     private readonly socket: Socket,
@@ -130,11 +135,23 @@ export class FakeAcd {
     }
     this.events.push(parsed);
     for (const w of [...this.waiters]) w();
-    if (parsed.event === 'call.queued') this.answer(parsed, Date.now());
+    if (parsed.event === 'call.queued') {
+      this.queuedAt.set(parsed.callId, Date.now());
+      this.answer(parsed, this.mode, parsed.queue);
+    } else if (parsed.event === 'call.requeued') {
+      const mode = this.mode.kind === 'route' ? this.mode.requeued : undefined;
+      const queue = this.queueOf.get(parsed.callId) ?? DEFAULT_QUEUE;
+      this.answer(parsed, mode ?? { kind: 'reject', code: 480, reason: 'No Agent' }, queue);
+    }
   }
 
-  private answer(e: Extract<KamailioEvent, { event: 'call.queued' }>, queuedAt: number): void {
-    const mode = this.mode;
+  private answer(
+    e: { tindex: number; tlabel: number; callId: string },
+    mode: FakeAcdMode,
+    queue: string,
+  ): void {
+    this.queueOf.set(e.callId, queue);
+    const queuedAt = this.queuedAt.get(e.callId) ?? Date.now();
     if (mode.kind === 'hold') return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -144,7 +161,7 @@ export class FakeAcd {
           action: 'route',
           ...base,
           agent: mode.agent,
-          queue: e.queue,
+          queue,
           waitMs: Date.now() - queuedAt,
         });
       } else {

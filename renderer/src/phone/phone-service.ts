@@ -48,8 +48,8 @@ interface LiveCall {
  * The seat's softphone: a small facade over sip.js (one UserAgent, one Registerer, a
  * WebSocket transport) that keeps the live SIP session and media streams to itself and
  * reports plain PhoneEvents. One call at a time: an INVITE that arrives while a call is
- * in hand is answered 486 Busy Here (RFC 3261 §21.4.24). The hub does not re-queue a call
- * that fails at the agent, so that caller hears busy (a known gap, see the README).
+ * in hand is answered 486 Busy Here (RFC 3261 §21.4.24); Kamailio re-queues such a call
+ * at the hub, which routes it to the next free agent.
  *
  * It stays registered on its own: a dropped transport reconnects with a doubling delay,
  * and a registration that is refused, lost or expired (for example when a refresh found

@@ -227,7 +227,8 @@ export interface SippSeat {
 /**
  * A seat on a plain SIP phone over UDP: starts tests/sipp/uas-seat.xml on sipPort, then
  * REGISTERs `extension` with that Contact (tests/sipp/register.xml from sipPort + 1). The UAS
- * answers one call, plays the tone, and hangs up after holdMs.
+ * answers one call, plays the tone, and hangs up after holdMs (or, `behaviour: 'busy'`,
+ * refuses it with 486).
  */
 export async function startSippSeat(opts: {
   extension: string;
@@ -236,14 +237,16 @@ export async function startSippSeat(opts: {
   holdMs: number;
   expires?: number;
   timeoutMs?: number;
+  /** 'busy': tests/sipp/uas-busy.xml, which answers the one INVITE with 486. */
+  behaviour?: 'answer' | 'busy';
 }): Promise<SippSeat> {
   const cfg = pbxConfig();
   const remote = `${cfg.sipHost}:${cfg.sipPort}`;
   const uas = await startSipp({
-    scenario: 'uas-seat.xml',
+    scenario: opts.behaviour === 'busy' ? 'uas-busy.xml' : 'uas-seat.xml',
     localPort: opts.sipPort,
     mediaPort: opts.mediaPort,
-    sets: { hold_ms: opts.holdMs },
+    sets: opts.behaviour === 'busy' ? {} : { hold_ms: opts.holdMs },
     timeoutMs: opts.timeoutMs ?? 120_000,
   });
   await waitUdpBound('127.0.0.1', opts.sipPort, 5000);
