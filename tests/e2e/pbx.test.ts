@@ -12,6 +12,8 @@ import {
   receivedRequest,
   sipHeader,
   startSippSeat,
+  type SippProcess,
+  type SippResult,
 } from './support/sipp.js';
 
 // The dev PBX on its own: Kamailio + rtpengine with SIPp callers, a SIPp or browser seat and
@@ -36,6 +38,29 @@ afterAll(async () => {
 
 const connectAcd = (mode: FakeAcdMode, delayMs = 1000): Promise<FakeAcd> =>
   FakeAcd.connect({ host: cfg.evapiHost, port: cfg.evapiPort, mode, delayMs });
+
+/**
+ * The routed call was answered, carried RTP both ways through rtpengine, and ended with the
+ * seat's BYE, which both SIPp sides and the ACD saw.
+ */
+async function expectAnsweredWithMedia(
+  fake: FakeAcd,
+  callId: string,
+  seat: SippProcess,
+  call: SippProcess,
+): Promise<{ seatRes: SippResult; callRes: SippResult }> {
+  await fake.waitForEvent('call.answered', callId);
+  const counts = await waitForMediaBothWays(callId, { minPackets: 20 });
+  expect(counts.legs).toHaveLength(2);
+  for (const leg of counts.legs) expect(leg.packets).toBeGreaterThanOrEqual(20);
+
+  const [seatRes, callRes] = await Promise.all([seat.done, call.done]);
+  expect(seatRes.exitCode, seatRes.errors).toBe(0);
+  expect(callRes.exitCode, `${callRes.errors}\n${await readKamailioLog()}`).toBe(0);
+  expect(callRes.logs).toContain(`seat hung up call-id=${callId}`);
+  await fake.waitForEvent('call.ended', callId);
+  return { seatRes, callRes };
+}
 
 describe('hotline queue over evapi', () => {
   test('answers 503 at once when no ACD is connected', async () => {
@@ -68,18 +93,8 @@ describe('hotline queue over evapi', () => {
 
     const queued = await acd.waitForEvent('call.queued', callId);
     expect(queued).toMatchObject({ caller: '13800138000', queue: DEFAULT_QUEUE });
-    await acd.waitForEvent('call.answered', callId);
-
-    const counts = await waitForMediaBothWays(callId, { minPackets: 20 });
-    expect(counts.legs).toHaveLength(2);
-    for (const leg of counts.legs) expect(leg.packets).toBeGreaterThanOrEqual(20);
-
-    const [seatRes, callRes] = await Promise.all([seat.uas.done, call.done]);
-    expect(seatRes.exitCode, seatRes.errors).toBe(0);
-    expect(callRes.exitCode, callRes.errors).toBe(0);
+    const { seatRes } = await expectAnsweredWithMedia(acd, callId, seat.uas, call);
     expect(seatRes.logs).toContain(`seat hangs up call-id=${callId}`);
-    expect(callRes.logs).toContain(`seat hung up call-id=${callId}`);
-    await acd.waitForEvent('call.ended', callId);
 
     const invite = receivedRequest(seatRes.messages, 'INVITE');
     expect(invite).toBeDefined();
@@ -180,21 +195,10 @@ describe('hotline queue over evapi', () => {
     if (queued.event !== 'call.queued' || requeued.event !== 'call.requeued')
       throw new Error('unreachable');
     expect([requeued.tindex, requeued.tlabel]).toEqual([queued.tindex, queued.tlabel]);
-    await acd.waitForEvent('call.answered', callId);
-    const counts = await waitForMediaBothWays(callId, { minPackets: 20 });
-    for (const leg of counts.legs) expect(leg.packets).toBeGreaterThanOrEqual(20);
-
-    const [busyRes, seatRes, callRes] = await Promise.all([
-      busy.uas.done,
-      seat.uas.done,
-      call.done,
-    ]);
+    const { seatRes } = await expectAnsweredWithMedia(acd, callId, seat.uas, call);
+    const busyRes = await busy.uas.done;
     expect(busyRes.exitCode, busyRes.errors).toBe(0);
     expect(busyRes.logs).toContain(`busy call-id=${callId}`);
-    expect(seatRes.exitCode, seatRes.errors).toBe(0);
-    expect(callRes.exitCode, `${callRes.errors}\n${await readKamailioLog()}`).toBe(0);
-    expect(callRes.logs).toContain(`seat hung up call-id=${callId}`);
-    await acd.waitForEvent('call.ended', callId);
     expect(acd.events.some((e) => e.event === 'call.failed')).toBe(false);
 
     // The second seat's INVITE carries one set of queue headers, with the whole wait.
