@@ -25,7 +25,7 @@ export const ApiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
-export const ROLES = ['agent', 'specialist', 'lead', 'admin'] as const;
+export const ROLES = ['agent', 'specialist', 'lead', 'unit-handler', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const LoginRequestSchema = z.strictObject({

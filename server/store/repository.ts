@@ -20,6 +20,9 @@ export interface HubStore {
   readonly orders: OrderRepository;
   readonly calls: CallRepository;
   readonly kb: KbRepository;
+  readonly audit: AuditRepository;
+  /** Which backend this is, for logs and health. */
+  readonly backend: 'sqlite' | 'postgres';
   /** True when the store holds no agents yet (a fresh database, to be seeded). */
   isEmpty(): Promise<boolean>;
   close(): Promise<void>;
@@ -37,13 +40,16 @@ export interface AgentRecord {
   queues: string[];
   passwordHash: string;
   state: AgentState;
+  /** Why the agent is not ready (break, training, ...); null in every other state. */
+  stateReason: string | null;
   stateSince: number;
 }
 
-export type NewAgent = Omit<AgentRecord, 'seatExtension' | 'state' | 'stateSince'>;
+export type NewAgent = Omit<AgentRecord, 'seatExtension' | 'state' | 'stateReason' | 'stateSince'>;
 
 export interface AgentPresenceUpdate {
   state: AgentState;
+  reason?: string | null;
   since: number;
   seatExtension: string | null;
 }
@@ -166,52 +172,129 @@ export interface CallRepository {
   importCalls(calls: CallRecord[]): Promise<void>;
 }
 
-/** A KB article as the centre writes it (resources/seed/kb.json). */
+/** A KB article's content as the centre writes it (resources/seed/kb.json). */
 export interface KbArticle {
   id: string;
   title: string;
   category: string;
+  /** Tags and key phrases an agent would search by. */
   keywords: string[];
   /** Groups of words that mean the same (社保卡, 社会保障卡); used to expand queries. */
   synonyms: string[][];
   body: string;
 }
 
-/** An article split into search tokens by the KB segmenter, ready for the index. */
-export interface KbDocument {
+/**
+ * The life cycle of one version of an article. Only `published` versions are served to
+ * seats, and an article has at most one published version at a time: publishing a newer
+ * version retires the one before it.
+ *
+ *   draft -> in-review -> published -> retired
+ *   in-review -> draft (sent back)
+ */
+export const KB_STATES = ['draft', 'in-review', 'published', 'retired'] as const;
+export type KbState = (typeof KB_STATES)[number];
+
+/** One version of an article, with who last moved it and when. */
+export interface KbVersion {
   article: KbArticle;
-  /** Accurate-mode tokens: joined they give the original text back. */
-  title: string[];
-  keywords: string[];
-  body: string[];
-  /** Finer sub-words of the text's compounds (社保 for 社保卡), for recall only. */
-  extra: string[];
+  /** 1, 2, 3... per article. */
+  version: number;
+  state: KbState;
+  /** Account id of whoever wrote this version. */
+  author: string;
+  createdAt: number;
+  /** Who made the latest state change, and when. */
+  changedBy: string;
+  changedAt: number;
 }
 
-/** One query term: any of its alternatives (each a phrase of tokens) may match. */
-export interface KbTermGroup {
-  term: string;
-  alternatives: string[][];
-}
-
-export interface KbRawHit {
-  id: string;
-  title: string;
-  category: string;
-  body: string;
-  /** Body excerpt with matches between KB_SNIPPET_MARK.open and .close. */
-  snippet: string;
-  /** Higher is better. */
-  score: number;
+/** One entry of a version's history: a state change, who made it, when, why. */
+export interface KbChange {
+  articleId: string;
+  version: number;
+  from: KbState | null;
+  to: KbState;
+  by: string;
+  at: number;
+  note: string | null;
 }
 
 export interface KbRepository {
-  listArticles(): Promise<KbArticle[]>;
-  /** Replaces the whole KB and its index; `fingerprint` names the segmenter state used. */
-  replaceAll(documents: KbDocument[], fingerprint: string): Promise<void>;
-  /** The fingerprint the current index was built with, or null. */
-  indexFingerprint(): Promise<string | null>;
-  search(groups: KbTermGroup[], limit: number): Promise<KbRawHit[]>;
-  /** For one article, which of the groups it matches (same order as `groups`). */
-  matchedGroups(articleId: string, groups: KbTermGroup[]): Promise<boolean[]>;
+  /** The published version of every article that has one (what seats may see). */
+  listPublished(): Promise<KbArticle[]>;
+  /** How many articles have a published version. */
+  countPublished(): Promise<number>;
+  /**
+   * Writes a new version of `article` (a new article when its id is unknown) in `draft`;
+   * answers it. Earlier versions keep their state.
+   */
+  saveDraft(article: KbArticle, by: string, at: number): Promise<KbVersion>;
+  /**
+   * Moves one version along the life cycle (see KB_STATES); throws KbTransitionError on a
+   * move the life cycle does not allow or an unknown article/version. Publishing retires
+   * the article's previously published version in the same transaction.
+   */
+  transition(
+    articleId: string,
+    version: number,
+    to: KbState,
+    by: string,
+    at: number,
+    note?: string,
+  ): Promise<KbVersion>;
+  /** Every version of one article, newest first; empty when unknown. */
+  versions(articleId: string): Promise<KbVersion[]>;
+  /** The change log of one article, oldest first. */
+  changes(articleId: string): Promise<KbChange[]>;
+  /**
+   * Seeding and bulk import: writes each article as a new published version (retiring an
+   * older published one), in batches inside transactions.
+   */
+  importPublished(articles: readonly KbArticle[], by: string, at: number): Promise<void>;
+}
+
+/** A life-cycle move the KB does not allow (or of an unknown article or version). */
+export class KbTransitionError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unknown-article' | 'unknown-version' | 'not-allowed',
+  ) {
+    super(message);
+    this.name = 'KbTransitionError';
+  }
+}
+
+/** What an audit entry records someone did to a citizen's data. */
+export const AUDIT_ACTIONS = ['read', 'create', 'update', 'export'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * One audit entry: who (account id and role) did what to which citizen's data.
+ * `subject` names the data: `caller:<normalised number>`, `order:<order no>`.
+ */
+export interface AuditEntry {
+  at: number;
+  actorId: string;
+  actorRole: Role;
+  action: AuditAction;
+  subject: string;
+  /** Route or operation, e.g. `GET /api/v1/callers/:number/history`. */
+  via: string;
+  /** A short detail, never the citizen's data itself (e.g. `orders=6`). */
+  detail: string | null;
+}
+
+export interface AuditQuery {
+  subject?: string;
+  actorId?: string;
+  /** Entries at or after this time. */
+  since?: number;
+  limit: number;
+}
+
+export interface AuditRepository {
+  append(entries: readonly AuditEntry[]): Promise<void>;
+  /** Matching entries, newest first. */
+  list(query: AuditQuery): Promise<AuditEntry[]>;
 }
