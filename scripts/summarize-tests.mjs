@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const dir = process.argv[2];
-const expectedSuites = ['unit', 'e2e'];
+// unit-pg: the server's tests again on PostgreSQL (scripts/test-all, scripts/pg/start).
+const expectedSuites = ['unit', 'unit-pg', 'e2e'];
 let passed = 0;
 let failed = 0;
 let skipped = 0;

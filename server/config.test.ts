@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 4000,
       dbPath: '.run/hub/hub.sqlite',
+      dbUrl: null,
       evapi: { host: '127.0.0.1', port: 8448 },
       sip: { wsUrl: 'ws://127.0.0.1:8080/ws', domain: '127.0.0.1' },
       logLevel: 'info',
@@ -37,6 +38,8 @@ describe('loadConfig', () => {
     ['SIP_WS_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
     ['HUB_HOST', 'two words'],
+    ['HUB_DB_URL', 'mysql://db/hotline'],
+    ['HUB_DB_URL', 'postgres://127.0.0.1:5432'],
   ])('names %s when it is "%s"', (variable, value) => {
     let error: unknown;
     try {
@@ -59,6 +62,14 @@ describe('loadConfig', () => {
   it('does not offer port 0 where the hub connects out', () => {
     expect(() => loadConfig({ KAMAILIO_EVAPI: '127.0.0.1:0' })).toThrow(
       'KAMAILIO_EVAPI must be a TCP port number (1-65535), got "0"',
+    );
+  });
+
+  it('picks PostgreSQL with HUB_DB_URL, and hides its password when refusing it', () => {
+    const url = 'postgres://hub:secret@10.0.0.5:5432/hotline';
+    expect(loadConfig({ HUB_DB_URL: url }).dbUrl).toBe(url);
+    expect(() => loadConfig({ HUB_DB_URL: 'pg://hub:secret@10.0.0.5/hotline' })).toThrow(
+      /HUB_DB_URL must be a PostgreSQL URL with a database.*got "pg:\/\/hub:\*\*\*@10/,
     );
   });
 });

@@ -6,7 +6,10 @@
 export interface HubConfig {
   host: string;
   port: number;
+  /** The SQLite file (HUB_DB), used unless dbUrl is set. */
   dbPath: string;
+  /** A PostgreSQL database (HUB_DB_URL, postgres://...); null for SQLite. */
+  dbUrl: string | null;
   evapi: { host: string; port: number };
   sip: { wsUrl: string; domain: string };
   logLevel: string;
@@ -62,6 +65,25 @@ function wsUrl(variable: string, raw: string): string {
   return raw;
 }
 
+/** A postgres:// URL with a database name, or null when the variable is unset. */
+function postgresUrl(variable: string, raw: string): string | null {
+  if (raw === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (url === null || !/^postgres(ql)?:$/.test(url.protocol) || url.pathname.length < 2) {
+    throw new ConfigError(
+      variable,
+      'must be a PostgreSQL URL with a database, for example ' +
+        `postgres://hub@127.0.0.1:5432/hotline, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`,
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const get = (name: string, fallback: string): string => env[name]?.trim() || fallback;
   const logLevel = get('LOG_LEVEL', 'info');
@@ -73,11 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   }
   const dbPath = get('HUB_DB', '.run/hub/hub.sqlite');
   if (/[\0]/.test(dbPath)) throw new ConfigError('HUB_DB', 'must be a file path');
+  const dbUrl = postgresUrl('HUB_DB_URL', get('HUB_DB_URL', ''));
   return {
     host: hostName('HUB_HOST', get('HUB_HOST', '127.0.0.1')),
     // Port 0 lets the OS choose, which tests use.
     port: port('HUB_PORT', get('HUB_PORT', '4000'), true),
     dbPath,
+    dbUrl,
     evapi: hostPort('KAMAILIO_EVAPI', get('KAMAILIO_EVAPI', '127.0.0.1:8448')),
     sip: {
       wsUrl: wsUrl('SIP_WS_URL', get('SIP_WS_URL', 'ws://127.0.0.1:8080/ws')),

@@ -8,7 +8,7 @@ import { SeatEvents } from './events/seat-events.js';
 import { KbSearch } from './kb/kb-search.js';
 import type { Logger } from './logger.js';
 import { seedStore } from './seed/seed.js';
-import { SqliteHubStore } from './store/sqlite/sqlite-store.js';
+import { describeTarget, openHubStore, type StoreTarget } from './store/open-store.js';
 
 export interface RunningHub {
   app: FastifyInstance;
@@ -30,14 +30,17 @@ export async function startHub(
   options: { clock?: Clock; acd?: Partial<AcdOptions> } = {},
 ): Promise<RunningHub> {
   const clock = options.clock ?? systemClock;
-  const store = SqliteHubStore.open(config.dbPath);
+  const target: StoreTarget =
+    config.dbUrl === null ? { sqlitePath: config.dbPath } : { postgresUrl: config.dbUrl };
+  const db = describeTarget(target);
+  const store = await openHubStore(target);
   try {
     const kb = new KbSearch(store.kb, log.child({ name: 'hub.kb' }));
     const events = new SeatEvents();
     const acd = new Acd({ store, events, clock, log }, options.acd);
 
     if (await seedStore(store, kb, log.child({ name: 'hub.seed' }), { now: clock.now() })) {
-      log.info({ db: config.dbPath }, 'new hub database created with the demo seed');
+      log.info({ db }, 'new hub database created with the demo seed');
     }
     await kb.load();
     await acd.start();
@@ -70,7 +73,7 @@ export async function startHub(
         .catch((error: unknown) => log.error({ err: error }, 'session purge failed'));
     }, SESSION_PURGE_MS);
     purge.unref();
-    log.info({ url, db: config.dbPath, evapi: config.evapi }, 'hub listening');
+    log.info({ url, db, backend: store.backend, evapi: config.evapi }, 'hub listening');
 
     return {
       app,

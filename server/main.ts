@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type HubConfig } from './config.js';
 import { startHub } from './hub.js';
 import { createLogger } from './logger.js';
+import { SchemaError } from './store/sql/migrations.js';
 
 /**
  * `npm run hub`: the hub from the environment (see config.ts). Exits 1 on a bad
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     hub = await startHub(config, log);
   } catch (error) {
     log.fatal({ err: error }, 'hub failed to start');
+    // A database this hub must not open: say what to do in plain words, too.
+    if (error instanceof SchemaError) console.error(`hub: ${error.message}`);
     process.exit(1);
   }
 

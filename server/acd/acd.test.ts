@@ -4,7 +4,8 @@ import type { HubEvent } from '../../shared/hub-api.js';
 import { systemClock } from '../clock.js';
 import { SeatEvents } from '../events/seat-events.js';
 import { silentLogger } from '../logger.js';
-import { SqliteHubStore } from '../store/sqlite/sqlite-store.js';
+import { openHubStore } from '../store/open-store.js';
+import type { HubStore } from '../store/repository.js';
 import { FakeKamailio } from '../testing/fake-kamailio.js';
 import { tempDir } from '../testing/fixture.js';
 import { freeTcpPort } from '../testing/free-port.js';
@@ -17,7 +18,7 @@ interface Rig {
   kamailio: FakeKamailio;
   acd: Acd;
   evapi: EvapiClient;
-  store: SqliteHubStore;
+  store: HubStore;
   events: Map<string, HubEvent[]>;
   close(): Promise<void>;
 }
@@ -35,7 +36,7 @@ async function setup(
   kamailioFirst = true,
 ): Promise<Rig> {
   const tmp = tempDir();
-  const store = SqliteHubStore.open(join(tmp.dir, 'acd.sqlite'));
+  const store = await openHubStore({ sqlitePath: join(tmp.dir, 'acd.sqlite') });
   for (let i = 1; i <= agents; i++) {
     await store.agents.insert({
       id: `a${i}`,

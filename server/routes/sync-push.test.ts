@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
 import type { Mutation, PushResponse } from '../../shared/sync-protocol.js';
 import { ManualClock } from '../clock.js';
-import { bearer, login, useFreshHub } from '../testing/fixture.js';
+import { bearer, login, orderSnapshot, useFreshHub } from '../testing/fixture.js';
 
 const fresh = useFreshHub();
 
@@ -45,17 +44,7 @@ async function push(token: string, mutations: unknown[], seatId = 'seat-A') {
 }
 
 /** Everything stored about orders and applied mutations, to prove a refusal changed nothing. */
-function snapshot(path: string): string {
-  const db = new Database(path, { readonly: true });
-  try {
-    const orders = db.prepare('SELECT * FROM orders ORDER BY version').all();
-    const applied = db.prepare('SELECT * FROM applied_mutations ORDER BY mutation_id').all();
-    const counter = db.prepare("SELECT value FROM counters WHERE name = 'version'").get();
-    return JSON.stringify({ orders, applied, counter });
-  } finally {
-    db.close();
-  }
-}
+const snapshot = orderSnapshot;
 
 describe('POST sync/push', () => {
   it('applies a batch: order numbers from the hub clock, versions from the global counter', async () => {
@@ -143,7 +132,7 @@ describe('POST sync/push', () => {
     ['unknown field', { extra: 1 }, 'mutations.1.args.extra', /not a known field/],
   ])('refuses the whole batch for a %s, naming the field', async (_name, bad, field, message) => {
     const { path, token } = await setup();
-    const before = snapshot(path);
+    const before = await snapshot(path);
     const good = mutation();
     const res = await push(token, [good, mutation(bad)]);
     expect(res.statusCode).toBe(400);
@@ -152,7 +141,7 @@ describe('POST sync/push', () => {
     expect(body.error.field).toBe(field);
     expect(body.error.message).toMatch(message);
     expect(body.error.message).toContain(field);
-    expect(snapshot(path)).toBe(before);
+    expect(await snapshot(path)).toBe(before);
     // The valid mutation of the refused batch was not recorded either.
     expect((await push(token, [good])).json<PushResponse>().results[0]?.status).toBe('applied');
   });
@@ -197,12 +186,12 @@ describe('POST sync/push', () => {
 
   it('answers 413 to a body over the limit and stores nothing', async () => {
     const { path, token } = await setup();
-    const before = snapshot(path);
+    const before = await snapshot(path);
     const big = Array.from({ length: 5 }, () => mutation({ summary: '长'.repeat(400_000) }));
     const res = await push(token, big);
     expect(res.statusCode).toBe(413);
     expect(res.json<{ error: { code: string } }>().error.code).toBe('payload_too_large');
-    expect(snapshot(path)).toBe(before);
+    expect(await snapshot(path)).toBe(before);
   });
 
   it('accepts a full batch near the seat cap (200 mutations, ~1 MB)', async () => {

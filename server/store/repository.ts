@@ -8,8 +8,7 @@ export type PastCall = z.infer<typeof PastCallSchema>;
 
 /**
  * The hub's storage, as the routes, the ACD and the seed see it. Every method returns a
- * promise so that a PostgreSQL backend can sit behind the same interface later; the
- * SQLite backend (store/sqlite) answers synchronously inside them.
+ * promise: one implementation on Kysely (store/sql) serves SQLite and PostgreSQL.
  *
  * Times are milliseconds since the epoch from the hub's clock; ISO strings appear only
  * at the API edge (HubOrder, PastCall).
@@ -60,6 +59,8 @@ export interface AgentRepository {
   list(): Promise<AgentRecord[]>;
   insert(agent: NewAgent): Promise<void>;
   setPresence(id: string, presence: AgentPresenceUpdate): Promise<void>;
+  /** Replaces the stored hash (a login upgrading an old scrypt hash to argon2id). */
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
 }
 
 export interface SessionRecord {
@@ -75,6 +76,10 @@ export interface SessionRepository {
   /** The live session for the hash, or null when unknown or expired at `now`. */
   find(tokenHash: string, now: number): Promise<SessionRecord | null>;
   purgeExpired(now: number): Promise<number>;
+  /** Deletes one session; true when it existed. Atomic: of two callers, one gets true. */
+  revoke(tokenHash: string): Promise<boolean>;
+  /** Deletes every session of an agent (sign out everywhere); answers how many. */
+  revokeAgent(agentId: string): Promise<number>;
 }
 
 /** One `order.create` mutation, already validated, with what the hub decided for it. */
@@ -245,6 +250,8 @@ export interface KbRepository {
   ): Promise<KbVersion>;
   /** Every version of one article, newest first; empty when unknown. */
   versions(articleId: string): Promise<KbVersion[]>;
+  /** Versions in `state` (the editors' lists: drafts, in review...), latest change first. */
+  listByState(state: KbState, page: Page): Promise<KbVersion[]>;
   /** The change log of one article, oldest first. */
   changes(articleId: string): Promise<KbChange[]>;
   /**

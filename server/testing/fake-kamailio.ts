@@ -15,8 +15,15 @@ export class FakeKamailio {
   private connectWaiters: (() => void)[] = [];
   connections = 0;
 
+  /**
+   * @param options.noDelay false leaves Nagle's algorithm on for what the fake sends, as a
+   *   peer that never sets TCP_NODELAY would (bench/routing.ts measures both)
+   */
+  constructor(private readonly options: { noDelay?: boolean } = {}) {}
+
   async listen(port = 0): Promise<number> {
     const server = createServer((socket) => {
+      socket.setNoDelay(this.options.noDelay ?? true);
       this.connections += 1;
       this.sockets.add(socket);
       const decoder = new NetstringDecoder();

@@ -13,12 +13,26 @@ import { SeatEvents } from '../events/seat-events.js';
 import { KbSearch } from '../kb/kb-search.js';
 import { silentLogger } from '../logger.js';
 import { seedStore } from '../seed/seed.js';
-import { SqliteHubStore } from '../store/sqlite/sqlite-store.js';
+import { openHubStore, storeTarget } from '../store/open-store.js';
+import type { HubStore } from '../store/repository.js';
+import type { SqlHubStore } from '../store/sql/sql-store.js';
+import {
+  createDatabase,
+  databaseName,
+  databaseUrl,
+  dropDatabases,
+  scratchName,
+  testPgUrl,
+} from './pg-databases.js';
 
 /**
  * Shared test scaffolding for the hub: temp SQLite files, a seeded template copied per
  * test (seeding hashes six passwords and indexes the KB, too slow to repeat), and a hub
  * app on a fake Kamailio link.
+ *
+ * With HUB_TEST_PG_URL set (scripts/test-all does, after scripts/pg/start) the hubs run on
+ * PostgreSQL instead: the template is a seeded database and each copy a new database made
+ * from it with CREATE DATABASE ... TEMPLATE. A "path" is then a postgres:// URL.
  */
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
@@ -28,24 +42,93 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 /** The seed's anchor in tests: 2026-12-03 12:00 China time. */
 export const SEED_NOW = Date.parse('2026-12-03T04:00:00Z');
 
-/** Seeds a database file once; answers its path. */
+/** PostgreSQL templates this process made, with their copies: see {@link dropScratch}. */
+const scratch = new Map<string, string[]>();
+
+/** Copies promised by {@link copyOf} but not made yet: URL -> template database name. */
+const pendingCopies = new Map<string, string>();
+
+/** Seeds a database once (a file in `dir`, or a PostgreSQL database); answers its location. */
 export async function seededTemplate(dir: string): Promise<string> {
-  const path = join(dir, 'template.sqlite');
-  const store = SqliteHubStore.open(path);
-  await seedStore(store, new KbSearch(store.kb, silentLogger()), silentLogger(), {
-    now: SEED_NOW,
-  });
-  await store.close();
-  return path;
+  const admin = testPgUrl();
+  const location =
+    admin === null
+      ? join(dir, 'template.sqlite')
+      : await createDatabase(admin, scratchName('hub_template'));
+  if (admin !== null) scratch.set(location, []);
+  const store = await openHubStore(storeTarget(location));
+  try {
+    await seedStore(store, new KbSearch(store.kb, silentLogger()), silentLogger(), {
+      now: SEED_NOW,
+    });
+  } finally {
+    await store.close();
+  }
+  return location;
 }
 
 let copies = 0;
 
-/** A fresh copy of the template, for a test that changes data. */
+/**
+ * A fresh copy of the template, for a test that changes data. On PostgreSQL the copy is
+ * made when a hub first opens it (CREATE DATABASE is async, this answer is not).
+ */
 export function copyOf(template: string, dir: string): string {
-  const path = join(dir, `hub-${++copies}.sqlite`);
-  copyFileSync(template, path);
-  return path;
+  const admin = testPgUrl();
+  if (admin === null) {
+    const path = join(dir, `hub-${++copies}.sqlite`);
+    copyFileSync(template, path);
+    return path;
+  }
+  const url = databaseUrl(admin, scratchName('hub_test'));
+  pendingCopies.set(url, databaseName(template));
+  scratch.get(template)?.push(url);
+  return url;
+}
+
+/** Opens the store at `location`, first making it when it is a promised copy. */
+export async function openTestStore(location: string): Promise<HubStore> {
+  const template = pendingCopies.get(location);
+  const admin = testPgUrl();
+  if (template !== undefined && admin !== null) {
+    pendingCopies.delete(location);
+    await createDatabase(admin, databaseName(location), template);
+  }
+  return openHubStore(storeTarget(location));
+}
+
+/** Drops a PostgreSQL template and its copies (a no-op on SQLite). */
+export async function dropScratch(template: string): Promise<void> {
+  const admin = testPgUrl();
+  const copies = scratch.get(template);
+  if (admin === null || copies === undefined) return;
+  scratch.delete(template);
+  for (const url of copies) pendingCopies.delete(url);
+  await dropDatabases(admin, [...copies, template].map(databaseName));
+}
+
+/**
+ * Everything stored about orders and applied mutations, as one string, on either backend:
+ * equal snapshots before and after a refused request prove it changed nothing.
+ */
+export async function orderSnapshot(location: string): Promise<string> {
+  const store = (await openTestStore(location)) as SqlHubStore;
+  try {
+    const orders = await store.db.selectFrom('orders').selectAll().orderBy('version').execute();
+    const applied = await store.db
+      .selectFrom('applied_mutations')
+      .selectAll()
+      .orderBy('mutation_id')
+      .execute();
+    const counter = await store.db
+      .selectFrom('counters')
+      .select('value')
+      .where('name', '=', 'version')
+      .executeTakeFirst();
+    return JSON.stringify({ orders, applied, counter });
+  } finally {
+    await store.close();
+  }
 }
 
 /** Stands in for the evapi client: records what the ACD sends. */
@@ -62,7 +145,7 @@ export class FakeLink implements AcdLink {
 
 export interface TestHub {
   app: FastifyInstance;
-  store: SqliteHubStore;
+  store: HubStore;
   acd: Acd;
   events: SeatEvents;
   link: FakeLink;
@@ -78,7 +161,7 @@ export interface OpenHubOptions {
 export async function openHub(dbPath: string, options: OpenHubOptions = {}): Promise<TestHub> {
   const log = silentLogger();
   const clock = options.clock ?? systemClock;
-  const store = SqliteHubStore.open(dbPath);
+  const store = await openTestStore(dbPath);
   const kb = new KbSearch(store.kb, log);
   await kb.load();
   const events = new SeatEvents();
@@ -140,7 +223,7 @@ export function recordEvents(events: SeatEvents, agentId: string): HubEvent[] {
  * A temp dir and the seeded template a test file's hubs are copied from, made before all
  * its tests; the caller removes the dir after all, once its hubs are closed.
  */
-function useTemplate(): { copy: () => string; cleanup: () => void } {
+function useTemplate(): { copy: () => string; cleanup: () => Promise<void> } {
   const tmp = tempDir();
   let template: string | null = null;
   beforeAll(async () => {
@@ -151,7 +234,10 @@ function useTemplate(): { copy: () => string; cleanup: () => void } {
       if (template === null) throw new Error('the seeded template is made in beforeAll');
       return copyOf(template, tmp.dir);
     },
-    cleanup: tmp.cleanup,
+    async cleanup() {
+      if (template !== null) await dropScratch(template);
+      tmp.cleanup();
+    },
   };
 }
 
@@ -178,7 +264,7 @@ export function useSeededHub(options: { login?: boolean } = {}): SeededHub {
   afterAll(async () => {
     await hub?.close();
     hub = null;
-    seed.cleanup();
+    await seed.cleanup();
   });
   return {
     get hub() {
