@@ -1,22 +1,43 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { HubContext } from './context.js';
-import { bearerAuth } from './http/auth.js';
+import { enforceAccess, requireDeclaredAccess } from './http/access.js';
 import { errorOptions, installErrorHandler } from './http/error-handler.js';
+import { RouteCatalog, validateInput } from './http/openapi.js';
 import { registerAgentState } from './routes/agent-state.js';
+import { registerAudit } from './routes/audit.js';
 import { registerCallerHistory } from './routes/caller-history.js';
 import { registerEvents } from './routes/events.js';
 import { registerHealth } from './routes/health.js';
+import { registerKbArticles } from './routes/kb-articles.js';
 import { registerKbSearch } from './routes/kb-search.js';
 import { registerLogin } from './routes/login.js';
+import { registerOpenApi } from './routes/openapi.js';
+import { registerOrder } from './routes/order.js';
+import { registerSession } from './routes/session.js';
 import { registerSyncPull } from './routes/sync-pull.js';
 import { registerSyncPush } from './routes/sync-push.js';
+import { registerWallboardEvents } from './routes/wallboard-events.js';
 
-/** Default body limit: room for a full push batch (PUSH_MAX_BYTES) several times over. */
+/** The largest body a route takes: a full push batch (PUSH_MAX_BYTES) several times over. */
 export const HUB_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** The body limit of routes that set none: room for a KB article, not for a push batch. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app registered, with its access and schemas (tests, OpenAPI). */
+    readonly routeCatalog: RouteCatalog;
+  }
+}
 
 /**
  * Builds the hub's HTTP app on a store, an ACD and a KB, without listening, so tests can
- * drive it with app.inject. Health and login are open; everything else needs a token.
+ * drive it with app.inject. Every route declares `config: { access, api }`: the access
+ * hook checks the token and role (401/403) before anything else, the input hook validates
+ * params, query and body against the route's schemas (400 naming the field), and the
+ * route catalog describes the same routes at HUB_PATHS.openapi. A route without an access
+ * declaration stops the hub from starting.
  * Request logging is off: the hub logs one line per sync batch and per call event.
  */
 export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
@@ -25,24 +46,35 @@ export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
     // pino's Logger is what Fastify logs with; its own type is the narrower base logger.
     loggerInstance: httpLog as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: ctx.bodyLimit,
+    bodyLimit: Math.min(DEFAULT_BODY_LIMIT, ctx.bodyLimit),
     return503OnClosing: true,
     ...errorOptions(httpLog),
   });
   app.decorateRequest('auth', null);
   installErrorHandler(app, httpLog);
 
+  // Before any route registers: the hooks see every route, plugins' ones too.
+  const catalog = new RouteCatalog();
+  requireDeclaredAccess(app);
+  catalog.collect(app);
+  app.decorate('routeCatalog', catalog);
+  app.addHook('onRequest', enforceAccess(ctx.store, ctx.clock));
+  app.addHook('preValidation', validateInput);
+
   registerHealth(app, ctx);
   registerLogin(app, ctx);
+  registerSession(app, ctx);
+  registerOpenApi(app, catalog);
   registerEvents(app, ctx);
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', bearerAuth(ctx.store.sessions, ctx.clock));
-    registerAgentState(scope, ctx);
-    registerCallerHistory(scope, ctx);
-    registerKbSearch(scope, ctx);
-    registerSyncPush(scope, ctx);
-    registerSyncPull(scope, ctx);
-  });
+  registerWallboardEvents(app, ctx);
+  registerAgentState(app, ctx);
+  registerCallerHistory(app, ctx);
+  registerKbSearch(app, ctx);
+  registerKbArticles(app, ctx);
+  registerSyncPush(app, ctx);
+  registerSyncPull(app, ctx);
+  registerOrder(app, ctx);
+  registerAudit(app, ctx);
   await app.ready();
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CATEGORY_CODES } from './domain/categories.js';
 import { HubOrderSchema } from './order.js';
 
 /**
@@ -13,11 +14,30 @@ export const HUB_PATHS = {
   login: '/api/v1/login',
   agentState: '/api/v1/agents/me/state',
   callerHistory: (number: string) => `/api/v1/callers/${encodeURIComponent(number)}/history`,
+  /** Renews a session with its refresh token (no password); see SessionTokensSchema. */
+  sessionRefresh: '/api/v1/session/refresh',
+  /** Signs out: revokes the bearer token and the session's refresh token. */
+  logout: '/api/v1/session/logout',
+  /** One order by number (unit handlers, leads, agents); audited. */
+  order: (orderNo: string) => `/api/v1/orders/${encodeURIComponent(orderNo)}`,
+  /** Admin: who read or changed which citizen's data (?subject&actor&since&limit). */
+  audit: '/api/v1/audit',
+  /** The OpenAPI 3.1 description of this API; public. */
+  openapi: '/api/v1/openapi.json',
   kbSearch: '/api/v1/kb/search',
+  /** KB editing: POST a draft, GET articles by state (?state&limit&offset); leads and admins. */
+  kbArticles: '/api/v1/kb/articles',
+  kbVersions: (id: string) => `/api/v1/kb/articles/${encodeURIComponent(id)}/versions`,
+  kbChanges: (id: string) => `/api/v1/kb/articles/${encodeURIComponent(id)}/changes`,
+  /** POST: moves one version along the life cycle (see KB_ACTIONS). */
+  kbTransition: (id: string, version: number, action: KbAction) =>
+    `/api/v1/kb/articles/${encodeURIComponent(id)}/versions/${version}/${action}`,
   syncPush: '/api/v1/sync/push',
   syncPull: '/api/v1/sync/pull',
   /** WebSocket: hub events for one seat (`?token=`). */
   events: '/api/v1/events',
+  /** WebSocket: queue figures, agents and calls for the wallboard (`?token=`; lead, admin). */
+  wallboardEvents: '/api/v1/wallboard/events',
 } as const;
 
 export const ApiErrorSchema = z.object({
@@ -55,14 +75,38 @@ export const AgentSchema = z.object({
 });
 export type Agent = z.infer<typeof AgentSchema>;
 
-export const LoginResponseSchema = z.object({
+/**
+ * The tokens of a session. `token` is the bearer token, short-lived (`expiresIn`
+ * seconds, 15 minutes); before it ends the seat trades `refreshToken` for a new pair at
+ * HUB_PATHS.sessionRefresh. Each refresh token works once (it is rotated on use) and no
+ * renewal reaches past `shiftEndsAt`, 12 hours after sign-in.
+ */
+export const SessionTokensSchema = z.object({
   token: z.string(),
+  expiresIn: z.number().int(),
+  refreshToken: z.string(),
+  shiftEndsAt: z.string(),
+});
+export type SessionTokens = z.infer<typeof SessionTokensSchema>;
+
+const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'refreshToken is not a token');
+
+export const RefreshRequestSchema = z.strictObject({ refreshToken: TokenSchema });
+
+/** Sign-out: with `refreshToken`, this session ends; without it, every session of the account. */
+export const LogoutRequestSchema = z.strictObject({ refreshToken: TokenSchema.optional() });
+
+export const LoginResponseSchema = SessionTokensSchema.extend({
   agent: AgentSchema,
   sip: SipConfigSchema,
 });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
-/** Agent states the skeleton knows; not-ready reasons and wrap-up timers come later. */
+/**
+ * Agent states, as the hub's ACD holds them (server/acd/agent-pool.ts draws the moves):
+ * signed out, free for a call, not ready (with a reason), a routed call ringing, in a
+ * call, and timed wrap-up after a call (back to ready by itself when the time is up).
+ */
 export const AGENT_STATES = [
   'logged-out',
   'not-ready',
@@ -73,7 +117,51 @@ export const AGENT_STATES = [
 ] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
-export const AgentStateRequestSchema = z.strictObject({ state: z.enum(AGENT_STATES) });
+/** Why an agent is not ready, as the agent picks it at the seat. */
+export const SEAT_NOT_READY_REASONS = [
+  'break',
+  'meal',
+  'training',
+  'meeting',
+  'paperwork',
+  'other',
+] as const;
+
+/**
+ * Reasons only the hub sets: a fresh sign-in starts not ready, and an agent whose seat did
+ * not take a routed call (busy, rang out, not registered) is made not ready.
+ */
+export const HUB_NOT_READY_REASONS = ['signed-in', 'missed-call'] as const;
+
+export const NOT_READY_REASONS = [...SEAT_NOT_READY_REASONS, ...HUB_NOT_READY_REASONS] as const;
+export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
+
+/**
+ * A seat asks for a state. `reason` goes with `not-ready` only.
+ * TODO(seat): the current seat core sends `{ state }` alone, also for not-ready (its 示忙
+ * button has no reason picker yet), so a missing reason is still taken and recorded as
+ * none; make it required here once the seat sends one.
+ */
+export const AgentStateRequestSchema = z
+  .strictObject({
+    state: z.enum(AGENT_STATES),
+    reason: z.enum(SEAT_NOT_READY_REASONS).optional(),
+  })
+  .refine((r) => r.reason === undefined || r.state === 'not-ready', {
+    path: ['reason'],
+    message: 'reason goes with state not-ready only',
+  });
+export type AgentStateRequest = z.infer<typeof AgentStateRequestSchema>;
+
+/**
+ * The state the ACD holds after a request (going ready may route a call: ringing), with
+ * the not-ready reason when there is one.
+ */
+export const AgentStateAnswerSchema = z.object({
+  state: z.enum(AGENT_STATES),
+  reason: z.enum(NOT_READY_REASONS).optional(),
+});
+export type AgentStateAnswer = z.infer<typeof AgentStateAnswerSchema>;
 
 export const PastCallSchema = z.object({
   callId: z.string(),
@@ -120,6 +208,72 @@ export const KbSearchResponseSchema = z.object({
   confident: z.boolean(),
 });
 export type KbSearchResponse = z.infer<typeof KbSearchResponseSchema>;
+
+/** An article as an editor writes it (a draft) and as the KB stores each version. */
+export const KbArticleInputSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,63}$/, 'id: 3 to 64 of a-z, 0-9, dot, dash'),
+  title: z.string().trim().min(2).max(100),
+  category: z.enum(CATEGORY_CODES),
+  keywords: z.array(z.string().trim().min(1).max(30)).min(1).max(30),
+  synonyms: z
+    .array(z.array(z.string().trim().min(1).max(30)).min(2).max(20))
+    .max(30)
+    .default([]),
+  body: z.string().trim().min(20).max(4000),
+});
+export type KbArticleInput = z.infer<typeof KbArticleInputSchema>;
+
+/**
+ * The life cycle of an article version; only `published` ones are served to seats, at
+ * most one per article (publishing a newer version retires the older one).
+ *
+ *   draft --submit--> in-review --publish--> published --retire--> retired
+ *   in-review --send-back--> draft
+ */
+export const KB_STATES = ['draft', 'in-review', 'published', 'retired'] as const;
+export const KB_ACTIONS = ['submit', 'send-back', 'publish', 'retire'] as const;
+export type KbAction = (typeof KB_ACTIONS)[number];
+/** The state each action moves a version to. */
+export const KB_ACTION_TARGET = {
+  submit: 'in-review',
+  'send-back': 'draft',
+  publish: 'published',
+  retire: 'retired',
+} as const satisfies Record<KbAction, (typeof KB_STATES)[number]>;
+
+export const KbVersionSchema = z.object({
+  article: KbArticleInputSchema,
+  version: z.number().int(),
+  state: z.enum(KB_STATES),
+  author: z.string(),
+  createdAt: z.string(),
+  changedBy: z.string(),
+  changedAt: z.string(),
+});
+export type KbVersionView = z.infer<typeof KbVersionSchema>;
+
+export const KbChangeSchema = z.object({
+  version: z.number().int(),
+  from: z.enum(KB_STATES).nullable(),
+  to: z.enum(KB_STATES),
+  by: z.string(),
+  at: z.string(),
+  note: z.string().nullable(),
+});
+
+/** A note with a move; send-back requires one (what the author must fix). */
+export const KbTransitionRequestSchema = z.strictObject({
+  note: z.string().trim().min(1).max(500).optional(),
+});
+
+export const KbListQuerySchema = z.strictObject({
+  state: z.enum(KB_STATES),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const KbVersionListSchema = z.object({ versions: z.array(KbVersionSchema) });
+export const KbChangeListSchema = z.object({ changes: z.array(KbChangeSchema) });
 
 /**
  * Events the hub pushes to a seat over the events WebSocket, one JSON object per frame.

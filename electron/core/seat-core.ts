@@ -113,6 +113,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     baseUrl: options.hubUrl,
     fetch: options.fetch,
     log: log.child({ category: 'seat.hub' }),
+    onSessionLost: () => endSession('The hub no longer accepts this session; sign in again.', true),
   });
   const pop = new PopService({
     hub,
@@ -216,14 +217,13 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
         throw err;
       }
       endSession('Signed in again.', false);
-      hub.adoptToken(response.token);
+      hub.adoptSession(response);
       session = { agent: response.agent, sip: response.sip };
       coreLog.info(
         { agentId: response.agent.id, extension: response.agent.extension },
         `Agent ${response.agent.id} signed in on extension ${response.agent.extension}.`,
       );
-      const url = hub.eventsUrl();
-      if (url) hubEvents.start(url);
+      hubEvents.start(() => hub.freshEventsUrl());
       sync.noteHubReachable(true);
       sync.trigger('login', true);
       return session;
@@ -235,6 +235,12 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
         await reportState('logged-out');
       } catch (err) {
         coreLog.warn(`Could not tell the hub about the logout: ${(err as Error).message}`);
+      }
+      try {
+        await hub.signOut();
+      } catch (err) {
+        // The tokens are forgotten here anyway; the hub's expire on their own.
+        coreLog.warn(`Could not revoke the session at the hub: ${(err as Error).message}`);
       }
       endSession('Signed out.', false);
       return {};

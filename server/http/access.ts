@@ -1,5 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ROLES, type Role } from '../../shared/hub-api.js';
+import type { Clock } from '../clock.js';
+import type { HubStore } from '../store/repository.js';
+import { authenticate } from './auth.js';
+import { HttpError } from './errors.js';
 
 /**
  * Who may call a route. Every route the hub registers declares it in its options,
@@ -36,4 +40,37 @@ export function requireDeclaredAccess(app: FastifyInstance): void {
       throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
     }
   });
+}
+
+/** Roles that read citizens' orders without taking calls: those plus the unit handlers. */
+export const ORDER_READ_ROLES: readonly Role[] = [...CALL_ROLES, 'unit-handler'];
+
+/**
+ * The onRequest hook that enforces every route's declared access: public routes pass,
+ * the rest need a live bearer token (401) of an account holding one of the route's roles
+ * (403, naming the roles). A request that matched no route goes on to the 404 handler;
+ * a matched route without a declaration, which requireDeclaredAccess should have made
+ * impossible, is refused rather than served.
+ */
+export function enforceAccess(store: HubStore, clock: Clock) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const access = routeAccess(request);
+    if (access === 'public') return;
+    if (access === undefined) {
+      if (request.is404) return;
+      throw new HttpError(403, 'forbidden', 'this route declares no access and is closed');
+    }
+    const auth = await authenticate(store, clock, request);
+    request.auth = auth;
+    if (!access.includes(auth.role)) {
+      const needed =
+        access.length === 1 ? `the role ${access[0]}` : `one of the roles ${access.join(', ')}`;
+      throw new HttpError(
+        403,
+        'forbidden',
+        `${request.method} ${request.routeOptions.url ?? ''} needs ${needed}; ` +
+          `account ${auth.account} has the role ${auth.role}`,
+      );
+    }
+  };
 }

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { normalizePhone } from '../../shared/domain/phone.js';
-import { HUB_PATHS, type CallerHistory } from '../../shared/hub-api.js';
+import { CallerHistorySchema, HUB_PATHS, type CallerHistory } from '../../shared/hub-api.js';
+import { auditSubject, recordAudit } from '../auth/audit.js';
 import type { HubContext } from '../context.js';
+import { CALL_ROLES } from '../http/access.js';
 import { HttpError, parseOrThrow } from '../http/errors.js';
 
 const PLACEHOLDER = 'NUMBER';
@@ -25,6 +27,17 @@ const HistoryQuerySchema = z.strictObject({
 export function registerCallerHistory(app: FastifyInstance, ctx: HubContext): void {
   app.get<{ Params: { number: string } }>(
     CALLER_HISTORY_ROUTE,
+    {
+      config: {
+        access: CALL_ROLES,
+        api: {
+          summary: 'A caller’s orders and past calls, newest first',
+          params: z.strictObject({ number: z.string().min(1).max(64) }),
+          query: HistoryQuerySchema,
+          response: CallerHistorySchema,
+        },
+      },
+    },
     async (request): Promise<CallerHistory> => {
       const query = parseOrThrow(HistoryQuerySchema, request.query, 'query');
       const key = normalizePhone(request.params.number);
@@ -36,6 +49,8 @@ export function registerCallerHistory(app: FastifyInstance, ctx: HubContext): vo
         ctx.store.orders.byCaller(key, page),
         ctx.store.calls.byCaller(key, page),
       ]);
+      const detail = `orders=${orders.orders.length} calls=${calls.length}`;
+      await recordAudit(ctx, request, 'read', [auditSubject.caller(key)], detail);
       return { number: key, orders: orders.orders, calls, total: orders.total };
     },
   );

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { HUB_PATHS, LoginResponseSchema } from '../../shared/hub-api.js';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { verifyPassword } from '../auth/password.js';
 import { ManualClock } from '../clock.js';
 import { bearer, useFreshHub } from '../testing/fixture.js';
 
 const fresh = useFreshHub();
+
+/** A hash as the hub stored passwords before argon2id: scrypt$N$r$p$salt$key. */
+async function legacyScryptHash(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 });
+  return ['scrypt', 16384, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+}
 
 async function post(payload: Record<string, unknown>) {
   const res = await fresh.hub.app.inject({ method: 'POST', url: HUB_PATHS.login, payload });
@@ -87,23 +96,109 @@ describe('POST login', () => {
     });
   });
 
-  it('hands out a token that works until the session expires', async () => {
+  it('hands out a bearer token that works for 15 minutes', async () => {
     const clock = new ManualClock(Date.parse('2026-12-03T00:00:00Z'));
     const hub = await fresh.open({ clock });
-    const { token } = LoginResponseSchema.parse(
+    const body = LoginResponseSchema.parse(
       (await post({ account: 'agent01', password: 'demo1234', extension: '1001' })).body,
     );
+    expect(body.expiresIn).toBe(15 * 60);
+    expect(body.shiftEndsAt).toBe('2026-12-03T12:00:00.000Z');
+    expect(body.refreshToken).not.toBe(body.token);
     const ask = () =>
       hub.app.inject({
         method: 'GET',
         url: `${HUB_PATHS.kbSearch}?q=社保卡`,
-        headers: bearer(token),
+        headers: bearer(body.token),
       });
     expect((await ask()).statusCode).toBe(200);
-    clock.advance(11 * 60 * 60 * 1000);
+    clock.advance(14 * 60 * 1000);
     expect((await ask()).statusCode).toBe(200);
-    clock.advance(2 * 60 * 60 * 1000);
+    clock.advance(60 * 1000);
     expect((await ask()).statusCode).toBe(401);
+  });
+
+  it('stores argon2id hashes and upgrades an old scrypt hash at sign-in', async () => {
+    const hub = await fresh.open();
+    const scrypt = await legacyScryptHash('demo1234');
+    await hub.store.agents.setPasswordHash('ag-002', scrypt);
+    expect((await hub.store.agents.get('ag-001'))?.passwordHash).toMatch(/^\$argon2id\$/);
+
+    expect(
+      (await post({ account: 'agent02', password: 'demo1234', extension: '1002' })).status,
+    ).toBe(200);
+    const upgraded = (await hub.store.agents.get('ag-002'))?.passwordHash ?? '';
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$/);
+    expect(await verifyPassword('demo1234', upgraded)).toBe(true);
+    expect(
+      (await post({ account: 'agent02', password: 'demo1234', extension: '1002' })).status,
+    ).toBe(200);
+    expect((await hub.store.agents.get('ag-002'))?.passwordHash).toBe(upgraded);
+  });
+
+  it('blocks an account at an address after 5 failures, with 429 and Retry-After', async () => {
+    const hub = await fresh.open();
+    const attempt = (password: string, remoteAddress = '10.0.0.7', account = 'agent01') =>
+      hub.app.inject({
+        method: 'POST',
+        url: HUB_PATHS.login,
+        remoteAddress,
+        payload: { account, password, extension: '1001' },
+      });
+    for (let i = 1; i <= 4; i++) expect((await attempt('wrong')).statusCode).toBe(401);
+    const fifth = await attempt('wrong');
+    expect(fifth.statusCode).toBe(429);
+    expect(Number(fifth.headers['retry-after'])).toBeGreaterThan(14 * 60);
+    expect(fifth.json()).toMatchObject({ error: { code: 'too_many_attempts' } });
+
+    // Blocked even with the right password: the block comes before the check.
+    const right = await attempt('demo1234');
+    expect(right.statusCode).toBe(429);
+    expect(right.headers['retry-after']).toBeDefined();
+
+    // The same account from its own seat, and another account from the same address, go on.
+    expect((await attempt('demo1234', '10.0.0.8')).statusCode).toBe(200);
+    expect((await attempt('demo1234', '10.0.0.7', 'agent02')).statusCode).toBe(200);
+  });
+
+  it('blocks an address after 30 failures over any accounts', async () => {
+    const hub = await fresh.open();
+    const attempt = (account: string, remoteAddress = '10.0.0.66', password = 'wrong') =>
+      hub.app.inject({
+        method: 'POST',
+        url: HUB_PATHS.login,
+        remoteAddress,
+        payload: { account, password, extension: '1001' },
+      });
+    for (let i = 1; i < 30; i++) expect((await attempt(`guess${i}`)).statusCode).toBe(401);
+    expect((await attempt('guess30')).statusCode).toBe(429);
+    expect((await attempt('agent04', '10.0.0.66', 'demo1234')).statusCode).toBe(429);
+    expect((await attempt('agent04', '10.0.0.67', 'demo1234')).statusCode).toBe(200);
+  });
+
+  it('clears the failure count of a pair after a successful sign-in', async () => {
+    const hub = await fresh.open();
+    const attempt = (password: string) =>
+      hub.app.inject({
+        method: 'POST',
+        url: HUB_PATHS.login,
+        remoteAddress: '10.0.0.9',
+        payload: { account: 'agent03', password, extension: '1003' },
+      });
+    for (let i = 0; i < 4; i++) expect((await attempt('wrong')).statusCode).toBe(401);
+    expect((await attempt('demo1234')).statusCode).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await attempt('wrong')).statusCode).toBe(401);
+  });
+
+  it('refuses a body larger than a sign-in with 413', async () => {
+    const hub = await fresh.open();
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: HUB_PATHS.login,
+      payload: { account: 'agent01', password: 'x'.repeat(10_000), extension: '1001' },
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
   it('logs out another agent who sat at the same extension', async () => {

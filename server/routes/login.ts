@@ -1,51 +1,113 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { HUB_PATHS, LoginRequestSchema, type LoginResponse } from '../../shared/hub-api.js';
-import { verifyPassword } from '../auth/password.js';
-import { newToken, SESSION_TTL_MS, tokenHash } from '../auth/tokens.js';
+import {
+  HUB_PATHS,
+  LoginRequestSchema,
+  LoginResponseSchema,
+  type LoginRequest,
+  type LoginResponse,
+} from '../../shared/hub-api.js';
+import { LoginThrottle } from '../auth/login-throttle.js';
+import { hashPassword, needsRehash, verifyPassword } from '../auth/password.js';
+import { issueSession } from '../auth/sessions.js';
 import type { HubContext } from '../context.js';
-import { HttpError, parseOrThrow } from '../http/errors.js';
+import { HttpError } from '../http/errors.js';
+
+/** Verified against for unknown accounts; made once, lazily, with the real cost. */
+let decoy: Promise<string> | null = null;
+const decoyHashOnce = (): Promise<string> =>
+  (decoy ??= hashPassword(randomBytes(16).toString('base64url')));
+
+/** A sign-in body is a few hundred bytes; anything much larger is not one. */
+export const LOGIN_BODY_LIMIT = 4 * 1024;
 
 /**
- * Sign-in: account and password, at a seat (extension). Answers an opaque token for the
- * session, the agent, and the SIP settings the seat's softphone registers with: its user
- * is the extension the seat signed in at, so any agent can sit at any desk.
+ * Sign-in: account and password, at a seat (extension). Answers the session's tokens
+ * (auth/sessions.ts), the agent, and the SIP settings the seat's softphone registers
+ * with: its user is the extension the seat signed in at, so any agent can sit at any desk.
+ * Failed attempts are throttled per account and address (auth/login-throttle.ts); an old
+ * scrypt hash is replaced with argon2id once the password has proved right.
  */
-export function registerLogin(app: FastifyInstance, ctx: HubContext): void {
+export function registerLogin(
+  app: FastifyInstance,
+  ctx: HubContext,
+  throttle = new LoginThrottle(),
+): void {
   const log = ctx.log.child({ name: 'hub.auth' });
 
-  app.post(HUB_PATHS.login, async (request): Promise<LoginResponse> => {
-    const input = parseOrThrow(LoginRequestSchema, request.body);
-    const agent = await ctx.store.agents.findByAccount(input.account);
-    const ok = agent !== null && (await verifyPassword(input.password, agent.passwordHash));
-    if (!agent || !ok) {
-      log.info({ account: input.account }, 'sign-in refused');
-      throw new HttpError(401, 'invalid_credentials', 'account or password is wrong');
-    }
-    const now = ctx.clock.now();
-    const token = newToken();
-    await ctx.store.sessions.create(tokenHash(token), {
-      agentId: agent.id,
-      extension: input.extension,
-      createdAt: now,
-      expiresAt: now + SESSION_TTL_MS,
-    });
-    await ctx.acd.login(agent.id, input.extension);
-    return {
-      token,
-      agent: {
-        id: agent.id,
-        account: agent.account,
-        name: agent.name,
-        role: agent.role,
-        extension: input.extension,
-        queues: agent.queues,
+  app.post<{ Body: LoginRequest }>(
+    HUB_PATHS.login,
+    {
+      bodyLimit: LOGIN_BODY_LIMIT,
+      config: {
+        access: 'public',
+        api: {
+          summary: 'Sign in at a seat',
+          description: 'Failed attempts are throttled per account and address (429).',
+          body: LoginRequestSchema,
+          response: LoginResponseSchema,
+          errors: [413, 429],
+        },
       },
-      sip: {
-        wsUrl: ctx.sip.wsUrl,
-        domain: ctx.sip.domain,
-        user: input.extension,
-        displayName: agent.name,
-      },
-    };
-  });
+    },
+    async (request, reply): Promise<LoginResponse> => {
+      const input = request.body;
+      const address = request.ip;
+      const wait = await throttle.waitMs(input.account, address);
+      if (wait > 0) throw tooMany(reply, wait);
+
+      const agent = await ctx.store.agents.findByAccount(input.account);
+      // An unknown account costs the same hash as a known one: timing tells no names.
+      const stored = agent?.passwordHash ?? (await decoyHashOnce());
+      const ok = (await verifyPassword(input.password, stored)) && agent !== null;
+      if (!agent || !ok) {
+        const blocked = await throttle.failed(input.account, address);
+        log.info({ account: input.account, address, blocked: blocked > 0 }, 'sign-in refused');
+        if (blocked > 0) throw tooMany(reply, blocked);
+        throw new HttpError(401, 'invalid_credentials', 'account or password is wrong');
+      }
+      await throttle.succeeded(input.account, address);
+      if (needsRehash(agent.passwordHash)) {
+        await ctx.store.agents.setPasswordHash(agent.id, await hashPassword(input.password));
+        log.info({ agent: agent.id }, 'password hash upgraded to argon2id');
+      }
+
+      const { accessExpiresAt: _at, ...tokens } = await issueSession(
+        ctx.store.sessions,
+        ctx.clock,
+        {
+          agentId: agent.id,
+          extension: input.extension,
+        },
+      );
+      await ctx.acd.login(agent.id, input.extension);
+      return {
+        ...tokens,
+        agent: {
+          id: agent.id,
+          account: agent.account,
+          name: agent.name,
+          role: agent.role,
+          extension: input.extension,
+          queues: agent.queues,
+        },
+        sip: {
+          wsUrl: ctx.sip.wsUrl,
+          domain: ctx.sip.domain,
+          user: input.extension,
+          displayName: agent.name,
+        },
+      };
+    },
+  );
+}
+
+function tooMany(reply: { header(name: string, value: string): unknown }, waitMs: number) {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  reply.header('retry-after', String(seconds));
+  return new HttpError(
+    429,
+    'too_many_attempts',
+    `too many failed sign-ins; try again in ${seconds} seconds`,
+  );
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import {
   PushRequestSchema,
+  PushResponseSchema,
   SYNC_PROTOCOL_VERSION,
   type PushResponse,
 } from '../../shared/sync-protocol.js';
 import { HUB_PATHS } from '../../shared/hub-api.js';
 import type { HubContext } from '../context.js';
+import { auditSubject, recordAudit } from '../auth/audit.js';
+import { CALL_ROLES } from '../http/access.js';
 import { requireAuth } from '../http/auth.js';
 import { parseOrThrow } from '../http/errors.js';
 import { orderDeadline } from '../orders/deadline.js';
@@ -19,7 +22,14 @@ import { orderDeadline } from '../orders/deadline.js';
 export function registerSyncPush(app: FastifyInstance, ctx: HubContext): void {
   const log = ctx.log.child({ name: 'hub.sync' });
 
-  app.post(HUB_PATHS.syncPush, async (request): Promise<PushResponse> => {
+  const api = {
+    summary: 'Push a seat’s outbox of mutations',
+    body: PushRequestSchema,
+    response: PushResponseSchema,
+    errors: [413],
+  };
+  const options = { bodyLimit: ctx.bodyLimit, config: { access: CALL_ROLES, api } };
+  app.post(HUB_PATHS.syncPush, options, async (request): Promise<PushResponse> => {
     const auth = requireAuth(request);
     const push = parseOrThrow(PushRequestSchema, request.body);
     const now = ctx.clock.now();
@@ -34,6 +44,14 @@ export function registerSyncPush(app: FastifyInstance, ctx: HubContext): void {
         deadline: orderDeadline(m.args.type, now),
       })),
     });
+    const created = results.flatMap((r) => (r.status === 'applied' ? [r.orderNo] : []));
+    await recordAudit(
+      ctx,
+      request,
+      'create',
+      created.map(auditSubject.order),
+      `seat=${push.seatId}`,
+    );
     const tally = { applied: 0, duplicate: 0, rejected: 0 };
     for (const r of results) tally[r.status] += 1;
     log.info(

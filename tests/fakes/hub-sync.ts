@@ -203,6 +203,10 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       tokens.add(token);
       const response: LoginResponse = {
         token,
+        // The fake has no renewal route: its tokens last the test.
+        expiresIn: 15 * 60,
+        refreshToken: randomUUID(),
+        shiftEndsAt: new Date(Date.now() + 12 * 60 * 60 * 1000).toISOString(),
         agent: {
           id: `agent-${body.account}`,
           account: body.account,

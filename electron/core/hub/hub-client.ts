@@ -7,11 +7,13 @@ import {
   HUB_PATHS,
   KbSearchResponseSchema,
   LoginResponseSchema,
+  SessionTokensSchema,
   type AgentState,
   type CallerHistory,
   type KbSearchResponse,
   type LoginRequest,
   type LoginResponse,
+  type SessionTokens,
 } from '../../../shared/hub-api.js';
 import {
   PullResponseSchema,
@@ -27,7 +29,17 @@ export interface HubClientOptions {
   baseUrl: string;
   fetch?: FetchLike;
   log: Logger;
+  /** The seat's clock (tests move it). */
+  now?: () => number;
+  /**
+   * The hub refused to renew the session (the refresh token is used up, revoked or past
+   * the shift): the seat must sign in again.
+   */
+  onSessionLost?: () => void;
 }
+
+/** Renew this long before the bearer token ends, so no request goes out with a stale one. */
+export const RENEW_BEFORE_MS = 60_000;
 
 interface RequestOptions<S extends z.ZodType> {
   method: 'GET' | 'POST';
@@ -55,6 +67,7 @@ export const HUB_TIMEOUTS = {
   push: 30_000,
   pull: 15_000,
   health: 3_000,
+  session: 5_000,
 } as const;
 
 /**
@@ -67,18 +80,35 @@ export const HUB_TIMEOUTS = {
 export class HubClient {
   readonly baseUrl: string;
   private token: string | null = null;
+  private refreshToken: string | null = null;
+  /** When the bearer token ends, on the seat's clock. */
+  private expiresAt = Infinity;
+  private renewing: Promise<void> | null = null;
   private readonly fetchImpl: FetchLike;
   private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly onSessionLost: () => void;
   private readonly closing = new AbortController();
 
   constructor(options: HubClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? fetch;
     this.log = options.log;
+    this.now = options.now ?? Date.now;
+    this.onSessionLost = options.onSessionLost ?? (() => {});
   }
 
   get hasToken(): boolean {
     return this.token !== null;
+  }
+
+  /**
+   * The events WebSocket address with a bearer token good for now: renewed first when it
+   * is about to end (the hub checks it only when the socket opens).
+   */
+  async freshEventsUrl(): Promise<string | null> {
+    await this.renewIfDue();
+    return this.eventsUrl();
   }
 
   /** The events WebSocket address for the current token. */
@@ -90,7 +120,7 @@ export class HubClient {
     return url.toString();
   }
 
-  /** Signs in; the caller keeps the token with `adoptToken` once it accepts the session. */
+  /** Signs in; the caller keeps the tokens with `adoptSession` once it accepts the session. */
   login(request: LoginRequest): Promise<LoginResponse> {
     return this.request({
       method: 'POST',
@@ -102,12 +132,96 @@ export class HubClient {
     });
   }
 
+  /**
+   * Keeps a session's tokens (from login or renewal). The bearer token is renewed with
+   * the refresh token shortly before it ends, or after it ended while the seat was idle
+   * or offline: the refresh token lasts the whole shift.
+   *
+   *   adopted --(RENEW_BEFORE_MS before expiry, or a 401)--> renewing --ok--> adopted
+   *                                                              \--refused--> lost
+   */
+  adoptSession(tokens: SessionTokens): void {
+    this.token = tokens.token;
+    this.refreshToken = tokens.refreshToken;
+    this.expiresAt = this.now() + tokens.expiresIn * 1000;
+  }
+
+  /** A bare bearer token, never renewed (tools and tests). */
   adoptToken(token: string): void {
     this.token = token;
+    this.refreshToken = null;
+    this.expiresAt = Infinity;
   }
 
   forgetToken(): void {
     this.token = null;
+    this.refreshToken = null;
+    this.expiresAt = Infinity;
+  }
+
+  /** Signs out at the hub: the bearer and refresh token are revoked, then forgotten here. */
+  async signOut(): Promise<void> {
+    if (!this.token) return;
+    const refreshToken = this.refreshToken ?? undefined;
+    try {
+      await this.request({
+        method: 'POST',
+        path: HUB_PATHS.logout,
+        body: refreshToken ? { refreshToken } : {},
+        schema: null,
+        timeoutMs: HUB_TIMEOUTS.session,
+      });
+    } finally {
+      this.forgetToken();
+    }
+  }
+
+  /** Renews now when the bearer token ends within RENEW_BEFORE_MS. */
+  async renewIfDue(): Promise<void> {
+    if (!this.refreshToken || this.now() < this.expiresAt - RENEW_BEFORE_MS) return;
+    try {
+      await this.renew();
+    } catch (err) {
+      // The hub is out of reach: the old token is still good for a moment, use it.
+      if (this.now() >= this.expiresAt) throw err;
+    }
+  }
+
+  /**
+   * Trades the refresh token for a new pair, once at a time however many requests ask.
+   * A refusal loses the session (onSessionLost); an unreachable hub is thrown as such,
+   * and the same refresh token is tried again later.
+   */
+  private renew(): Promise<void> {
+    this.renewing ??= this.doRenew().finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
+  private async doRenew(): Promise<void> {
+    const refreshToken = this.refreshToken;
+    if (!refreshToken) return;
+    try {
+      const tokens = await this.request({
+        method: 'POST',
+        path: HUB_PATHS.sessionRefresh,
+        body: { refreshToken },
+        schema: SessionTokensSchema,
+        timeoutMs: HUB_TIMEOUTS.session,
+        auth: false,
+      });
+      // Signed out or in again meanwhile: this answer belongs to a session that is gone.
+      if (this.refreshToken !== refreshToken) return;
+      this.adoptSession(tokens);
+      this.log.debug('Renewed the hub session.');
+    } catch (err) {
+      if (!(err instanceof HubHttpError)) throw err;
+      if (this.refreshToken !== refreshToken) return;
+      this.log.warn(`The hub refused to renew the session (${err.code}); sign in again.`);
+      this.forgetToken();
+      this.onSessionLost();
+    }
   }
 
   /** Asks for `state`; resolves with the state the hub holds after the change. */
@@ -179,6 +293,22 @@ export class HubClient {
   }
 
   private async request<S extends z.ZodType>(options: RequestOptions<S>): Promise<z.infer<S>> {
+    if (options.auth === false) return this.send(options);
+    await this.renewIfDue();
+    const sentWith = this.token;
+    try {
+      return await this.send(options);
+    } catch (err) {
+      // A bearer token the hub no longer takes (a hub restore, a clock far off): renew
+      // once and try again; a second 401 is the caller's to handle.
+      if (!(err instanceof HubHttpError) || err.status !== 401 || !this.refreshToken) throw err;
+      if (this.token === sentWith) await this.renew();
+      if (!this.token) throw err;
+      return this.send(options);
+    }
+  }
+
+  private async send<S extends z.ZodType>(options: RequestOptions<S>): Promise<z.infer<S>> {
     const url = new URL(options.path, this.baseUrl);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, value);

@@ -16,6 +16,9 @@ export interface HubEventsOptions {
   pingIntervalMs?: number;
 }
 
+/** Where to connect, asked before each attempt: the token in it must be good then. */
+export type EventsUrlSource = () => Promise<string | null>;
+
 /**
  * The hub's event stream for this seat (HUB_PATHS.events), kept open while signed in.
  *
@@ -26,7 +29,7 @@ export interface HubEventsOptions {
  */
 export class HubEvents {
   private socket: WebSocket | null = null;
-  private url: string | null = null;
+  private source: EventsUrlSource | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
@@ -41,23 +44,38 @@ export class HubEvents {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  start(url: string): void {
+  start(url: string | EventsUrlSource): void {
     this.stop();
-    this.url = url;
+    this.source = typeof url === 'string' ? () => Promise.resolve(url) : url;
     this.backoff.reset();
     this.connect();
   }
 
   stop(): void {
-    this.url = null;
+    this.source = null;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.dropSocket();
   }
 
   private connect(): void {
-    const url = this.url;
-    if (!url) return;
+    const source = this.source;
+    if (!source) return;
+    source().then(
+      (url) => {
+        if (this.source !== source) return;
+        if (url) this.open(url);
+        else this.scheduleReconnect();
+      },
+      (err: Error) => {
+        if (this.source !== source) return;
+        this.options.log.debug(`No address for the hub event stream yet: ${err.message}`);
+        this.scheduleReconnect();
+      },
+    );
+  }
+
+  private open(url: string): void {
     const { log } = this.options;
     const socket = new WebSocket(url, { handshakeTimeout: 5_000, maxPayload: 1_000_000 });
     this.socket = socket;
@@ -120,7 +138,7 @@ export class HubEvents {
   }
 
   private scheduleReconnect(): void {
-    if (!this.url || this.retryTimer) return;
+    if (!this.source || this.retryTimer) return;
     const delay = this.backoff.next();
     const attempt = this.backoff.attempts;
     // Said once per outage; the retries that follow only while debugging.

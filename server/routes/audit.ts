@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { normalizePhone } from '../../shared/domain/phone.js';
+import { HUB_PATHS, ROLES } from '../../shared/hub-api.js';
+import type { HubContext } from '../context.js';
+import { AUDIT_ACTIONS } from '../store/repository.js';
+
+export const AuditQuerySchema = z.strictObject({
+  subject: z
+    .string()
+    .regex(/^(caller|order):\S{1,64}$/, 'subject must be caller:<number> or order:<no>')
+    .optional(),
+  actor: z.string().min(1).max(64).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const AuditPageSchema = z.object({
+  entries: z.array(
+    z.object({
+      at: z.string(),
+      actorId: z.string(),
+      actorRole: z.enum(ROLES),
+      action: z.enum(AUDIT_ACTIONS),
+      subject: z.string(),
+      via: z.string(),
+      detail: z.string().nullable(),
+    }),
+  ),
+});
+type AuditPage = z.infer<typeof AuditPageSchema>;
+
+/** A caller subject is looked up by its normalised number, however the admin wrote it. */
+function normalisedSubject(subject: string | undefined): string | undefined {
+  if (!subject?.startsWith('caller:')) return subject;
+  const key = normalizePhone(subject.slice('caller:'.length));
+  return key ? `caller:${key}` : subject;
+}
+
+/** Admins read the audit log: who read or changed which citizen's data, newest first. */
+export function registerAudit(app: FastifyInstance, ctx: HubContext): void {
+  app.get<{ Querystring: z.infer<typeof AuditQuerySchema> }>(
+    HUB_PATHS.audit,
+    {
+      config: {
+        access: ['admin'],
+        api: {
+          summary: 'Read the audit log',
+          description: 'By subject (caller:<number>, order:<no>), actor (account id) and since.',
+          query: AuditQuerySchema,
+          response: AuditPageSchema,
+        },
+      },
+    },
+    async (request): Promise<AuditPage> => {
+      const { subject, actor, since, limit } = request.query;
+      const entries = await ctx.store.audit.list({
+        ...(subject !== undefined ? { subject: normalisedSubject(subject) } : {}),
+        ...(actor !== undefined ? { actorId: actor } : {}),
+        ...(since !== undefined ? { since: Date.parse(since) } : {}),
+        limit,
+      });
+      return { entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
+    },
+  );
+}
