@@ -22,6 +22,8 @@ export const KamailioEventSchema = z.discriminatedUnion('event', [
     callId: z.string().min(1),
     caller: z.string(),
     queue: z.string(),
+    /** The number the caller dialled ($rU); the hub maps it to a queue (QUEUE_OF_DIALLED). */
+    dialled: z.string().optional(),
   }),
   /** The caller hung up while queued (CANCEL) or while the seat rang. */
   z.object({ event: z.literal('call.cancelled'), callId: z.string().min(1) }),
@@ -77,3 +79,36 @@ export type AcdReply =
 /** The number citizens dial, and the queue it lands in. */
 export const HOTLINE_NUMBER = '12345';
 export const DEFAULT_QUEUE = 'general';
+
+/**
+ * The hotline's queues. An agent's `queues` are their skills: a call of a queue goes only
+ * to an agent who holds it.
+ */
+export const QUEUES = [
+  'general',
+  'enterprise',
+  'sign-language',
+  'psychological',
+  'policy-expert',
+  'talent',
+] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+/**
+ * Which queue a dialled number lands in. 12345 is the main line; the special lines are
+ * 12345 and one more digit, as the centre's trunk (or an IVR choice) hands them to the PBX.
+ * Numbers not listed keep the queue Kamailio sent.
+ */
+export const QUEUE_OF_DIALLED: Readonly<Record<string, QueueName>> = {
+  [HOTLINE_NUMBER]: 'general',
+  [`${HOTLINE_NUMBER}1`]: 'enterprise',
+  [`${HOTLINE_NUMBER}2`]: 'sign-language',
+  [`${HOTLINE_NUMBER}3`]: 'psychological',
+  [`${HOTLINE_NUMBER}4`]: 'policy-expert',
+  [`${HOTLINE_NUMBER}5`]: 'talent',
+};
+
+/** The queue of a `call.queued` event: by the dialled number when known, else as sent. */
+export function queueOfCall(event: { queue: string; dialled?: string | undefined }): string {
+  return (event.dialled !== undefined && QUEUE_OF_DIALLED[event.dialled]) || event.queue;
+}

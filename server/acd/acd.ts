@@ -1,17 +1,31 @@
 import {
   KamailioEventSchema,
+  queueOfCall,
   type AcdReply,
   type KamailioEvent,
 } from '../../shared/acd-protocol.js';
 import { maskPhone, normalizePhone } from '../../shared/domain/phone.js';
-import type { AgentState } from '../../shared/hub-api.js';
+import type { AgentState, NotReadyReason } from '../../shared/hub-api.js';
+import {
+  SERVICE_LEVEL_TARGET_MS,
+  type CallPhase,
+  type QueueFigures,
+} from '../../shared/wallboard.js';
 import type { Clock } from '../clock.js';
 import type { SeatEvents } from '../events/seat-events.js';
+import {
+  WALLBOARD_FLUSH_MS,
+  WallboardFeed,
+  type WallboardSnapshot,
+} from '../events/wallboard-feed.js';
 import type { Logger } from '../logger.js';
-import type { CallUpdate, HubStore } from '../store/repository.js';
-import { AgentPool, type Presence } from './agent-pool.js';
+import type { AgentRecord, CallUpdate, HubStore } from '../store/repository.js';
+import { AgentPool, type MoveOptions, type Presence } from './agent-pool.js';
 import { CallQueue, type WaitingCall } from './call-queue.js';
 import type { AcdLink } from './evapi-client.js';
+import { QueueStats } from './queue-stats.js';
+import { AgentStateConflict, seatMove } from './seat-moves.js';
+import { agentView, callView, knownQueues, queueFigures } from './views.js';
 
 export interface AcdOptions {
   /** A call waiting longer is refused with 480 (Kamailio's own timer is a little longer). */
@@ -21,6 +35,13 @@ export interface AcdOptions {
   sweepIntervalMs: number;
   /** A call a seat failed (`call.requeued`) goes back to the queue this often, then 480. */
   maxRequeues: number;
+  /**
+   * Wrap-up after each call: then the agent is ready again by themselves (or not ready, if
+   * they chose so during the call). 0: straight back. Timed by the sweeper.
+   */
+  wrapUpMs: number;
+  /** How often the wallboard stream sends a frame at most. */
+  wallboardFlushMs: number;
 }
 
 export const DEFAULT_ACD_OPTIONS: AcdOptions = {
@@ -28,6 +49,8 @@ export const DEFAULT_ACD_OPTIONS: AcdOptions = {
   ringTimeoutMs: 90_000,
   sweepIntervalMs: 1_000,
   maxRequeues: 3,
+  wrapUpMs: 30_000,
+  wallboardFlushMs: WALLBOARD_FLUSH_MS,
 };
 
 interface LiveCall extends WaitingCall {
@@ -38,6 +61,9 @@ interface LiveCall extends WaitingCall {
   /** How often a seat failed this call and it went back to the queue. */
   requeues: number;
 }
+
+/** How an unanswered call ended, for the day's figures. */
+type Unanswered = 'abandoned' | 'unanswered';
 
 export interface AcdSnapshot {
   kamailio: 'connected' | 'disconnected';
@@ -55,10 +81,13 @@ export interface AcdDeps {
 
 /**
  * The automatic call distributor. Kamailio suspends each citizen's INVITE and tells the
- * hub (`call.queued`); the ACD keeps the calls in FIFO order and, whenever a call waits
- * and an agent of its queue is ready, routes the oldest call to the longest-idle agent:
- * agent -> ringing, `route` to Kamailio, `call.offered` and `agent.state` to the seat.
- * Later call events move the call and the agent on (see AgentPool for the states).
+ * hub (`call.queued`, with its queue: see queueOfCall); the ACD keeps one FIFO per queue
+ * and, whenever a call waits and a ready agent holds its queue's skill, routes it to the
+ * longest-idle such agent (the oldest waiting head first when an agent could take
+ * several): agent -> ringing, `route` to Kamailio, `call.offered` and `agent.state` to
+ * the seat. Later call events move the call and the agent on (see AgentPool for the
+ * states), and count the day's figures per queue (QueueStats). The wallboard feed is told
+ * of every move.
  *
  * Decisions are made synchronously in memory, so two events can never pick the same
  * agent; the store is written behind, in order, through one promise chain.
@@ -67,11 +96,14 @@ export class Acd {
   private readonly pool = new AgentPool();
   private readonly queue = new CallQueue();
   private readonly live = new Map<string, LiveCall>();
+  private readonly stats = new QueueStats(SERVICE_LEVEL_TARGET_MS);
   private readonly options: AcdOptions;
   private readonly log: Logger;
   private link: AcdLink | null = null;
   private writes: Promise<void> = Promise.resolve();
   private sweeper: NodeJS.Timeout | null = null;
+  /** The wallboards' live stream of this ACD (routes/wallboard-events.ts). */
+  readonly wallboard: WallboardFeed;
 
   constructor(
     private readonly deps: AcdDeps,
@@ -79,6 +111,19 @@ export class Acd {
   ) {
     this.options = { ...DEFAULT_ACD_OPTIONS, ...options };
     this.log = deps.log.child({ name: 'hub.acd' });
+    this.wallboard = new WallboardFeed(
+      {
+        snapshot: () => this.wallboardSnapshot(),
+        day: () => this.stats.dayAt(this.deps.clock.now()),
+        now: () => this.deps.clock.now(),
+        queueFigures: (queue) => this.figuresOf(queue),
+        agent: (agentId) => {
+          const p = this.pool.get(agentId);
+          return p && agentView(p);
+        },
+      },
+      this.options.wallboardFlushMs,
+    );
   }
 
   /** Loads agents' presence; calls left open by a previous run are closed as failed. */
@@ -86,7 +131,7 @@ export class Acd {
     const now = this.deps.clock.now();
     const closed = await this.deps.store.calls.failOpen(now);
     for (const a of await this.deps.store.agents.list()) this.addToPool(a, now);
-    this.sweeper = setInterval(() => this.sweep(), this.options.sweepIntervalMs);
+    this.sweeper = setInterval(() => this.tick(), this.options.sweepIntervalMs);
     this.sweeper.unref();
     this.log.info({ agents: this.pool.countByState(), closedCalls: closed }, 'ACD started');
   }
@@ -94,6 +139,7 @@ export class Acd {
   stop(): void {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
+    this.wallboard.close();
   }
 
   /** Resolves once every store write issued so far has finished. */
@@ -122,6 +168,7 @@ export class Acd {
       this.live.delete(call.callId);
       const waitMs = now - call.queuedAt;
       this.persistCall(call.callId, { outcome: 'failed', endedAt: now, waitMs });
+      this.closeUnanswered(call, 'unanswered', 'failed', waitMs, now);
       this.log.warn({ callId: call.callId, waitMs }, 'queued call dropped: evapi link lost');
     }
   }
@@ -172,36 +219,71 @@ export class Acd {
     const now = this.deps.clock.now();
     const me = await this.ensure(agentId);
     for (const other of this.pool.bind(agentId, extension, now)) {
-      this.persistPresence(other);
+      this.changed(other);
       this.deps.events.publish(other.agentId, { type: 'agent.state', state: other.state });
       this.log.info({ agent: other.agentId, extension }, 'agent logged out: desk taken');
     }
-    if (me.state !== 'ringing' && me.state !== 'on-call') this.pool.set(agentId, 'not-ready', now);
-    this.persistPresence(me);
+    if (me.state !== 'ringing' && me.state !== 'on-call') {
+      me.afterCall = null;
+      this.pool.set(agentId, 'not-ready', now, { reason: 'signed-in' });
+    }
+    this.changed(me);
     this.log.info({ agent: agentId, extension, state: me.state }, 'agent signed in');
     return me.state;
   }
 
   /**
-   * A seat sets its agent's state. While the ACD has a call ringing at the agent or in
-   * conversation with them, `ready` is not taken (the agent is not free, and a second call
-   * would be refused busy); anything else is. Going ready may route a waiting call at
-   * once, so the answer is the state after that.
+   * A seat sets its agent's state (see seat-moves.ts for what is taken). While the ACD
+   * has a call ringing at the agent or in conversation with them, `ready` is not taken
+   * (the agent is not free, and a second call would be refused busy), and not-ready then
+   * waits for the end of the call and its wrap-up. Going ready may route a waiting call
+   * at once, so the answer is the state after that. A move that makes no sense from the
+   * state held throws AgentStateConflict.
    */
-  async setStateBySeat(agentId: string, extension: string, state: AgentState): Promise<AgentState> {
+  async setStateBySeat(
+    agentId: string,
+    extension: string,
+    state: AgentState,
+    reason: NotReadyReason | null = null,
+  ): Promise<AgentState> {
     const now = this.deps.clock.now();
     const me = await this.ensure(agentId);
     if (me.extension !== extension) await this.login(agentId, extension);
-    if (state === 'ready' && this.liveCallOf(agentId, me.state)) return me.state;
-    this.pool.set(agentId, state, now);
-    this.persistPresence(me);
-    this.log.info({ agent: agentId, extension, state }, 'agent state set by seat');
+    const from = me.state;
+    const routed = this.liveCallOf(agentId, 'ringing') ?? this.liveCallOf(agentId, 'on-call');
+    const move = seatMove(from, state, routed !== undefined);
+    const log = { agent: agentId, extension, from, state, reason: reason ?? undefined };
+    switch (move.kind) {
+      case 'conflict':
+        this.log.info({ ...log, why: move.why }, 'agent state refused');
+        throw new AgentStateConflict(from, state, move.why);
+      case 'keep':
+        return from;
+      case 'after-call':
+        me.afterCall = { reason };
+        this.log.info(log, 'agent will be not ready after the call');
+        return from;
+      case 'apply':
+        break;
+    }
+    // A direct call reaching a not-ready agent: back to not-ready after it.
+    const intoCall = state === 'ringing' || state === 'on-call';
+    if (intoCall && from === 'not-ready') me.afterCall ??= { reason: me.reason };
+    else if (!intoCall && state !== 'wrap-up') me.afterCall = null;
+    this.pool.set(agentId, state, now, { reason });
+    this.changed(me);
+    this.log.info(log, 'agent state set by seat');
     if (state === 'ready') this.dispatch();
     return me.state;
   }
 
   stateOf(agentId: string): AgentState {
     return this.pool.get(agentId)?.state ?? 'logged-out';
+  }
+
+  /** Why the agent is not ready (null when they are in another state or gave none). */
+  reasonOf(agentId: string): NotReadyReason | null {
+    return this.pool.get(agentId)?.reason ?? null;
   }
 
   snapshot(): AcdSnapshot {
@@ -214,25 +296,52 @@ export class Acd {
     };
   }
 
-  private addToPool(
-    a: {
-      id: string;
-      seatExtension: string | null;
-      queues: string[];
-      state: AgentState;
-      stateSince: number;
-    },
-    now: number,
-  ): Presence {
+  /** Today's figures of one queue, with its waiting calls and staffing now. */
+  figuresOf(queue: string): QueueFigures {
+    const now = this.deps.clock.now();
+    return queueFigures(queue, now, { queue: this.queue, pool: this.pool, stats: this.stats });
+  }
+
+  /** Everything the wallboard shows, as its stream's first frame. */
+  wallboardSnapshot(): WallboardSnapshot {
+    const now = this.deps.clock.now();
+    const calls = [...this.live.values()].map((c) =>
+      callView(c, c.phase, c.routedAt === null ? null : c.routedAt - c.queuedAt),
+    );
+    return {
+      type: 'snapshot',
+      at: now,
+      day: this.stats.dayAt(now),
+      serviceLevelTargetMs: SERVICE_LEVEL_TARGET_MS,
+      queues: knownQueues(this.pool, this.stats, now).map((q) => this.figuresOf(q)),
+      agents: [...this.pool.all()].map(agentView),
+      calls,
+    };
+  }
+
+  /**
+   * Runs what is due at the clock's now: refuses calls that waited too long, gives up on
+   * routes nobody reported back on, ends wrap-up whose time is up. The sweeper calls it
+   * every sweepIntervalMs; tests on a manual clock call it themselves.
+   */
+  tick(): void {
+    this.sweep();
+    this.endWrapUps();
+  }
+
+  private addToPool(a: AgentRecord, now: number): Presence {
     // A ringing agent's route belonged to a previous run and is gone.
     const state: AgentState = a.state === 'ringing' ? 'not-ready' : a.state;
     const presence: Presence = {
       agentId: a.id,
+      name: a.name,
       extension: a.seatExtension,
       queues: a.queues,
       state,
+      reason: state === a.state ? ((a.stateReason as NotReadyReason | null) ?? null) : null,
       since: state === a.state ? a.stateSince : now,
       idleSince: a.stateSince,
+      afterCall: null,
     };
     this.pool.add(presence);
     const added = this.pool.get(a.id)!;
@@ -266,7 +375,7 @@ export class Acd {
       tindex: e.tindex,
       tlabel: e.tlabel,
       caller: e.caller,
-      queue: e.queue,
+      queue: queueOfCall(e),
       queuedAt: now,
       phase: 'queued',
       agentId: null,
@@ -276,6 +385,8 @@ export class Acd {
     };
     this.live.set(call.callId, call);
     this.queue.push(call);
+    this.stats.offered(call.queue, now);
+    this.wallboard.callChanged(callView(call, 'queued', null));
     this.write(() =>
       this.deps.store.calls.queued({
         callId: call.callId,
@@ -289,13 +400,14 @@ export class Acd {
       {
         callId: call.callId,
         caller: maskPhone(callerKey ?? e.caller),
-        queue: e.queue,
+        queue: call.queue,
+        dialled: e.dialled,
         waiting: this.queue.size,
       },
       'call queued',
     );
-    if (!this.pool.serves(e.queue)) {
-      this.log.warn({ callId: e.callId, queue: e.queue }, 'no agent serves this queue');
+    if (!this.pool.serves(call.queue)) {
+      this.log.warn({ callId: e.callId, queue: call.queue }, 'no agent serves this queue');
     }
     this.dispatch();
   }
@@ -306,17 +418,19 @@ export class Acd {
     const now = this.deps.clock.now();
     this.live.delete(callId);
     if (call.phase === 'queued') {
-      this.queue.remove(callId);
+      this.queue.remove(call);
       const waitMs = now - call.queuedAt;
       this.persistCall(callId, { outcome: 'abandoned', endedAt: now, waitMs });
+      this.closeUnanswered(call, 'abandoned', 'abandoned', waitMs, now);
       this.log.info({ callId, waitMs }, 'call abandoned while queued');
       return;
     }
     if (call.phase === 'on-call') return this.finishTalk(call, now);
     this.persistCall(callId, { outcome: 'abandoned', endedAt: now });
+    this.closeUnanswered(call, 'abandoned', 'abandoned', this.routedWait(call), now);
     this.log.info({ callId, agent: call.extension }, 'call abandoned while ringing');
     if (call.agentId && this.stateOf(call.agentId) === 'ringing') {
-      this.setAgent(call.agentId, 'ready', now, true);
+      this.setAgent(call.agentId, 'ready', now, { keepIdle: true });
       this.dispatch();
     }
   }
@@ -324,9 +438,12 @@ export class Acd {
   private onAnswered(callId: string): void {
     const call = this.live.get(callId);
     if (!call) return this.unknown('call.answered', callId);
+    if (call.phase === 'on-call') return;
     const now = this.deps.clock.now();
     call.phase = 'on-call';
     this.persistCall(callId, { outcome: 'answered', answeredAt: now });
+    this.stats.answered(call.queue, now - call.queuedAt, now);
+    this.wallboard.callChanged(callView(call, 'on-call', this.routedWait(call)));
     this.log.info({ callId, agent: call.extension }, 'call answered');
     if (call.agentId) this.setAgent(call.agentId, 'on-call', now);
   }
@@ -342,20 +459,15 @@ export class Acd {
     if (!call) {
       this.unknown('call.requeued', e.callId);
       // Nobody would answer for it: let Kamailio end the suspended transaction now.
-      this.link?.send({
-        action: 'reject',
-        tindex: e.tindex,
-        tlabel: e.tlabel,
-        callId: e.callId,
-        code: 480,
-        reason: 'Temporarily Unavailable',
-      });
+      this.reject({ ...e, callId: e.callId });
       return;
     }
     const now = this.deps.clock.now();
     const missedBy = call.agentId;
-    if (missedBy && this.stateOf(missedBy) === 'ringing') this.setAgent(missedBy, 'not-ready', now);
-    this.queue.remove(call.callId);
+    if (missedBy && this.stateOf(missedBy) === 'ringing') {
+      this.setAgent(missedBy, 'not-ready', now, { reason: 'missed-call' });
+    }
+    this.queue.remove(call);
     call.tindex = e.tindex;
     call.tlabel = e.tlabel;
     call.requeues += 1;
@@ -363,15 +475,9 @@ export class Acd {
     const log = { callId: call.callId, code: e.code, agent: call.extension, waitMs };
     if (call.requeues > this.options.maxRequeues) {
       this.live.delete(call.callId);
-      this.link?.send({
-        action: 'reject',
-        tindex: call.tindex,
-        tlabel: call.tlabel,
-        callId: call.callId,
-        code: 480,
-        reason: 'Temporarily Unavailable',
-      });
+      this.reject(call);
       this.persistCall(call.callId, { outcome: 'failed', endedAt: now, waitMs });
+      this.closeUnanswered(call, 'unanswered', 'failed', waitMs, now);
       this.log.info({ ...log, requeues: call.requeues }, 'call refused: re-queued too often');
       return;
     }
@@ -380,6 +486,7 @@ export class Acd {
     call.extension = null;
     call.routedAt = null;
     this.queue.pushFront(call);
+    this.wallboard.callChanged(callView(call, 'queued', null));
     this.log.info({ ...log, requeues: call.requeues }, 'call re-queued: seat did not take it');
     this.dispatch();
   }
@@ -388,17 +495,19 @@ export class Acd {
     const call = this.live.get(callId);
     if (!call) return this.unknown('call.failed', callId);
     const now = this.deps.clock.now();
+    if (call.phase === 'on-call') return this.onEnded(callId);
     this.live.delete(callId);
     const patch: CallUpdate = { outcome: 'failed', endedAt: now };
     if (call.phase === 'queued') {
-      this.queue.remove(callId);
+      this.queue.remove(call);
       patch.waitMs = now - call.queuedAt;
     }
     this.persistCall(callId, patch);
+    this.closeUnanswered(call, 'unanswered', 'failed', patch.waitMs ?? this.routedWait(call), now);
     this.log.info({ callId, code, agent: call.extension, phase: call.phase }, 'call failed');
     // A routed call the seat did not take: the agent is not there (missed call).
     if (call.agentId && this.stateOf(call.agentId) === 'ringing') {
-      this.setAgent(call.agentId, 'not-ready', now);
+      this.setAgent(call.agentId, 'not-ready', now, { reason: 'missed-call' });
     }
   }
 
@@ -407,30 +516,71 @@ export class Acd {
     if (!call) return this.unknown('call.ended', callId);
     const now = this.deps.clock.now();
     this.live.delete(callId);
-    if (call.phase === 'queued') this.queue.remove(callId);
+    if (call.phase === 'queued') this.queue.remove(call);
     this.finishTalk(call, now);
   }
 
   private finishTalk(call: LiveCall, now: number): void {
     this.persistCall(call.callId, { endedAt: now });
+    this.wallboard.callChanged(callView(call, 'ended', this.routedWait(call)));
     this.log.info({ callId: call.callId, agent: call.extension }, 'call ended');
     const state = call.agentId ? this.stateOf(call.agentId) : null;
     if (call.agentId && (state === 'on-call' || state === 'ringing')) {
       this.setAgent(call.agentId, 'wrap-up', now);
+      if (this.options.wrapUpMs <= 0) this.endWrapUps();
     }
+  }
+
+  /** A call that ends unanswered: counted for its queue, shown on the wallboard. */
+  private closeUnanswered(
+    call: LiveCall | WaitingCall,
+    how: Unanswered,
+    phase: CallPhase,
+    waitMs: number | null,
+    now: number,
+  ): void {
+    if (how === 'abandoned') this.stats.abandoned(call.queue, now);
+    else this.stats.unanswered(call.queue, now);
+    const extension = 'extension' in call ? call.extension : null;
+    this.wallboard.callChanged(callView({ ...call, extension }, phase, waitMs));
+  }
+
+  /** The wait until the route of a routed call, as the calls table records it. */
+  private routedWait(call: LiveCall): number | null {
+    return call.routedAt === null ? null : call.routedAt - call.queuedAt;
   }
 
   private unknown(event: string, callId: string): void {
     this.log.warn({ callId, event }, 'event for a call the ACD does not know; ignored');
   }
 
-  /** Routes waiting calls while agents are free; oldest call first, longest idle agent. */
+  private reject(call: { tindex: number; tlabel: number; callId: string }): void {
+    this.link?.send({
+      action: 'reject',
+      tindex: call.tindex,
+      tlabel: call.tlabel,
+      callId: call.callId,
+      code: 480,
+      reason: 'Temporarily Unavailable',
+    });
+  }
+
+  /**
+   * Routes waiting calls while agents are free. For each queue only its head may go; of
+   * the heads that have a ready agent with the skill, the one that has waited longest goes
+   * first, to that skill's longest-idle agent.
+   */
   private dispatch(): void {
     const link = this.link;
     if (!link?.connected) return;
     for (;;) {
-      const call = this.queue.takeFirst((c) => this.pool.longestIdle(c.queue) !== undefined);
-      const agent = call && this.pool.longestIdle(call.queue);
+      let call: WaitingCall | undefined;
+      let agent: Presence | undefined;
+      for (const head of this.queue.heads()) {
+        if (call && head.queuedAt >= call.queuedAt) continue;
+        const free = this.pool.longestIdle(head.queue);
+        if (free) [call, agent] = [head, free];
+      }
       if (!call || !agent || agent.extension === null) return;
       const now = this.deps.clock.now();
       const waitMs = Math.max(0, now - call.queuedAt);
@@ -443,19 +593,17 @@ export class Acd {
         queue: call.queue,
         waitMs,
       };
-      if (!link.send(reply)) {
-        this.queue.restore(call);
-        return;
-      }
+      if (!link.send(reply)) return;
+      this.queue.shift(call.queue);
       const live = this.live.get(call.callId);
       if (live) {
         live.phase = 'ringing';
         live.agentId = agent.agentId;
         live.extension = agent.extension;
         live.routedAt = now;
+        this.wallboard.callChanged(callView(live, 'ringing', waitMs));
       }
-      this.pool.set(agent.agentId, 'ringing', now);
-      this.persistPresence(agent);
+      this.setAgent(agent.agentId, 'ringing', now, { tellSeat: false });
       this.persistCall(call.callId, { routedAt: now, agent: agent.extension, waitMs });
       this.log.info({ callId: call.callId, agent: agent.extension, waitMs }, 'call routed');
       this.deps.events.publish(agent.agentId, {
@@ -476,15 +624,9 @@ export class Acd {
       for (const call of this.queue.takeOlderThan(now - this.options.queueTimeoutMs)) {
         this.live.delete(call.callId);
         const waitMs = now - call.queuedAt;
-        this.link.send({
-          action: 'reject',
-          tindex: call.tindex,
-          tlabel: call.tlabel,
-          callId: call.callId,
-          code: 480,
-          reason: 'Temporarily Unavailable',
-        });
+        this.reject(call);
         this.persistCall(call.callId, { outcome: 'timeout', endedAt: now, waitMs });
+        this.closeUnanswered(call, 'unanswered', 'failed', waitMs, now);
         this.log.info({ callId: call.callId, waitMs }, 'call refused: no agent in time');
       }
     }
@@ -493,26 +635,83 @@ export class Acd {
       if (now - call.routedAt < this.options.ringTimeoutMs) continue;
       this.live.delete(call.callId);
       this.persistCall(call.callId, { outcome: 'failed', endedAt: now });
+      this.closeUnanswered(call, 'unanswered', 'failed', this.routedWait(call), now);
       this.log.warn(
         { callId: call.callId, agent: call.extension },
         'routed call never reported back',
       );
       if (call.agentId && this.stateOf(call.agentId) === 'ringing') {
-        this.setAgent(call.agentId, 'not-ready', now);
+        this.setAgent(call.agentId, 'not-ready', now, { reason: 'missed-call' });
       }
     }
+    this.releaseStrayRinging(now);
   }
 
-  /** A state change the hub makes: stored and told to the agent's seats. */
-  private setAgent(agentId: string, state: AgentState, now: number, keepIdle = false): void {
-    const p = this.pool.set(agentId, state, now, keepIdle);
+  /**
+   * A seat that reported a direct call ringing (not one the ACD routed) and then nothing:
+   * after the ring timeout the agent is free again rather than stuck out of routing.
+   */
+  private releaseStrayRinging(now: number): void {
+    let freed = false;
+    for (const p of this.pool.all()) {
+      if (p.state !== 'ringing' || now - p.since < this.options.ringTimeoutMs) continue;
+      if (this.liveCallOf(p.agentId, 'ringing')) continue;
+      const after = p.afterCall;
+      p.afterCall = null;
+      if (after) this.setAgent(p.agentId, 'not-ready', now, { reason: after.reason });
+      else this.setAgent(p.agentId, 'ready', now, { keepIdle: true });
+      freed ||= after === null;
+      this.log.warn({ agent: p.agentId }, 'seat reported ringing and nothing after; released');
+    }
+    if (freed) this.dispatch();
+  }
+
+  /** Agents whose wrap-up time is up: ready again, or not ready when they chose so. */
+  private endWrapUps(): void {
+    const now = this.deps.clock.now();
+    let freed = false;
+    for (const p of this.pool.all()) {
+      if (p.state !== 'wrap-up' || now - p.since < this.options.wrapUpMs) continue;
+      const after = p.afterCall;
+      p.afterCall = null;
+      if (after) this.setAgent(p.agentId, 'not-ready', now, { reason: after.reason });
+      else this.setAgent(p.agentId, 'ready', now);
+      freed ||= after === null;
+      this.log.info(
+        { agent: p.agentId, state: p.state, reason: p.reason ?? undefined },
+        'wrap-up over',
+      );
+    }
+    if (freed) this.dispatch();
+  }
+
+  /** A state change the hub makes: stored, shown, and told to the agent's seats. */
+  private setAgent(
+    agentId: string,
+    state: AgentState,
+    now: number,
+    options: MoveOptions & { tellSeat?: boolean } = {},
+  ): void {
+    const p = this.pool.set(agentId, state, now, options);
     if (!p) return;
+    this.changed(p);
+    if (options.tellSeat ?? true) this.deps.events.publish(agentId, { type: 'agent.state', state });
+  }
+
+  /** After any move of an agent: the store's copy and the wallboard follow. */
+  private changed(p: Presence): void {
     this.persistPresence(p);
-    this.deps.events.publish(agentId, { type: 'agent.state', state });
+    this.wallboard.agentChanged(p.agentId);
+    for (const q of p.queues) this.wallboard.queueChanged(q);
   }
 
   private persistPresence(p: Presence): void {
-    const update = { state: p.state, since: p.since, seatExtension: p.extension };
+    const update = {
+      state: p.state,
+      reason: p.reason,
+      since: p.since,
+      seatExtension: p.extension,
+    };
     this.write(() => this.deps.store.agents.setPresence(p.agentId, update));
   }
 

@@ -1,24 +1,42 @@
-import type { AgentState } from '../../shared/hub-api.js';
+import type { AgentState, NotReadyReason } from '../../shared/hub-api.js';
 
 /**
  * Live presence of every agent, held by the ACD in memory (the store keeps a copy for
- * restarts and the wallboard).
+ * restarts and the wallboard). The moves (seat requests are checked in seat-moves.ts):
  *
  *   logged-out --login--> not-ready <--seat--> ready --route--> ringing
- *                                               ^  ^               |  \--cancelled--> ready
- *                          wrap-up --seat-------/  |               |   \--failed----> not-ready
- *                             ^                    |            answered
- *                             \------ ended ---- on-call <--------/
+ *                          ^    ^               ^  ^               |  \--cancelled--> ready
+ *        wrap-up time up, |    \---seat------ wrap-up |            |   \--missed----> not-ready
+ *   not-ready chosen ------/                     ^  \-time up-/    answered
+ *                                                \------ ended --- on-call <--/
+ *
+ * Any state --seat--> logged-out. `queues` are the agent's skills: a call of a queue is
+ * routed only to an agent holding it.
  */
 export interface Presence {
   agentId: string;
+  name: string;
   extension: string | null;
   queues: readonly string[];
   state: AgentState;
+  /** Why the agent is not ready; null in every other state (and when none was given). */
+  reason: NotReadyReason | null;
   /** When the current state began. */
   since: number;
   /** When the agent last became free for a new call; longest idle is served first. */
   idleSince: number;
+  /**
+   * Set when the agent will be not ready once the call in hand and its wrap-up are over
+   * (they asked for it during the call, or were not ready when a direct call came in);
+   * null: back to ready when wrap-up ends.
+   */
+  afterCall: { reason: NotReadyReason | null } | null;
+}
+
+export interface MoveOptions {
+  /** A ringing call the caller gave up on is not the agent's turn used up. */
+  keepIdle?: boolean;
+  reason?: NotReadyReason | null;
 }
 
 export class AgentPool {
@@ -32,16 +50,27 @@ export class AgentPool {
     return this.agents.get(agentId);
   }
 
+  all(): IterableIterator<Presence> {
+    return this.agents.values();
+  }
+
   /**
    * Moves an agent to `state`. Becoming ready starts a new idle period, unless
-   * `keepIdle` (a ringing call the caller gave up on is not the agent's turn used up).
+   * `keepIdle`. The reason is kept with not-ready only.
    */
-  set(agentId: string, state: AgentState, now: number, keepIdle = false): Presence | undefined {
+  set(
+    agentId: string,
+    state: AgentState,
+    now: number,
+    options: MoveOptions = {},
+  ): Presence | undefined {
     const p = this.agents.get(agentId);
     if (!p) return undefined;
-    if (p.state !== state) p.since = now;
-    if (state === 'ready' && p.state !== 'ready' && !keepIdle) p.idleSince = now;
+    const reason = state === 'not-ready' ? (options.reason ?? null) : null;
+    if (p.state !== state || p.reason !== reason) p.since = now;
+    if (state === 'ready' && p.state !== 'ready' && !options.keepIdle) p.idleSince = now;
     p.state = state;
+    p.reason = reason;
     return p;
   }
 
@@ -54,6 +83,7 @@ export class AgentPool {
     for (const p of this.agents.values()) {
       if (p.agentId !== agentId && p.extension === extension) {
         p.extension = null;
+        p.afterCall = null;
         this.set(p.agentId, 'logged-out', now);
         displaced.push(p);
       }
@@ -63,7 +93,7 @@ export class AgentPool {
     return displaced;
   }
 
-  /** The ready agent serving `queue` that has waited longest for a call, if any. */
+  /** The ready agent holding `queue` that has waited longest for a call, if any. */
   longestIdle(queue: string): Presence | undefined {
     let best: Presence | undefined;
     for (const p of this.agents.values()) {
@@ -76,6 +106,18 @@ export class AgentPool {
   serves(queue: string): boolean {
     for (const p of this.agents.values()) if (p.queues.includes(queue)) return true;
     return false;
+  }
+
+  /** Agents holding `queue`: how many are ready, how many signed in at all. */
+  staffing(queue: string): { ready: number; signedIn: number } {
+    let ready = 0;
+    let signedIn = 0;
+    for (const p of this.agents.values()) {
+      if (!p.queues.includes(queue) || p.state === 'logged-out') continue;
+      signedIn += 1;
+      if (p.state === 'ready') ready += 1;
+    }
+    return { ready, signedIn };
   }
 
   countByState(): Record<string, number> {

@@ -65,10 +65,51 @@ describe('POST agents/me/state', () => {
     expect((await setState(token, { state: 'ready' })).body).toEqual({ state: 'ringing' });
   });
 
+  it('takes not-ready with a reason, answers it, and stores it', async () => {
+    const hub = await fresh.open();
+    const { token } = await login(hub.app);
+    expect(await setState(token, { state: 'not-ready', reason: 'training' })).toEqual({
+      status: 200,
+      body: { state: 'not-ready', reason: 'training' },
+    });
+    await hub.acd.flush();
+    expect(await hub.store.agents.get('ag-001')).toMatchObject({
+      state: 'not-ready',
+      stateReason: 'training',
+    });
+  });
+
+  it('still takes not-ready without a reason, as the current seat sends it', async () => {
+    const hub = await fresh.open();
+    const { token } = await login(hub.app);
+    await setState(token, { state: 'ready' });
+    expect(await setState(token, { state: 'not-ready' })).toEqual({
+      status: 200,
+      body: { state: 'not-ready' },
+    });
+  });
+
+  it('refuses a move that makes no sense with 409 naming both states', async () => {
+    const hub = await fresh.open();
+    const { token } = await login(hub.app);
+    const res = await setState(token, { state: 'wrap-up' });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      error: {
+        code: 'state-conflict',
+        message: expect.stringContaining('cannot go from not-ready to wrap-up'),
+        field: 'state',
+      },
+    });
+    expect(hub.acd.stateOf('ag-001')).toBe('not-ready');
+  });
+
   it.each([
     [{ state: 'asleep' }, 'state'],
     [{}, 'state'],
     [{ state: 'ready', reason: 'x' }, 'reason'],
+    [{ state: 'ready', reason: 'meal' }, 'reason'],
+    [{ state: 'not-ready', reason: 'missed-call' }, 'reason'],
   ])('refuses %j naming %s', async (payload, field) => {
     const hub = await fresh.open();
     const { token } = await login(hub.app);

@@ -1,18 +1,54 @@
 import type { FastifyInstance } from 'fastify';
-import { AgentStateRequestSchema, HUB_PATHS, type AgentState } from '../../shared/hub-api.js';
+import {
+  AgentStateAnswerSchema,
+  AgentStateRequestSchema,
+  HUB_PATHS,
+  type AgentStateAnswer,
+} from '../../shared/hub-api.js';
+import { AgentStateConflict } from '../acd/seat-moves.js';
 import type { HubContext } from '../context.js';
+import { ANY_ROLE } from '../http/access.js';
 import { requireAuth } from '../http/auth.js';
-import { parseOrThrow } from '../http/errors.js';
+import { HttpError, parseOrThrow } from '../http/errors.js';
 
 /**
- * The seat sets its agent's state (ready, not-ready, wrap-up ...). Answers the state the
- * ACD holds afterwards: going ready can route a waiting call at once (then `ringing`).
+ * The seat sets its agent's state (ready, not-ready with a reason, wrap-up ...). Answers
+ * the state the ACD holds afterwards: going ready can route a waiting call at once (then
+ * `ringing`), ready is not taken while a routed call rings or talks, and not-ready asked
+ * for during a call waits for its end. A move that makes no sense from the state held
+ * (wrap-up with no call, anything but logged-out while signed out) is refused with 409.
  */
 export function registerAgentState(app: FastifyInstance, ctx: HubContext): void {
-  app.post(HUB_PATHS.agentState, async (request): Promise<{ state: AgentState }> => {
-    const auth = requireAuth(request);
-    const input = parseOrThrow(AgentStateRequestSchema, request.body);
-    const state = await ctx.acd.setStateBySeat(auth.agentId, auth.extension, input.state);
-    return { state };
-  });
+  const api = {
+    summary: "Set the signed-in agent's state",
+    description:
+      'ready, not-ready (with a reason), logged-out, and the call states the seat sees. ' +
+      'Answers the state the ACD holds afterwards; 409 names both states of a refused move.',
+    body: AgentStateRequestSchema,
+    response: AgentStateAnswerSchema,
+    errors: [409],
+  };
+  app.post(
+    HUB_PATHS.agentState,
+    { config: { access: ANY_ROLE, api } },
+    async (request): Promise<AgentStateAnswer> => {
+      const auth = requireAuth(request);
+      const input = parseOrThrow(AgentStateRequestSchema, request.body);
+      try {
+        const state = await ctx.acd.setStateBySeat(
+          auth.agentId,
+          auth.extension,
+          input.state,
+          input.reason ?? null,
+        );
+        const reason = ctx.acd.reasonOf(auth.agentId);
+        return reason === null ? { state } : { state, reason };
+      } catch (error) {
+        if (error instanceof AgentStateConflict) {
+          throw new HttpError(409, 'state-conflict', error.message, 'state');
+        }
+        throw error;
+      }
+    },
+  );
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HUB_PATHS } from '../../shared/hub-api.js';
 import type { HubContext } from '../context.js';
+import { handleUpgrades, refuseUpgrade as refuse } from '../events/upgrades.js';
 import { sessionFor } from '../http/auth.js';
 
 const PING_INTERVAL_MS = 30_000;
@@ -13,10 +14,6 @@ const CLOSE_GRACE_MS = 1_000;
 
 /** RFC 6455 §7.4.1: 1001, the endpoint is going away. The seat reconnects later. */
 export const EVENTS_CLOSE_GOING_AWAY = { code: 1001, reason: 'the hub is shutting down' };
-
-function refuse(socket: Duplex, status: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
 
 /**
  * The hub events WebSocket (`events?token=`): one per seat, carrying HubEvent JSON
@@ -30,9 +27,7 @@ export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
   const alive = new WeakSet<WebSocket>();
   let closing = false;
 
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(request.url ?? '/', 'http://hub');
-    if (url.pathname !== HUB_PATHS.events) return refuse(socket, '404 Not Found');
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
     sessionFor(ctx.store.sessions, ctx.clock, url.searchParams.get('token'))
       .then((auth) => {
         if (!auth) return refuse(socket, '401 Unauthorized');
@@ -72,13 +67,13 @@ export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
   }, PING_INTERVAL_MS);
   pinger.unref();
 
-  app.server.on('upgrade', onUpgrade);
+  const unroute = handleUpgrades(app.server, HUB_PATHS.events, onUpgrade);
   // preClose, not onClose: the HTTP server's close waits for every connection, an
   // upgraded one too, and onClose runs only after it. So the sockets go first.
   app.addHook('preClose', async () => {
     closing = true;
     clearInterval(pinger);
-    app.server.off('upgrade', onUpgrade);
+    unroute();
     await closeAll(wss);
     log.debug('seat events sockets closed for shutdown');
   });
@@ -88,7 +83,7 @@ export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
  * Says goodbye to every seat with 1001, waits briefly for their close frames, then cuts
  * the sockets that did not answer, so a stuck seat cannot hold the hub's shutdown.
  */
-async function closeAll(wss: WebSocketServer): Promise<void> {
+export async function closeAll(wss: WebSocketServer): Promise<void> {
   const closed = [...wss.clients].map(
     (ws) =>
       new Promise<void>((resolve) => {
