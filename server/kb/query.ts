@@ -1,27 +1,168 @@
-import type { KbTermGroup } from '../store/repository.js';
+import { isHan, syllables } from './pinyin.js';
 import { isStopWord } from './stop-words.js';
-import { subwords, words } from './segmenter.js';
-import type { SynonymIndex } from './synonyms.js';
+import { isNounLike, isWordLike, segment, subwords, words } from './segmenter.js';
+
+/** One index term a query word may match, and how much a match on it is worth. */
+export interface Alternative {
+  term: string;
+  weight: number;
+}
 
 /**
- * Turns what an agent types into term groups for the index: segment (NFKC, jieba), drop
- * stop words, and let each remaining word match itself, its synonyms or its sub-words.
- * Each alternative is a phrase of index tokens, segmented the way the index was.
+ * One topic word of a query with the index terms that stand for it: itself, its KB
+ * synonyms, its sub-words, words that sound the same. A document matches the group when
+ * it holds any of them, and scores by the best one.
  */
-export function analyzeQuery(text: string, synonyms: SynonymIndex): KbTermGroup[] {
-  const groups: KbTermGroup[] = [];
-  const seen = new Set<string>();
-  for (const term of words(text)) {
-    if (isStopWord(term) || seen.has(term)) continue;
-    seen.add(term);
-    const phrases = new Map<string, string[]>();
-    const add = (tokens: string[]): void => {
-      if (tokens.length > 0) phrases.set(tokens.join(' '), tokens);
-    };
-    add([term]);
-    for (const synonym of synonyms.of(term)) add(words(synonym));
-    for (const part of subwords(term)) add([part]);
-    groups.push({ term, alternatives: [...phrases.values()] });
+export interface QueryGroup {
+  text: string;
+  alternatives: Alternative[];
+  /** 0.5 for a single Chinese character (吵, 卡: they say little alone), else 1. */
+  strength: number;
+  /** For a word the index does not hold as written: whether it names a thing (火星). */
+  unknownNoun?: boolean;
+}
+
+/** What query analysis needs to know of the KB. */
+export interface Vocabulary {
+  /** True when the term occurs in the index. */
+  has(term: string): boolean;
+  /** The KB synonyms of a word, not the word itself. */
+  synonymsOf(word: string): string[];
+  /** Dictionary words whose sound key (gong-ji-jin) is `key`. */
+  soundsLike(key: string): readonly string[];
+}
+
+/** Weights of the ways a query word can match, strongest first. */
+export const MATCH_WEIGHT = { exact: 1, synonym: 0.9, sound: 0.6, part: 0.5 } as const;
+
+const MAX_SOUND_SPAN = 6;
+
+interface Token {
+  word: string;
+  start: number;
+  end: number;
+}
+
+/** Word tokens of the normalised text with their code-point offsets. */
+function tokens(text: string): Token[] {
+  const out: Token[] = [];
+  let at = 0;
+  for (const piece of segment(text)) {
+    const length = [...piece].length;
+    if (isWordLike(piece)) out.push({ word: piece.toLowerCase(), start: at, end: at + length });
+    at += length;
   }
-  return groups;
+  return out;
+}
+
+/**
+ * Turns what an agent types into query groups: segment (NFKC, jieba), drop stop words,
+ * expand each word by synonyms and sub-words, then look for runs of characters that sound
+ * like a KB word without being written like one (公基金 -> 公积金) and merge the words of
+ * such a run into one group that also accepts the word it sounds like.
+ */
+export function analyzeQuery(text: string, vocab: Vocabulary): QueryGroup[] {
+  const kept = tokens(text).filter((t) => !isStopWord(t.word));
+  const groups: (QueryGroup & { start: number; end: number })[] = [];
+  const seen = new Set<string>();
+  for (const token of kept) {
+    if (seen.has(token.word)) continue;
+    seen.add(token.word);
+    const alternatives = new Map<string, number>();
+    const add = (term: string, weight: number): void => {
+      if (vocab.has(term) && weight > (alternatives.get(term) ?? 0)) alternatives.set(term, weight);
+    };
+    add(token.word, MATCH_WEIGHT.exact);
+    for (const synonym of vocab.synonymsOf(token.word)) {
+      for (const w of words(synonym)) add(w, MATCH_WEIGHT.synonym);
+    }
+    for (const part of subwords(token.word)) add(part, MATCH_WEIGHT.part);
+    groups.push({
+      text: token.word,
+      alternatives: [...alternatives].map(([term, weight]) => ({ term, weight })),
+      strength: isHan(token.word) && [...token.word].length === 1 ? 0.5 : 1,
+      ...(vocab.has(token.word) ? {} : { unknownNoun: isNounLike(token.word) }),
+      start: token.start,
+      end: token.end,
+    });
+  }
+
+  for (const span of soundSpans(text, kept, vocab)) {
+    const merged = groups.filter((g) => g.start < span.end && g.end > span.start);
+    const alternatives = new Map<string, number>();
+    // The words of the run match only part of what was meant: they count for less than
+    // the word it sounds like.
+    for (const g of merged) {
+      for (const a of g.alternatives) alternatives.set(a.term, a.weight * MATCH_WEIGHT.part);
+    }
+    for (const word of span.words) {
+      alternatives.set(word, MATCH_WEIGHT.sound);
+      // The parts of the word meant (公积金 in 公积金贷款), which articles often write apart.
+      for (const part of subwords(word)) {
+        const weight = MATCH_WEIGHT.sound * 0.9;
+        if (vocab.has(part) && (alternatives.get(part) ?? 0) < weight)
+          alternatives.set(part, weight);
+      }
+      for (const synonym of vocab.synonymsOf(word)) {
+        for (const w of words(synonym)) {
+          if (vocab.has(w) && !alternatives.has(w)) alternatives.set(w, MATCH_WEIGHT.sound * 0.9);
+        }
+      }
+    }
+    const first = Math.min(...merged.map((g) => groups.indexOf(g)));
+    const group = {
+      text: span.text,
+      alternatives: [...alternatives].map(([term, weight]) => ({ term, weight })),
+      strength: 1,
+      unknownNoun: false,
+      start: span.start,
+      end: span.end,
+    };
+    for (const g of merged) groups.splice(groups.indexOf(g), 1);
+    groups.splice(Math.max(0, first), 0, group);
+  }
+  return groups.map(({ start: _start, end: _end, ...group }) => group);
+}
+
+interface SoundSpan {
+  text: string;
+  start: number;
+  end: number;
+  words: string[];
+}
+
+/**
+ * Runs of Chinese characters, longest first and not overlapping, that are not a known
+ * term but sound like dictionary words. A run must lie in kept (non-stop) words and must
+ * not sit inside one word that the index knows as written (积金 inside 公积金).
+ */
+function soundSpans(text: string, kept: Token[], vocab: Vocabulary): SoundSpan[] {
+  const chars = [...segment(text).join('')];
+  const owner = new Array<Token | null>(chars.length).fill(null);
+  for (const t of kept) for (let i = t.start; i < t.end; i++) owner[i] = t;
+  const usable = chars.map((c, i) => owner[i] !== null && isHan(c));
+  if (!usable.some(Boolean)) return [];
+
+  const sounds = syllables(chars.join(''));
+  if (sounds.length !== chars.length) return [];
+  const taken = new Array<boolean>(chars.length).fill(false);
+  const spans: SoundSpan[] = [];
+  for (let length = Math.min(MAX_SOUND_SPAN, chars.length); length >= 2; length--) {
+    for (let start = 0; start + length <= chars.length; start++) {
+      const end = start + length;
+      let ok = true;
+      for (let i = start; i < end && ok; i++) ok = usable[i]! && !taken[i];
+      if (!ok) continue;
+      const spanText = chars.slice(start, end).join('');
+      if (vocab.has(spanText)) continue;
+      const inside = owner[start]!;
+      if (inside.start <= start && inside.end >= end && vocab.has(inside.word)) continue;
+      const similar = vocab.soundsLike(sounds.slice(start, end).join('-'));
+      const meant = similar.filter((w) => w !== spanText);
+      if (meant.length === 0) continue;
+      spans.push({ text: spanText, start, end, words: meant });
+      for (let i = start; i < end; i++) taken[i] = true;
+    }
+  }
+  return spans;
 }
