@@ -1,39 +1,145 @@
-import { rmSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { KbSearch } from '../kb/kb-search.js';
 import { createLogger } from '../logger.js';
-import { SqliteHubStore } from '../store/sqlite/sqlite-store.js';
+import { describeTarget, openHubStore, storeTarget } from '../store/open-store.js';
 import { seedStore } from './seed.js';
+import { progressPrinter } from './year/progress.js';
+import { seedYear } from './year/seed-year.js';
+
+const USAGE = `usage: npm run seed -- [--orders N [--seed N] [--now DATE]] [--db PATH] [--force]
+  (no --orders)  the demo seed: six staff, a few hundred past orders, the KB
+  --orders N     a generated year of N orders (6000000 for the Dongguan centre's year)
+  --seed N       the year's random seed (default 1): the same seed gives the same year
+  --now DATE     the year ends the day before DATE (ISO date or instant; default today)
+  --db PATH      the SQLite file or a postgres:// URL (default HUB_DB, .run/hub/hub.sqlite)
+  --force        delete the file first`;
+
+/** A command-line mistake: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+interface SeedCommand {
+  dbPath: string;
+  force: boolean;
+  year: { orders: number; seed: number; now: number } | null;
+}
+
+function integer(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function parseCommand(argv: string[], defaultDb: string): SeedCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        orders: { type: 'string' },
+        seed: { type: 'string' },
+        now: { type: 'string' },
+        db: { type: 'string' },
+        force: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.orders === undefined && (values.seed !== undefined || values.now !== undefined)) {
+    throw new UsageError('--seed and --now apply to a generated year: add --orders N');
+  }
+  let year: SeedCommand['year'] = null;
+  if (values.orders !== undefined) {
+    const now = values.now === undefined ? Date.now() : Date.parse(values.now);
+    if (Number.isNaN(now)) throw new UsageError(`--now must be an ISO date, got "${values.now}"`);
+    year = {
+      orders: integer('orders', values.orders, 1),
+      seed: values.seed === undefined ? 1 : integer('seed', values.seed, 0),
+      now,
+    };
+  }
+  return { dbPath: values.db ?? defaultDb, force: values.force, year };
+}
 
 /**
- * `npm run seed [-- --force]`: creates the hub database at HUB_DB with the demo seed.
- * A database that already has agents is left alone unless --force, which deletes it
- * first. The hub seeds a new database by itself too; this is for resets and scripts.
+ * `npm run seed`: creates a hub database. Without --orders, the demo seed at HUB_DB; a
+ * database that already has agents is left alone unless --force, which deletes it first.
+ * With --orders N, a generated year of N orders (see year/generate.ts), with progress on
+ * stderr; the file must be new or --force given.
  */
 async function main(): Promise<void> {
-  let dbPath: string;
+  let command: SeedCommand;
   let logLevel: string;
   try {
-    ({ dbPath, logLevel } = loadConfig());
+    const config = loadConfig();
+    logLevel = config.logLevel;
+    command = parseCommand(process.argv.slice(2), config.dbPath);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`seed: bad configuration: ${error.message}`);
       process.exit(1);
     }
+    if (error instanceof UsageError) {
+      console.error(`seed: ${error.message}\n${USAGE}`);
+      process.exit(2);
+    }
     throw error;
   }
   const log = createLogger(logLevel);
-  if (process.argv.includes('--force')) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  const { dbPath } = command;
+  const target = storeTarget(dbPath);
+  if (command.force) {
+    if (!('sqlitePath' in target)) {
+      console.error('seed: --force deletes SQLite files only; drop the PostgreSQL database');
+      process.exit(2);
+    }
+    for (const suffix of ['', '-wal', '-shm', '.report.json']) {
+      rmSync(dbPath + suffix, { force: true });
+    }
   }
-  const store = SqliteHubStore.open(dbPath);
+  const store = await openHubStore(target);
   try {
     const kb = new KbSearch(store.kb, log);
-    const seeded = await seedStore(store, kb, log, { now: Date.now() });
+    if (!command.year) {
+      const seeded = await seedStore(store, kb, log, { now: Date.now() });
+      console.log(
+        seeded
+          ? `seed: ${dbPath} created with the demo seed`
+          : `seed: ${dbPath} already has data; left alone (use --force to recreate it)`,
+      );
+      return;
+    }
+    if (!(await store.isEmpty()) || (await store.orders.count()) > 0) {
+      console.error(`seed: ${dbPath} already has data; use --force to recreate it`);
+      process.exitCode = 1;
+      return;
+    }
+    const printer = progressPrinter();
+    let last = { orders: 0, totalOrders: command.year.orders, rows: 0, elapsedMs: 0 };
+    const report = await seedYear(store, kb, command.year, (p) => {
+      last = p;
+      printer.update(p);
+    });
+    printer.done(last);
+    await store.close();
+    let size = '';
+    if ('sqlitePath' in target) {
+      // The report beside the file lets a benchmark reuse it (bench/history.ts).
+      writeFileSync(`${dbPath}.report.json`, JSON.stringify(report, null, 2) + '\n');
+      size = `, ${(statSync(dbPath).size / 2 ** 30).toFixed(2)} GiB`;
+    }
     console.log(
-      seeded
-        ? `seed: ${dbPath} created with the demo seed`
-        : `seed: ${dbPath} already has data; left alone (use --force to recreate it)`,
+      `seed: ${describeTarget(target)}: ${report.orders} orders, ${report.calls} calls ` +
+        `(${report.abandonedCalls} abandoned), ${report.callers} callers ` +
+        `(${(report.oneTimeCallerShare * 100).toFixed(1)}% called once, the most ` +
+        `frequent ${report.topCallerOrders} times)${size}, ` +
+        `${(report.elapsedMs / 1000).toFixed(1)} s (${(report.cpuMs / 1000).toFixed(1)} s CPU)`,
     );
   } finally {
     await store.close();

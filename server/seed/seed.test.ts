@@ -5,7 +5,7 @@ import { verifyPassword } from '../auth/password.js';
 import { KbSearch } from '../kb/kb-search.js';
 import { loadKbFile } from '../kb/kb-file.js';
 import { silentLogger } from '../logger.js';
-import { SqliteHubStore } from '../store/sqlite/sqlite-store.js';
+import { openHubStore } from '../store/open-store.js';
 import { SEED_NOW } from '../testing/fixture.js';
 import { SEED_AGENTS, SEED_PASSWORD } from './agents.js';
 import { generateHistory, PINNED_CALLERS } from './history.js';
@@ -55,7 +55,7 @@ describe('seed history', () => {
 
 describe('seedStore', () => {
   it('seeds an empty store once, with working demo accounts', async () => {
-    const store = SqliteHubStore.open(':memory:');
+    const store = await openHubStore({ sqlitePath: ':memory:' });
     const kb = new KbSearch(store.kb, silentLogger());
     expect(await seedStore(store, kb, silentLogger(), { now: SEED_NOW })).toBe(true);
     expect(await seedStore(store, kb, silentLogger(), { now: SEED_NOW })).toBe(false);
@@ -71,12 +71,15 @@ describe('seedStore', () => {
       'agent03',
       'agent04',
       'agent05',
+      'specialist01',
+      'unit01',
       'lead01',
+      'admin01',
     ]);
     for (const a of agents) expect(await verifyPassword(SEED_PASSWORD, a.passwordHash)).toBe(true);
     expect(new Set(agents.map((a) => a.passwordHash)).size).toBe(agents.length);
 
-    const articles = await store.kb.listArticles();
+    const articles = await store.kb.listPublished();
     expect(articles.length).toBe((await loadKbFile()).length);
     expect(articles.length).toBeGreaterThanOrEqual(36);
     await store.close();
