@@ -1,7 +1,5 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { HUB_PATHS } from '../shared/hub-api.js';
 import { KbSearch } from '../server/kb/kb-search.js';
 import { silentLogger } from '../server/logger.js';
@@ -13,6 +11,7 @@ import { seedYear, type YearSeedReport } from '../server/seed/year/seed-year.js'
 import { WeightedTable } from '../server/seed/year/weighted.js';
 import { openHubStore } from '../server/store/open-store.js';
 import type { HubStore } from '../server/store/repository.js';
+import { benchFlags, loadAverages, runBench } from './lib/cli.js';
 import { benchHub, signIn } from './lib/hub.js';
 import { ms, quantile, writeResult, type Figures } from './lib/result.js';
 
@@ -43,28 +42,16 @@ interface Args {
 }
 
 function parse(): Args {
-  const { values } = parseArgs({
-    options: {
-      orders: { type: 'string', default: '6000000' },
-      seed: { type: 'string', default: '1' },
-      lookups: { type: 'string', default: '4000' },
-      runs: { type: 'string', default: '5' },
-      'no-http': { type: 'boolean', default: false },
+  const { 'no-http': noHttp, ...counts } = benchFlags(
+    {
+      orders: { default: 6_000_000, min: 1 },
+      seed: { default: 1, min: 0 },
+      lookups: { default: 4000, min: 2 },
+      runs: { default: 5, min: 1 },
     },
-    strict: true,
-  });
-  const int = (name: string, raw: string, min: number): number => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min) throw new Error(`--${name} must be an integer >= ${min}`);
-    return n;
-  };
-  return {
-    orders: int('orders', values.orders, 1),
-    seed: int('seed', values.seed, 0),
-    lookups: int('lookups', values.lookups, 2),
-    runs: int('runs', values.runs, 1),
-    http: !values['no-http'],
-  };
+    ['no-http'],
+  );
+  return { ...counts, http: !noHttp };
 }
 
 interface CachedYear {
@@ -143,14 +130,9 @@ function presented(key: string): string {
   return key.length === 11 ? `+86 ${key.slice(0, 3)}-${key.slice(3, 7)}-${key.slice(7)}` : key;
 }
 
-const load = (): string =>
-  loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ');
-
 async function main(): Promise<void> {
   const args = parse();
-  const loadBefore = load();
+  const loadBefore = loadAverages();
   const { store, path, report, reused } = await year(args);
   const samples = sampleNumbers(args);
   const rng = new Prng(args.seed + 7);
@@ -237,7 +219,7 @@ async function main(): Promise<void> {
         'check, validation, audit entry, JSON) over the first 1000 numbers, +86 formatted',
       'history_generate_s is wall time and depends on what else runs; ' +
         'history_generate_cpu_s is the CPU time the generation took',
-      `load average before ${loadBefore}, after ${load()} (1, 5, 15 min; 2 cores)`,
+      `load average before ${loadBefore}, after ${loadAverages()} (1, 5, 15 min; 2 cores)`,
       `territory shares: ${Object.entries(report.territoryShares)
         .map(([code, share]) => `${code} ${(share * 100).toFixed(1)}%`)
         .join(', ')}`,
@@ -246,7 +228,4 @@ async function main(): Promise<void> {
   console.log(`history: ${JSON.stringify(figures)}\nhistory: wrote ${file}`);
 }
 
-main().catch((error: unknown) => {
-  console.error('history: failed:', error);
-  process.exit(1);
-});
+runBench('history', main);

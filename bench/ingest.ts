@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { HUB_PATHS } from '../shared/hub-api.js';
 import type { OrderInput } from '../shared/order.js';
@@ -19,6 +17,7 @@ import { SEED_AGENTS } from '../server/seed/agents.js';
 import { seedStore } from '../server/seed/seed.js';
 import { YearGenerator } from '../server/seed/year/generate.js';
 import { openHubStore, type StoreTarget } from '../server/store/open-store.js';
+import { benchFlags, loadAverages, runBench } from './lib/cli.js';
 import { benchHub, signIn } from './lib/hub.js';
 import { ms, quantile, writeResult, type Figures } from './lib/result.js';
 
@@ -37,19 +36,7 @@ interface Args {
 }
 
 function parse(): Args {
-  const { values } = parseArgs({
-    options: {
-      orders: { type: 'string', default: '20000' },
-      runs: { type: 'string', default: '3' },
-    },
-    strict: true,
-  });
-  const int = (name: string, raw: string): number => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < 1) throw new Error(`--${name} must be a positive integer`);
-    return n;
-  };
-  return { orders: int('orders', values.orders), runs: int('runs', values.runs) };
+  return benchFlags({ orders: { default: 20_000, min: 1 }, runs: { default: 3, min: 1 } });
 }
 
 function orderInputs(count: number): OrderInput[] {
@@ -159,14 +146,9 @@ function median(values: number[]): number {
   return quantile(values, 0.5);
 }
 
-const load = (): string =>
-  loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ');
-
 async function main(): Promise<void> {
   const args = parse();
-  const loadBefore = load();
+  const loadBefore = loadAverages();
   const inputs = orderInputs(args.orders);
   const figures: Figures = {};
   const notes: string[] = [
@@ -203,7 +185,7 @@ async function main(): Promise<void> {
     notes.push('postgres not measured: HUB_BENCH_PG_URL is not set');
   }
 
-  notes.push(`load average before ${loadBefore}, after ${load()} (1, 5, 15 min)`);
+  notes.push(`load average before ${loadBefore}, after ${loadAverages()} (1, 5, 15 min)`);
   const file = writeResult(
     'ingest',
     process.env.BENCH_COMMAND ?? 'npm run bench -- ingest',
@@ -213,7 +195,4 @@ async function main(): Promise<void> {
   console.log(`ingest: ${JSON.stringify(figures)}\ningest: wrote ${file}`);
 }
 
-main().catch((error: unknown) => {
-  console.error('ingest: failed:', error);
-  process.exit(1);
-});
+runBench('ingest', main);

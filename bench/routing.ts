@@ -2,7 +2,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Acd } from '../server/acd/acd.js';
 import { EvapiClient } from '../server/acd/evapi-client.js';
 import { systemClock } from '../server/clock.js';
@@ -11,6 +10,7 @@ import { silentLogger } from '../server/logger.js';
 import { openHubStore } from '../server/store/open-store.js';
 import { tempDir } from '../server/testing/fixture.js';
 import type { DriverCommand, DriverMessage, DriverPlan } from './lib/evapi-driver.js';
+import { benchFlags, runBench } from './lib/cli.js';
 import { ms, quantile, writeResult, type Figures } from './lib/result.js';
 
 /**
@@ -38,28 +38,14 @@ interface Args {
 }
 
 function parse(): Args {
-  const { values } = parseArgs({
-    options: {
-      calls: { type: 'string', default: '5000' },
-      warmup: { type: 'string', default: '500' },
-      agents: { type: 'string', default: '300' },
-      backlog: { type: 'string', default: '2000' },
-      'in-call': { type: 'string', default: '200' },
-    },
-    strict: true,
+  const { 'in-call': inCall, ...counts } = benchFlags({
+    calls: { default: 5000, min: 100 },
+    warmup: { default: 500, min: 0 },
+    agents: { default: 300, min: 20 },
+    backlog: { default: 2000, min: 0 },
+    'in-call': { default: 200, min: 0 },
   });
-  const int = (name: string, raw: string, min: number): number => {
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min) throw new Error(`--${name} must be an integer >= ${min}`);
-    return n;
-  };
-  return {
-    calls: int('calls', values.calls, 100),
-    warmup: int('warmup', values.warmup, 0),
-    agents: int('agents', values.agents, 20),
-    backlog: int('backlog', values.backlog, 0),
-    inCall: int('in-call', values['in-call'], 0),
-  };
+  return { ...counts, inCall };
 }
 
 /** Skills of agent i of n: most take the main line; a few hold one special line. */
@@ -266,7 +252,4 @@ async function main(): Promise<void> {
   console.error(`routing: results in ${file}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench('routing', main);

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       evapi: { host: '127.0.0.1', port: 8448 },
       sip: { wsUrl: 'ws://127.0.0.1:8080/ws', domain: '127.0.0.1' },
       logLevel: 'info',
+      wrapUpS: 30,
     });
   });
 
@@ -40,6 +41,10 @@ describe('loadConfig', () => {
     ['HUB_HOST', 'two words'],
     ['HUB_DB_URL', 'mysql://db/hotline'],
     ['HUB_DB_URL', 'postgres://127.0.0.1:5432'],
+    ['HUB_WRAP_UP_S', '601'],
+    ['HUB_WRAP_UP_S', '-1'],
+    ['HUB_WRAP_UP_S', '2.5'],
+    ['HUB_WRAP_UP_S', '30s'],
   ])('names %s when it is "%s"', (variable, value) => {
     let error: unknown;
     try {
@@ -70,6 +75,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ HUB_DB_URL: url }).dbUrl).toBe(url);
     expect(() => loadConfig({ HUB_DB_URL: 'pg://hub:secret@10.0.0.5/hotline' })).toThrow(
       /HUB_DB_URL must be a PostgreSQL URL with a database.*got "pg:\/\/hub:\*\*\*@10/,
+    );
+  });
+
+  it('takes the wrap-up time in whole seconds from 0 to 600', () => {
+    expect(loadConfig({ HUB_WRAP_UP_S: '0' }).wrapUpS).toBe(0);
+    expect(loadConfig({ HUB_WRAP_UP_S: '45' }).wrapUpS).toBe(45);
+    expect(loadConfig({ HUB_WRAP_UP_S: '600' }).wrapUpS).toBe(600);
+    expect(() => loadConfig({ HUB_WRAP_UP_S: '900' })).toThrow(
+      'HUB_WRAP_UP_S must be whole seconds from 0 to 600, got "900"',
     );
   });
 });

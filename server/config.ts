@@ -13,6 +13,11 @@ export interface HubConfig {
   evapi: { host: string; port: number };
   sip: { wsUrl: string; domain: string };
   logLevel: string;
+  /**
+   * Seconds an agent stays in wrap-up after a call before the ACD offers the next one
+   * (HUB_WRAP_UP_S, 0 = straight back to ready): time to finish the order of the call.
+   */
+  wrapUpS: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +70,21 @@ function wsUrl(variable: string, raw: string): string {
   return raw;
 }
 
+/** The longest wrap-up a centre may set: ten minutes. */
+export const MAX_WRAP_UP_S = 600;
+
+/** Whole seconds within 0..MAX_WRAP_UP_S. */
+function wrapUpSeconds(variable: string, raw: string): number {
+  const n = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n <= MAX_WRAP_UP_S)) {
+    throw new ConfigError(
+      variable,
+      `must be whole seconds from 0 to ${MAX_WRAP_UP_S}, got "${raw}"`,
+    );
+  }
+  return n;
+}
+
 /** A postgres:// URL with a database name, or null when the variable is unset. */
 function postgresUrl(variable: string, raw: string): string | null {
   if (raw === '') return null;
@@ -108,5 +128,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       domain: hostName('SIP_DOMAIN', get('SIP_DOMAIN', '127.0.0.1')),
     },
     logLevel,
+    wrapUpS: wrapUpSeconds('HUB_WRAP_UP_S', get('HUB_WRAP_UP_S', '30')),
   };
 }

@@ -37,7 +37,10 @@ export async function startHub(
   try {
     const kb = new KbSearch(store.kb, log.child({ name: 'hub.kb' }));
     const events = new SeatEvents();
-    const acd = new Acd({ store, events, clock, log }, options.acd);
+    const acd = new Acd(
+      { store, events, clock, log },
+      { wrapUpMs: config.wrapUpS * 1000, ...options.acd },
+    );
 
     if (await seedStore(store, kb, log.child({ name: 'hub.seed' }), { now: clock.now() })) {
       log.info({ db }, 'new hub database created with the demo seed');

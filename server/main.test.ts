@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { HUB_PATHS, type LoginResponse } from '../shared/hub-api.js';
-import { EVENTS_CLOSE_GOING_AWAY } from './routes/events.js';
+import { SOCKET_CLOSE_GOING_AWAY } from './events/hub-socket.js';
 import { tempDir } from './testing/fixture.js';
 import { freeTcpPort } from './testing/free-port.js';
 
@@ -109,7 +109,7 @@ describe('npm run hub (server/main.ts)', () => {
 
       hub.child.kill('SIGTERM');
       expect(await exitWithin(hub, 5000), hub.out() + hub.err()).toBe(0);
-      expect(await closed).toEqual(EVENTS_CLOSE_GOING_AWAY);
+      expect(await closed).toEqual(SOCKET_CLOSE_GOING_AWAY);
       expect(hub.out()).toContain('hub stopped');
     } finally {
       hub.child.kill('SIGKILL');

@@ -1,26 +1,17 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KamailioEvent } from '../../shared/acd-protocol.js';
-import type { HubEvent } from '../../shared/hub-api.js';
 import { ManualClock } from '../clock.js';
-import { SeatEvents } from '../events/seat-events.js';
-import { silentLogger } from '../logger.js';
-import { openHubStore } from '../store/open-store.js';
-import type { HubStore } from '../store/repository.js';
-import { FakeLink, tempDir } from '../testing/fixture.js';
-import { Acd, type AcdOptions } from './acd.js';
+import { openAcdRig, rigExtension, type AcdRig } from '../testing/acd-rig.js';
+import { FakeLink } from '../testing/fixture.js';
+import type { AcdOptions } from './acd.js';
 import { AgentStateConflict } from './seat-moves.js';
 
 /** 2026-12-03 10:00 China time. */
 const T0 = Date.parse('2026-12-03T02:00:00Z');
 
-interface Rig {
-  acd: Acd;
+interface Rig extends AcdRig {
   clock: ManualClock;
   link: FakeLink;
-  store: HubStore;
-  seat: Map<string, HubEvent[]>;
-  close(): Promise<void>;
 }
 
 let rig: Rig | null = null;
@@ -30,56 +21,24 @@ afterEach(async () => {
 });
 
 /**
- * An ACD on a manual clock and a fake Kamailio link, over a real store. `skills` maps each
- * agent id to its queues; agent i sits at extension 100i.
+ * An ACD on a manual clock and a fake Kamailio link, over a real store, with every agent
+ * signed in at its extension. `skills` maps each agent id to its queues; agent i sits at
+ * extension 100i.
  */
 async function setup(
   skills: Record<string, string[]>,
   options: Partial<AcdOptions> = {},
 ): Promise<Rig> {
-  const tmp = tempDir();
-  const store = await openHubStore({ sqlitePath: join(tmp.dir, 'acd.sqlite') });
-  const ids = Object.keys(skills);
-  for (const [i, id] of ids.entries()) {
-    await store.agents.insert({
-      id,
-      account: `account-${id}`,
-      name: `Agent ${id}`,
-      role: 'agent',
-      homeExtension: `100${i + 1}`,
-      queues: skills[id]!,
-      passwordHash: 'unused',
-    });
-  }
-  const events = new SeatEvents();
-  const seat = new Map<string, HubEvent[]>();
-  for (const id of ids) {
-    const list: HubEvent[] = [];
-    seat.set(id, list);
-    events.subscribe(id, (e) => list.push(e));
-  }
   const clock = new ManualClock(T0);
-  const acd = new Acd(
-    { store, events, clock, log: silentLogger() },
-    { sweepIntervalMs: 3_600_000, wrapUpMs: 15_000, ...options },
-  );
-  await acd.start();
+  const base = await openAcdRig(skills, clock, {
+    sweepIntervalMs: 3_600_000,
+    wrapUpMs: 15_000,
+    ...options,
+  });
   const link = new FakeLink();
-  acd.attach(link);
-  for (const [i, id] of ids.entries()) await acd.login(id, `100${i + 1}`);
-  return {
-    acd,
-    clock,
-    link,
-    store,
-    seat,
-    async close() {
-      acd.stop();
-      await acd.flush();
-      await store.close();
-      tmp.cleanup();
-    },
-  };
+  base.acd.attach(link);
+  for (const [i, id] of Object.keys(skills).entries()) await base.acd.login(id, rigExtension(i));
+  return { ...base, clock, link };
 }
 
 let nextIndex = 1;

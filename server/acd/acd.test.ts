@@ -1,26 +1,19 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HubEvent } from '../../shared/hub-api.js';
 import { systemClock } from '../clock.js';
-import { SeatEvents } from '../events/seat-events.js';
 import { silentLogger } from '../logger.js';
-import { openHubStore } from '../store/open-store.js';
-import type { HubStore } from '../store/repository.js';
+import { openAcdRig, type AcdRig } from '../testing/acd-rig.js';
 import { FakeKamailio } from '../testing/fake-kamailio.js';
-import { tempDir } from '../testing/fixture.js';
 import { freeTcpPort } from '../testing/free-port.js';
-import { Acd, type AcdOptions } from './acd.js';
+import type { AcdOptions } from './acd.js';
 import { EvapiClient } from './evapi-client.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Rig {
+interface Rig extends AcdRig {
   kamailio: FakeKamailio;
-  acd: Acd;
   evapi: EvapiClient;
-  store: HubStore;
-  events: Map<string, HubEvent[]>;
-  close(): Promise<void>;
+  /** The port the ACD's evapi client dials, where Kamailio listens (or will). */
+  port: number;
 }
 
 let rig: Rig | null = null;
@@ -35,31 +28,10 @@ async function setup(
   options: Partial<AcdOptions> = {},
   kamailioFirst = true,
 ): Promise<Rig> {
-  const tmp = tempDir();
-  const store = await openHubStore({ sqlitePath: join(tmp.dir, 'acd.sqlite') });
-  for (let i = 1; i <= agents; i++) {
-    await store.agents.insert({
-      id: `a${i}`,
-      account: `agent${i}`,
-      name: `Agent ${i}`,
-      role: 'agent',
-      homeExtension: `100${i}`,
-      queues: ['general'],
-      passwordHash: 'unused',
-    });
-  }
-  const seatEvents = new SeatEvents();
-  const events = new Map<string, HubEvent[]>();
-  for (let i = 1; i <= agents; i++) {
-    const list: HubEvent[] = [];
-    events.set(`a${i}`, list);
-    seatEvents.subscribe(`a${i}`, (e) => list.push(e));
-  }
-  const acd = new Acd(
-    { store, events: seatEvents, clock: systemClock, log: silentLogger() },
-    { sweepIntervalMs: 20, ...options },
-  );
-  await acd.start();
+  const skills: Record<string, string[]> = {};
+  for (let i = 1; i <= agents; i++) skills[`a${i}`] = ['general'];
+  const base = await openAcdRig(skills, systemClock, { sweepIntervalMs: 20, ...options });
+  const { acd } = base;
   const kamailio = new FakeKamailio();
   const port = kamailioFirst ? await kamailio.listen() : await freeTcpPort();
   const evapi = new EvapiClient(
@@ -73,23 +45,19 @@ async function setup(
   acd.attach(evapi);
   evapi.start();
   if (kamailioFirst) await kamailio.connected();
-  const r: Rig = {
-    kamailio,
+  return {
     acd,
+    store: base.store,
+    seat: base.seat,
+    kamailio,
     evapi,
-    store,
-    events,
+    port,
     async close() {
       evapi.stop();
-      acd.stop();
       await kamailio.close();
-      await acd.flush();
-      await store.close();
-      tmp.cleanup();
+      await base.close();
     },
   };
-  (r as Rig & { port: number }).port = port;
-  return r;
 }
 
 function queued(callId: string, caller = '13800138000', tindex = 11, tlabel = 22) {
@@ -116,7 +84,7 @@ describe('ACD over evapi', () => {
       queue: 'general',
     });
     expect(route.action === 'route' && route.waitMs).toBeGreaterThanOrEqual(70);
-    const offered = rig.events.get('a1')?.find((e) => e.type === 'call.offered');
+    const offered = rig.seat.get('a1')?.find((e) => e.type === 'call.offered');
     expect(offered).toMatchObject({ callId: 'call-1@pbx', caller: '13800138000' });
 
     rig.kamailio.send({ event: 'call.answered', callId: 'call-1@pbx' });
@@ -184,7 +152,7 @@ describe('ACD over evapi', () => {
     rig.kamailio.send({ event: 'call.cancelled', callId: 'short@pbx' });
     await sleep(40);
     expect(rig.acd.stateOf('a1')).toBe('ready');
-    expect(rig.events.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'ready' });
+    expect(rig.seat.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'ready' });
     rig.kamailio.send(queued('next@pbx'));
     expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'next@pbx', agent: '1001' });
   });
@@ -219,7 +187,7 @@ describe('ACD over evapi', () => {
     rig.kamailio.send({ event: 'call.failed', callId: 'missed@pbx', code: 408 });
     await sleep(40);
     expect(rig.acd.stateOf('a1')).toBe('not-ready');
-    expect(rig.events.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'not-ready' });
+    expect(rig.seat.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'not-ready' });
     await rig.acd.flush();
     expect((await rig.store.calls.get('missed@pbx'))?.outcome).toBe('failed');
   });
@@ -244,7 +212,7 @@ describe('ACD over evapi', () => {
     });
     await sleep(40);
     expect(rig.acd.stateOf('a1')).toBe('not-ready');
-    expect(rig.events.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'not-ready' });
+    expect(rig.seat.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'not-ready' });
     expect(rig.acd.snapshot().waiting).toBe(2);
 
     // The re-queued call is ahead of the one queued after it, and its wait kept counting.
@@ -391,7 +359,7 @@ describe('ACD over evapi', () => {
     rig = await setup(1, {}, false);
     await sleep(150);
     expect(rig.evapi.connected).toBe(false);
-    await rig.kamailio.listen((rig as Rig & { port: number }).port);
+    await rig.kamailio.listen(rig.port);
     await rig.kamailio.connected();
     await sleep(20);
     expect(rig.evapi.connected).toBe(true);

@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorSchema, HUB_PATHS, ROLES, type Role } from '../../shared/hub-api.js';
 import { issueSession } from '../auth/sessions.js';
 import { systemClock } from '../clock.js';
+import { upgradeEndpoints } from '../events/upgrades.js';
 import { SEED_AGENTS } from '../seed/agents.js';
 import { bearer, useSeededHub } from '../testing/fixture.js';
+import { upgradeStatus, useHubSockets } from '../testing/sockets.js';
 import { requireDeclaredAccess, type RouteAccess } from './access.js';
 
 const seeded = useSeededHub({ login: false });
+const sockets = useHubSockets(seeded);
 
 /** A plausible value for each path parameter, so the request reaches the route. */
 function concreteUrl(pattern: string): string {
@@ -39,6 +42,41 @@ async function call(method: string, url: string, token: string | null) {
 function allows(access: RouteAccess | undefined, role: Role): boolean {
   return access === 'public' || (access !== undefined && access.includes(role));
 }
+
+describe('WebSocket endpoint access', () => {
+  it('knows every WebSocket endpoint the hub upgrades, each with its roles', () => {
+    const endpoints = upgradeEndpoints(seeded.hub.app.server);
+    expect(endpoints.map((e) => e.path).sort()).toEqual(
+      [HUB_PATHS.events, HUB_PATHS.wallboardEvents].sort(),
+    );
+    for (const { path, access } of endpoints) expect(access.length, path).toBeGreaterThan(0);
+  });
+
+  it('opens (101) for every declared role, 403 for the others, 401 without a token', async () => {
+    const failures: string[] = [];
+    for (const { path, access } of upgradeEndpoints(seeded.hub.app.server)) {
+      const anonymous = await upgradeStatus(sockets.url(path, null));
+      if (anonymous !== 401) failures.push(`${path} without a token: ${anonymous}, expected 401`);
+      const forged = await upgradeStatus(sockets.url(path, 'not-a-token-the-hub-made-000000'));
+      if (forged !== 401) failures.push(`${path} with a forged token: ${forged}, expected 401`);
+
+      for (const role of ROLES) {
+        const status = await upgradeStatus(sockets.url(path, await tokenOf(role)));
+        const expected = access.includes(role) ? 101 : 403;
+        if (status !== expected)
+          failures.push(`${path} as ${role}: ${status}, expected ${expected}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps the wallboard, which shows every call, from agents and unit handlers', () => {
+    const wallboard = upgradeEndpoints(seeded.hub.app.server).find(
+      (e) => e.path === HUB_PATHS.wallboardEvents,
+    );
+    expect(wallboard?.access).toEqual(['lead', 'admin']);
+  });
+});
 
 describe('route access', () => {
   it('covers every route the app registered, each with a declaration', () => {

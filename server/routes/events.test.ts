@@ -1,45 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { HubEventSchema, HUB_PATHS, type HubEvent } from '../../shared/hub-api.js';
+import { describe, expect, it } from 'vitest';
+import { HubEventSchema, HUB_PATHS } from '../../shared/hub-api.js';
 import { bearer, login, useSeededHub } from '../testing/fixture.js';
+import { openSocket, useHubSockets } from '../testing/sockets.js';
 
 const seeded = useSeededHub({ login: false });
-let base: string;
-
-beforeAll(async () => {
-  const { app } = seeded.hub;
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-});
+const sockets = useHubSockets(seeded);
 
 /** Opens the events socket; resolves with a reader of its frames once open. */
-function connect(token: string): Promise<{ ws: WebSocket; next: () => Promise<HubEvent> }> {
-  const ws = new WebSocket(`${base}${HUB_PATHS.events}?token=${encodeURIComponent(token)}`);
-  const frames: HubEvent[] = [];
-  const waiters: ((e: HubEvent) => void)[] = [];
-  ws.on('message', (data) => {
-    const event = HubEventSchema.parse(JSON.parse(String(data)));
-    const waiter = waiters.shift();
-    if (waiter) waiter(event);
-    else frames.push(event);
-  });
-  const next = (): Promise<HubEvent> =>
-    new Promise((resolve, reject) => {
-      const queued = frames.shift();
-      if (queued) return resolve(queued);
-      const timer = setTimeout(() => reject(new Error('no event within 2 s')), 2000);
-      waiters.push((e) => {
-        clearTimeout(timer);
-        resolve(e);
-      });
-    });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, next }));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
+const connect = (token: string) => openSocket(sockets.url(HUB_PATHS.events, token), HubEventSchema);
 
 describe('events WebSocket', () => {
   it('refuses a socket without a valid token', async () => {
@@ -89,7 +57,7 @@ describe('events WebSocket', () => {
     await sb.next();
     seeded.hub.events.publish('ag-005', { type: 'orders.changed' });
     expect(await sa.next()).toEqual({ type: 'orders.changed' });
-    await expect(sb.next()).rejects.toThrow('no event');
+    await expect(sb.next(300)).rejects.toThrow('no frame');
     sa.ws.close();
     sb.ws.close();
   });

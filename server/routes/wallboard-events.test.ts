@@ -1,56 +1,15 @@
-import type { AddressInfo } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
 import { WallboardFrameSchema, type WallboardFrame } from '../../shared/wallboard.js';
 import { bearer, login, useSeededHub } from '../testing/fixture.js';
+import { openSocket, useHubSockets } from '../testing/sockets.js';
 
 const seeded = useSeededHub({ login: false });
-let base: string;
-
-beforeAll(async () => {
-  const { app } = seeded.hub;
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-});
-
-interface Board {
-  ws: WebSocket;
-  next(timeoutMs?: number): Promise<WallboardFrame>;
-}
+const sockets = useHubSockets(seeded);
 
 /** Opens the wallboard stream; resolves once open, with a reader of its frames. */
-function connect(token: string): Promise<Board> {
-  const ws = new WebSocket(
-    `${base}${HUB_PATHS.wallboardEvents}?token=${encodeURIComponent(token)}`,
-  );
-  const frames: WallboardFrame[] = [];
-  const waiters: ((f: WallboardFrame) => void)[] = [];
-  ws.on('message', (data) => {
-    const frame = WallboardFrameSchema.parse(JSON.parse(String(data)));
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
-  });
-  const next = (timeoutMs = 2000): Promise<WallboardFrame> =>
-    new Promise((resolve, reject) => {
-      const queued = frames.shift();
-      if (queued) return resolve(queued);
-      const timer = setTimeout(
-        () => reject(new Error(`no frame within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      waiters.push((f) => {
-        clearTimeout(timer);
-        resolve(f);
-      });
-    });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, next }));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
+const connect = (token: string) =>
+  openSocket(sockets.url(HUB_PATHS.wallboardEvents, token), WallboardFrameSchema);
 
 describe('wallboard events WebSocket', () => {
   it('refuses a socket without a valid token', async () => {
