@@ -6,6 +6,7 @@ import {
   type PushResponse,
 } from '../../shared/sync-protocol.js';
 import { HUB_PATHS } from '../../shared/hub-api.js';
+import type { OrderType } from '../../shared/domain/order-types.js';
 import type { HubContext } from '../context.js';
 import { auditSubject, recordAudit } from '../auth/audit.js';
 import { CALL_ROLES } from '../http/access.js';
@@ -33,6 +34,13 @@ export function registerSyncPush(app: FastifyInstance, ctx: HubContext): void {
     const auth = requireAuth(request);
     const push = parseOrThrow(PushRequestSchema, request.body);
     const now = ctx.clock.now();
+    // One deadline per order type: the whole push is accepted at `now` (the holiday
+    // calendar look-up is a fifth of a push's time when done per mutation).
+    const deadlines = new Map<OrderType, string | null>();
+    const deadlineOf = (type: OrderType): string | null => {
+      if (!deadlines.has(type)) deadlines.set(type, orderDeadline(type, now));
+      return deadlines.get(type) ?? null;
+    };
     const results = await ctx.store.orders.applyPush({
       seatId: push.seatId,
       agentId: auth.agentId,
@@ -41,7 +49,7 @@ export function registerSyncPush(app: FastifyInstance, ctx: HubContext): void {
         mutationId: m.id,
         clientOrderId: m.clientOrderId,
         input: m.args,
-        deadline: orderDeadline(m.args.type, now),
+        deadline: deadlineOf(m.args.type),
       })),
     });
     const created = results.flatMap((r) => (r.status === 'applied' ? [r.orderNo] : []));

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AgentState, PastCallSchema, Role } from '../../shared/hub-api.js';
+import type { AgentState, KB_STATES, PastCallSchema, Role } from '../../shared/hub-api.js';
 import type { HubOrder, OrderInput, OrderState } from '../../shared/order.js';
 import type { MutationResult } from '../../shared/sync-protocol.js';
 
@@ -24,6 +24,12 @@ export interface HubStore {
   readonly backend: 'sqlite' | 'postgres';
   /** True when the store holds no agents yet (a fresh database, to be seeded). */
   isEmpty(): Promise<boolean>;
+  /**
+   * Runs `work`, a bulk import (importOrders, importCalls) into a store without orders or
+   * calls, in the backend's fast mode for a fresh load; absent when the backend has none.
+   * Answers the time spent building indexes after the rows.
+   */
+  bulkLoad?(work: () => Promise<void>): Promise<{ indexMs: number }>;
   close(): Promise<void>;
 }
 
@@ -190,14 +196,11 @@ export interface KbArticle {
 }
 
 /**
- * The life cycle of one version of an article. Only `published` versions are served to
- * seats, and an article has at most one published version at a time: publishing a newer
- * version retires the one before it.
- *
- *   draft -> in-review -> published -> retired
- *   in-review -> draft (sent back)
+ * The life cycle of one version of an article (KB_STATES of shared/hub-api; the moves
+ * are in kb-life-cycle.ts). Only `published` versions are served to seats, and an
+ * article has at most one published version at a time: publishing a newer version
+ * retires the one before it.
  */
-export const KB_STATES = ['draft', 'in-review', 'published', 'retired'] as const;
 export type KbState = (typeof KB_STATES)[number];
 
 /** One version of an article, with who last moved it and when. */

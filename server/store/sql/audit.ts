@@ -2,9 +2,6 @@ import type { Role } from '../../../shared/hub-api.js';
 import type { AuditAction, AuditEntry, AuditQuery, AuditRepository } from '../repository.js';
 import type { SqlContext } from './context.js';
 
-/** Rows per INSERT: audit_log has 7 columns written. */
-const APPEND_BATCH = 1000;
-
 /**
  * The audit log of citizens' data: append-only, read newest first by subject or actor
  * (indexes audit_log_subject and audit_log_actor, each ending in the time).
@@ -23,14 +20,8 @@ export class SqlAuditRepository implements AuditRepository {
       via: e.via,
       detail: e.detail,
     }));
-    await this.ctx.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += APPEND_BATCH) {
-        await tx
-          .insertInto('audit_log')
-          .values(rows.slice(i, i + APPEND_BATCH))
-          .execute();
-      }
-    });
+    // A push audits every order it created: the bulk writer's path, in one transaction.
+    await this.ctx.db.transaction().execute((tx) => this.ctx.bulk.audit(tx, rows));
   }
 
   async list(query: AuditQuery): Promise<AuditEntry[]> {

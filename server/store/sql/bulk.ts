@@ -1,19 +1,29 @@
 import type Database from 'better-sqlite3';
-import type { Insertable, Transaction } from 'kysely';
-import type { CallsTable, HubTables, OrdersTable } from './schema.js';
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type {
+  AppliedMutationsTable,
+  AuditLogTable,
+  CallsTable,
+  HubTables,
+  OrdersTable,
+} from './schema.js';
 
 export type OrderRow = Insertable<OrdersTable>;
 export type CallRow = Insertable<CallsTable>;
+export type AppliedMutationRow = Insertable<AppliedMutationsTable>;
+export type AuditRow = Insertable<AuditLogTable>;
 
 /**
- * Writes many rows inside a transaction the caller holds. The seed's 6M-order year goes
- * through here, so each backend gets its fastest honest path: on SQLite one prepared
+ * Writes many rows inside a transaction the caller holds. The seed's 6M-order year and
+ * every sync push go through here, so each backend gets its fastest honest path: on SQLite one prepared
  * statement run per row (Kysely would compile and prepare each query anew, several times
- * slower); on PostgreSQL multi-row INSERTs that stay under its 65535-parameter limit.
+ * slower); on PostgreSQL one INSERT from column arrays per few thousand rows.
  */
 export interface BulkWriter {
   orders(tx: Transaction<HubTables>, rows: readonly OrderRow[]): Promise<void>;
   calls(tx: Transaction<HubTables>, rows: readonly CallRow[]): Promise<void>;
+  appliedMutations(tx: Transaction<HubTables>, rows: readonly AppliedMutationRow[]): Promise<void>;
+  audit(tx: Transaction<HubTables>, rows: readonly AuditRow[]): Promise<void>;
 }
 
 const ORDER_COLUMNS = [
@@ -51,6 +61,24 @@ const CALL_COLUMNS = [
   'wait_ms',
 ] as const satisfies readonly (keyof CallRow)[];
 
+const MUTATION_COLUMNS = [
+  'mutation_id',
+  'order_no',
+  'version',
+  'seat_id',
+  'applied_at',
+] as const satisfies readonly (keyof AppliedMutationRow)[];
+
+const AUDIT_COLUMNS = [
+  'at',
+  'actor_id',
+  'actor_role',
+  'action',
+  'subject',
+  'via',
+  'detail',
+] as const satisfies readonly (keyof AuditRow)[];
+
 function insertSql(table: string, columns: readonly string[]): string {
   const params = columns.map(() => '?').join(', ');
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${params})`;
@@ -70,6 +98,8 @@ export function sqliteBulkWriter(database: Database.Database): BulkWriter {
   // Positional parameters: binding an array is cheaper than looking up named ones.
   const addOrder = database.prepare(insertSql('orders', ORDER_COLUMNS));
   const addCall = database.prepare(insertSql('calls', CALL_COLUMNS));
+  const addMutation = database.prepare(insertSql('applied_mutations', MUTATION_COLUMNS));
+  const addAudit = database.prepare(insertSql('audit_log', AUDIT_COLUMNS));
   return {
     async orders(_tx, rows) {
       for (const row of rows) addOrder.run(valuesOf(row, ORDER_COLUMNS));
@@ -77,29 +107,58 @@ export function sqliteBulkWriter(database: Database.Database): BulkWriter {
     async calls(_tx, rows) {
       for (const row of rows) addCall.run(valuesOf(row, CALL_COLUMNS));
     },
+    async appliedMutations(_tx, rows) {
+      for (const row of rows) addMutation.run(valuesOf(row, MUTATION_COLUMNS));
+    },
+    async audit(_tx, rows) {
+      for (const row of rows) addAudit.run(valuesOf(row, AUDIT_COLUMNS));
+    },
   };
 }
 
-/** Parameters per statement: PostgreSQL allows 65535; a margin keeps statements small. */
-const MAX_PARAMETERS = 30_000;
+/** The columns of the tables written here that are BIGINT in PostgreSQL; the rest are TEXT. */
+const BIGINT_COLUMNS = new Set<string>([
+  'at',
+  'created_at',
+  'version',
+  'queued_at',
+  'routed_at',
+  'answered_at',
+  'ended_at',
+  'wait_ms',
+  'applied_at',
+]);
 
-function chunks<T>(rows: readonly T[], columns: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_PARAMETERS / columns));
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
+/** Rows per statement on PostgreSQL: each column travels as one array parameter. */
+const PG_ROWS_PER_STATEMENT = 5_000;
+
+/**
+ * One INSERT ... SELECT FROM unnest($1::text[], $2::bigint[], ...) per chunk of rows: a
+ * parameter per column instead of one per value, so the statement text is the same for
+ * any number of rows and the server parses a handful of arrays, not thousands of
+ * parameters (a push of 200 orders spent a third less time inserting than with VALUES).
+ */
+async function insertUnnest<R extends object>(
+  tx: Transaction<HubTables>,
+  table: keyof HubTables,
+  columns: readonly (keyof R & string)[],
+  rows: readonly R[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += PG_ROWS_PER_STATEMENT) {
+    const part = rows.slice(start, start + PG_ROWS_PER_STATEMENT);
+    const arrays = columns.map((column) => {
+      const type = BIGINT_COLUMNS.has(column) ? sql.raw('bigint[]') : sql.raw('text[]');
+      return sql`${part.map((row) => row[column] ?? null)}::${type}`;
+    });
+    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+      SELECT * FROM unnest(${sql.join(arrays)})`.execute(tx);
+  }
 }
 
-/** Multi-row INSERTs through Kysely, for PostgreSQL. */
-export const multiRowBulkWriter: BulkWriter = {
-  async orders(tx, rows) {
-    for (const part of chunks(rows, ORDER_COLUMNS.length)) {
-      await tx.insertInto('orders').values(part).execute();
-    }
-  },
-  async calls(tx, rows) {
-    for (const part of chunks(rows, CALL_COLUMNS.length)) {
-      await tx.insertInto('calls').values(part).execute();
-    }
-  },
+/** Column arrays through unnest, for PostgreSQL. */
+export const postgresBulkWriter: BulkWriter = {
+  orders: (tx, rows) => insertUnnest(tx, 'orders', ORDER_COLUMNS, rows),
+  calls: (tx, rows) => insertUnnest(tx, 'calls', CALL_COLUMNS, rows),
+  appliedMutations: (tx, rows) => insertUnnest(tx, 'applied_mutations', MUTATION_COLUMNS, rows),
+  audit: (tx, rows) => insertUnnest(tx, 'audit_log', AUDIT_COLUMNS, rows),
 };

@@ -45,6 +45,37 @@ describe.each(testBackends())('orders on $name', (backend) => {
     expect(await store.orders.count()).toBe(2);
   });
 
+  it('answers a mutation id repeated inside one batch as a duplicate of its first', async () => {
+    const batch = samplePush(['1', '2', '1', '3']);
+    const results = await store.orders.applyPush(batch);
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['m-1', 'applied'],
+      ['m-2', 'applied'],
+      ['m-1', 'duplicate'],
+      ['m-3', 'applied'],
+    ]);
+    expect(results[2]).toEqual({ ...results[0], status: 'duplicate' });
+    // Numbers and versions stay consecutive in batch order, the repeat taking none.
+    expect(results.flatMap((r) => (r.status === 'applied' ? [r.orderNo, r.version] : []))).toEqual([
+      'DG20261203000001',
+      1,
+      'DG20261203000002',
+      2,
+      'DG20261203000003',
+      3,
+    ]);
+    expect(await store.orders.count()).toBe(3);
+    // A whole full-size push is one transaction: every order is there with its client id.
+    const big = samplePush(Array.from({ length: 200 }, (_, i) => `b${i}`));
+    const bigResults = await store.orders.applyPush(big);
+    expect(bigResults.every((r) => r.status === 'applied')).toBe(true);
+    expect(await store.orders.count()).toBe(203);
+    expect(await store.orders.get('DG20261203000203')).toMatchObject({
+      clientOrderId: 'c-b199',
+      version: 203,
+    });
+  });
+
   it('concurrent pushes with overlapping mutation ids never double an order or a number', async () => {
     // 12 seats push at once; each batch overlaps its neighbour's (ids i and i+1).
     const pushes = Array.from({ length: 12 }, (_, i) =>
@@ -86,6 +117,13 @@ describe.each(testBackends())('orders on $name', (backend) => {
     // The pushed order (newest) and the imported one share the mobile number's key.
     expect(mobile.total).toBe(2);
     expect(mobile.orders.map((o) => o.orderNo)).toEqual(['DG20261202000001']);
+    // Past the last page the total still comes with the (empty) page; unknown: nothing.
+    const past = await store.orders.byCaller('076922223333', { limit: 10, offset: 5 });
+    expect(past).toEqual({ orders: [], total: 2 });
+    expect(await store.orders.byCaller('10000', { limit: 10, offset: 0 })).toEqual({
+      orders: [],
+      total: 0,
+    });
   });
 
   it('imports a large batch across days with consecutive numbers per day', async () => {

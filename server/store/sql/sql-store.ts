@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { HubStore } from '../repository.js';
 import { SqlAgentRepository } from './agents.js';
 import { SqlAuditRepository } from './audit.js';
-import { multiRowBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js';
+import { sqliteBulkLoad } from './bulk-load.js';
+import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js';
 import { SqlCallRepository } from './calls.js';
 import { openSqliteFile, postgresKysely, sqliteKysely } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -23,7 +24,11 @@ export class SqlHubStore implements HubStore {
   readonly backend: Backend;
   private closed = false;
 
-  private constructor(private readonly ctx: SqlContext) {
+  private constructor(
+    private readonly ctx: SqlContext,
+    /** The better-sqlite3 connection under Kysely, for the bulk load; none on PostgreSQL. */
+    private readonly sqliteFile: Database.Database | null,
+  ) {
     this.backend = ctx.backend;
     this.agents = new SqlAgentRepository(ctx.db);
     this.sessions = new SqlSessionRepository(ctx.db);
@@ -37,22 +42,23 @@ export class SqlHubStore implements HubStore {
   static async openSqlite(path: string): Promise<SqlHubStore> {
     const database: Database.Database = openSqliteFile(path);
     // The bulk writer prepares its statements on the tables, so it is made after migrating.
-    return SqlHubStore.migrated(sqliteKysely(database), 'sqlite', () => sqliteBulkWriter(database));
+    return SqlHubStore.migrated(sqliteKysely(database), database, () => sqliteBulkWriter(database));
   }
 
   /** The PostgreSQL database at `url` (postgres://user@host:port/db), migrated. */
   static async openPostgres(url: string): Promise<SqlHubStore> {
-    return SqlHubStore.migrated(postgresKysely(url), 'postgres', () => multiRowBulkWriter);
+    return SqlHubStore.migrated(postgresKysely(url), null, () => postgresBulkWriter);
   }
 
   private static async migrated(
     db: HubDb,
-    backend: Backend,
+    sqliteFile: Database.Database | null,
     bulk: () => BulkWriter,
   ): Promise<SqlHubStore> {
+    const backend: Backend = sqliteFile ? 'sqlite' : 'postgres';
     try {
       await migrate(db, backend);
-      return new SqlHubStore({ db, backend, bulk: bulk() });
+      return new SqlHubStore({ db, backend, bulk: bulk() }, sqliteFile);
     } catch (error) {
       await db.destroy();
       throw error;
@@ -67,6 +73,13 @@ export class SqlHubStore implements HubStore {
   async isEmpty(): Promise<boolean> {
     const row = await this.ctx.db.selectFrom('agents').select('id').limit(1).executeTakeFirst();
     return row === undefined;
+  }
+
+  /** SQLite only (see sqliteBulkLoad); a PostgreSQL year seed has not been measured yet. */
+  get bulkLoad(): HubStore['bulkLoad'] {
+    const file = this.sqliteFile;
+    if (!file) return undefined;
+    return async (work) => (await sqliteBulkLoad(file, work)).report;
   }
 
   async close(): Promise<void> {
