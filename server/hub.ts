@@ -45,7 +45,8 @@ export async function startHub(
     if (await seedStore(store, kb, log.child({ name: 'hub.seed' }), { now: clock.now() })) {
       log.info({ db }, 'new hub database created with the demo seed');
     }
-    await kb.load();
+    // The hub listens while a large KB is indexed; KB searches answer 503 until then.
+    void kb.loadInBackground();
     await acd.start();
 
     const evapi = new EvapiClient(

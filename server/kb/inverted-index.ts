@@ -5,8 +5,8 @@
  * search behaves the same on every storage backend; 50,000 articles take a few hundred MB
  * at most and rebuild from the store in seconds.
  *
- * Documents are numbered in the order they are added. Removing one leaves a tombstone
- * whose postings are skipped.
+ * Documents are numbered in the order they are added, so every term's postings are in
+ * ascending document order. Removing one leaves a tombstone whose postings are skipped.
  * TODO: compact postings when tombstones pile up (every retire and republish leaves one);
  * a restart rebuilds the index from the store, which clears them today.
  */
@@ -84,6 +84,8 @@ export class InvertedIndex<D> {
   /** Bumped by every add and remove: cached scores of an older generation are stale. */
   private generation = 0;
   private readonly cache: (ScoredPostings | undefined)[] = [];
+  /** Per term, a bit per field (FIELDS order) it has occurred in. */
+  private readonly fieldsOf: number[] = [];
 
   /** Number of live documents. */
   get size(): number {
@@ -96,20 +98,27 @@ export class InvertedIndex<D> {
     this.generation++;
     this.docs.push(doc);
     this.alive++;
-    const packed = new Map<number, number>();
+    // Counted by term first: a term repeats within a document, its id is looked up once.
+    const packed = new Map<string, number>();
     for (const field of FIELDS) {
       const { bits, shift } = PARAMS[field];
       const max = (1 << bits) - 1;
       for (const term of terms[field]) {
-        const id = this.termId(term);
-        const current = packed.get(id) ?? 0;
+        const current = packed.get(term) ?? 0;
         const count = (current >>> shift) & max;
-        if (count < max) packed.set(id, current + (1 << shift));
+        if (count < max) packed.set(term, current + (1 << shift));
       }
       this.lengths[field].push(terms[field].length);
       this.totalLength[field] += terms[field].length;
     }
-    for (const [id, counts] of packed) this.postings[id]!.push(n, counts);
+    for (const [term, counts] of packed) {
+      const id = this.termId(term);
+      this.postings[id]!.push(n, counts);
+      for (let f = 0; f < FIELDS.length; f++) {
+        const { bits, shift } = PARAMS[FIELDS[f]!];
+        if ((counts >>> shift) & ((1 << bits) - 1)) this.fieldsOf[id]! |= 1 << f;
+      }
+    }
     return n;
   }
 
@@ -141,6 +150,18 @@ export class InvertedIndex<D> {
     const id = this.termIds.get(term);
     if (id === undefined) return 0;
     return this.idfOf(this.postings[id]!.length);
+  }
+
+  /** True when `term` has occurred in `field` of some document. */
+  inField(term: string, field: Field): boolean {
+    const id = this.termIds.get(term);
+    return id !== undefined && (this.fieldsOf[id]! & (1 << FIELDS.indexOf(field))) !== 0;
+  }
+
+  /** Number of documents (live or not yet compacted) holding `term`; 0 for an unknown one. */
+  df(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.postings[id]!.length;
   }
 
   /** The idf a term occurring in a single document would have: the most informative. */
@@ -205,6 +226,7 @@ export class InvertedIndex<D> {
       id = this.postings.length;
       this.termIds.set(term, id);
       this.postings.push(new Postings());
+      this.fieldsOf.push(0);
     }
     return id;
   }

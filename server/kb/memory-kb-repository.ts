@@ -7,19 +7,7 @@ import {
   type KbVersion,
   type Page,
 } from '../store/repository.js';
-
-/**
- * The life cycle's allowed moves (see KB_STATES):
- *
- *   draft -> in-review -> published -> retired
- *   in-review -> draft (sent back)
- */
-const ALLOWED: Record<KbState, readonly KbState[]> = {
-  draft: ['in-review'],
-  'in-review': ['draft', 'published'],
-  published: ['retired'],
-  retired: [],
-};
+import { checkMove, retiresPublished, SUPERSEDED_NOTE } from '../store/kb-life-cycle.js';
 
 /**
  * A KbRepository in memory, for tests of the KB search and routes that should not depend
@@ -76,23 +64,16 @@ export class MemoryKbRepository implements KbRepository {
     note?: string,
   ): Promise<KbVersion> {
     const versions = this.byArticle.get(articleId);
-    if (!versions) throw new KbTransitionError(`no article ${articleId}`, 'unknown-article');
+    if (!versions) throw new KbTransitionError(`no KB article ${articleId}`, 'unknown-article');
     const target = versions.find((v) => v.version === version);
     if (!target) {
       throw new KbTransitionError(
-        `article ${articleId} has no version ${version}`,
+        `KB article ${articleId} has no version ${version}`,
         'unknown-version',
       );
     }
-    if (!ALLOWED[target.state].includes(to)) {
-      throw new KbTransitionError(
-        `article ${articleId} version ${version} cannot go from ${target.state} to ${to}`,
-        'not-allowed',
-      );
-    }
-    if (to === 'published') {
-      for (const v of versions) if (v.state === 'published') this.move(v, 'retired', by, at, null);
-    }
+    checkMove(articleId, version, target.state, to);
+    if (retiresPublished(to)) this.retirePublished(versions, by, at);
     this.move(target, to, by, at, note ?? null);
     return Promise.resolve(structuredClone(target));
   }
@@ -117,11 +98,16 @@ export class MemoryKbRepository implements KbRepository {
   async importPublished(articles: readonly KbArticle[], by: string, at: number): Promise<void> {
     for (const article of articles) {
       const draft = await this.saveDraft(article, by, at);
-      const target = this.byArticle.get(article.id)!.find((v) => v.version === draft.version)!;
-      for (const v of this.byArticle.get(article.id)!) {
-        if (v.state === 'published') this.move(v, 'retired', by, at, null);
-      }
-      this.move(target, 'published', by, at, 'import');
+      const versions = this.byArticle.get(article.id)!;
+      const target = versions.find((v) => v.version === draft.version)!;
+      this.retirePublished(versions, by, at);
+      this.move(target, 'published', by, at, 'imported');
+    }
+  }
+
+  private retirePublished(versions: KbVersion[], by: string, at: number): void {
+    for (const v of versions) {
+      if (v.state === 'published') this.move(v, 'retired', by, at, SUPERSEDED_NOTE);
     }
   }
 

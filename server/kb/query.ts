@@ -62,7 +62,9 @@ function tokens(text: string): Token[] {
  * such a run into one group that also accepts the word it sounds like.
  */
 export function analyzeQuery(text: string, vocab: Vocabulary): QueryGroup[] {
-  const kept = tokens(text).filter((t) => !isStopWord(t.word));
+  const all = tokens(text);
+  const kept = all.filter((t) => !isStopWord(t.word));
+  const joined = compounds(all, vocab);
   const groups: (QueryGroup & { start: number; end: number })[] = [];
   const seen = new Set<string>();
   for (const token of kept) {
@@ -77,6 +79,7 @@ export function analyzeQuery(text: string, vocab: Vocabulary): QueryGroup[] {
       for (const w of words(synonym)) add(w, MATCH_WEIGHT.synonym);
     }
     for (const part of subwords(token.word)) add(part, MATCH_WEIGHT.part);
+    for (const compound of joined.get(token.word) ?? []) add(compound, MATCH_WEIGHT.exact);
     groups.push({
       text: token.word,
       alternatives: [...alternatives].map(([term, weight]) => ({ term, weight })),
@@ -122,6 +125,30 @@ export function analyzeQuery(text: string, vocab: Vocabulary): QueryGroup[] {
     groups.splice(Math.max(0, first), 0, group);
   }
   return groups.map(({ start: _start, end: _end, ...group }) => group);
+}
+
+/** Words that may stand between the two halves of a compound as spoken (临时的身份证). */
+const JOINERS = new Set(['的', '之']);
+
+/**
+ * Pairs of neighbouring query words that the index holds as one term (临时 + 身份证 as
+ * 临时身份证, a keyword), directly next to each other or joined by 的: the compound is
+ * what the caller means, so it becomes an alternative of the second word, the head of a
+ * Chinese compound. Answers the compounds per head word.
+ */
+function compounds(all: Token[], vocab: Vocabulary): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (let i = 0; i < all.length; i++) {
+    const first = all[i]!;
+    if (isStopWord(first.word)) continue;
+    let j = i + 1;
+    if (all[j] && JOINERS.has(all[j]!.word) && all[j]!.start === all[j - 1]!.end) j++;
+    const second = all[j];
+    if (!second || isStopWord(second.word) || second.start !== all[j - 1]!.end) continue;
+    const term = first.word + second.word;
+    if (vocab.has(term)) out.set(second.word, [...(out.get(second.word) ?? []), term]);
+  }
+  return out;
 }
 
 interface SoundSpan {

@@ -17,6 +17,13 @@ import { add_word, cut, cut_for_search, tag } from 'jieba-wasm';
 const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
 const WORD_LIKE = /[\p{L}\p{N}]/u;
 
+/**
+ * A character normalizeText may change: a zero-width one, or a letter, digit or mark
+ * that is neither ASCII nor a CJK unified ideograph (both are their own NFKC form).
+ * Most KB text has none, and skips the per-run normalisation.
+ */
+const MAY_CHANGE = /[^\p{P}\p{Z}\p{S}\p{Cc}\u0020-\u007e\u4e00-\u9fff]/u;
+
 /** jieba's dictionary is one per process; remember what this process has added. */
 const addedWords = new Set<string>();
 
@@ -26,6 +33,7 @@ const addedWords = new Set<string>();
  * like the article. The index's tokenizer treats all punctuation as separators anyway.
  */
 export function normalizeText(text: string): string {
+  if (!MAY_CHANGE.test(text)) return text;
   return text
     .replace(ZERO_WIDTH, '')
     .replace(/[\p{L}\p{N}\p{M}]+/gu, (run) => run.normalize('NFKC'));
@@ -67,43 +75,60 @@ export function subwords(text: string): string[] {
 }
 
 /**
- * Cut sentences, for wordsAndParts: KB articles repeat a lot of sentences (office hours,
- * the hotline's boilerplate), and jieba cuts at punctuation anyway, so cutting sentence
- * by sentence gives the same tokens. Emptied when the dictionary changes.
+ * Cut clauses, for wordsAndParts. jieba cuts only runs of characters, letters, digits
+ * and `+#&._%-`; whitespace and the punctuation of CLAUSE_END end such a run, so cutting
+ * a text clause by clause gives the same tokens as cutting it whole. KB articles repeat
+ * most of their clauses (office hours, steps, materials, the hotline's boilerplate), so
+ * each distinct clause is normalised and cut once. The cache is keyed by the clause as
+ * written (normalizeText leaves punctuation alone, so clauses split the same before and
+ * after it) and emptied when the dictionary changes.
  */
-const sentenceCache = new Map<string, { words: string[]; parts: string[] }>();
-const SENTENCE_CACHE_MAX = 200_000;
-const SENTENCE_END = /(?<=[。；！？\n])/u;
+const clauseCache = new Map<string, Cut>();
+const CLAUSE_CACHE_MAX = 500_000;
+const CLAUSE_END = /[\s，。、；：！？（）《》〈〉“”‘’〔〕【】「」『』…—·,;:!?()[\]{}<>"'~|/\\]+/u;
+const EMPTY_CUT: Cut = { words: [], parts: [] };
 
-function cutSentence(sentence: string): { words: string[]; parts: string[] } {
-  const cached = sentenceCache.get(sentence);
+interface Cut {
+  words: string[];
+  parts: string[];
+}
+
+function cutClause(clause: string): Cut {
+  if (clause === '') return EMPTY_CUT;
+  const cached = clauseCache.get(clause);
   if (cached) return cached;
-  const whole = cut(sentence, false)
+  const normal = normalizeText(clause);
+  const whole = cut(normal, false)
     .filter(isWordLike)
     .map((t) => t.toLowerCase());
   const wholeSet = new Set(whole);
   const parts: string[] = [];
-  for (const token of cut_for_search(sentence, false)) {
+  for (const token of cut_for_search(normal, false)) {
     const t = token.toLowerCase();
     if (isWordLike(t) && [...t].length >= 2 && !wholeSet.has(t)) parts.push(t);
   }
   const result = { words: whole, parts };
-  if (sentenceCache.size >= SENTENCE_CACHE_MAX) sentenceCache.clear();
-  sentenceCache.set(sentence, result);
+  if (clauseCache.size >= CLAUSE_CACHE_MAX) clauseCache.clear();
+  clauseCache.set(clause, result);
   return result;
+}
+
+/** Drops the cut clauses: after a build they would only hold memory. */
+export function forgetCuts(): void {
+  clauseCache.clear();
 }
 
 /**
  * words() and subwords() of one text, as index terms: every word-like token (repeats
  * kept, for term frequencies) and the sub-words of its compounds.
  */
-export function wordsAndParts(text: string): { words: string[]; parts: string[] } {
+export function wordsAndParts(text: string): Cut {
   const words: string[] = [];
   const parts: string[] = [];
-  for (const sentence of normalizeText(text).split(SENTENCE_END)) {
-    const cutOne = cutSentence(sentence);
-    words.push(...cutOne.words);
-    parts.push(...cutOne.parts);
+  for (const clause of text.split(CLAUSE_END)) {
+    const cutOne = cutClause(clause);
+    for (const w of cutOne.words) words.push(w);
+    for (const p of cutOne.parts) parts.push(p);
   }
   return { words, parts };
 }
@@ -124,6 +149,6 @@ export function addWords(list: Iterable<string>): void {
     if (word.length < 2 || /\s/.test(word) || addedWords.has(word)) continue;
     add_word(word);
     addedWords.add(word);
-    sentenceCache.clear();
+    clauseCache.clear();
   }
 }

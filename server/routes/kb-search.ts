@@ -7,9 +7,10 @@ import {
 } from '../../shared/hub-api.js';
 import type { HubContext } from '../context.js';
 import { ORDER_READ_ROLES } from '../http/access.js';
-import { parseOrThrow } from '../http/errors.js';
+import { HttpError, parseOrThrow } from '../http/errors.js';
+import { KbNotReadyError } from '../kb/kb-search.js';
 
-/** KB answers for the pop and the KB panel (?q&limit). */
+/** KB answers for the pop and the KB panel (?q&limit); 503 while the KB is being indexed. */
 export function registerKbSearch(app: FastifyInstance, ctx: HubContext): void {
   const api = {
     summary: 'Search the published knowledge base',
@@ -22,7 +23,15 @@ export function registerKbSearch(app: FastifyInstance, ctx: HubContext): void {
     { config: { access: ORDER_READ_ROLES, api } },
     async (request): Promise<KbSearchResponse> => {
       const query = parseOrThrow(KbSearchRequestSchema, request.query, 'query');
-      return ctx.kb.search(query.q, query.limit);
+      try {
+        return await ctx.kb.search(query.q, query.limit);
+      } catch (error) {
+        // The hub has just started and is still indexing the KB: the pop shows no KB
+        // answer this time instead of waiting.
+        if (error instanceof KbNotReadyError)
+          throw new HttpError(503, 'kb-not-ready', error.message);
+        throw error;
+      }
     },
   );
 }

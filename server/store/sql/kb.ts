@@ -8,22 +8,9 @@ import {
   type KbVersion,
   type Page,
 } from '../repository.js';
+import { checkMove, retiresPublished, SUPERSEDED_NOTE } from '../kb-life-cycle.js';
 import type { SqlContext } from './context.js';
 import type { HubTables, KbChangesTable, KbVersionsTable } from './schema.js';
-
-/**
- * The moves of the life cycle (see KB_STATES in repository.ts):
- *
- *   draft -> in-review -> published -> retired
- *              |
- *              +-> draft (sent back)
- */
-const NEXT: Record<KbState, readonly KbState[]> = {
-  draft: ['in-review'],
-  'in-review': ['draft', 'published'],
-  published: ['retired'],
-  retired: [],
-};
 
 function toArticle(row: Selectable<KbVersionsTable>): KbArticle {
   return {
@@ -155,13 +142,8 @@ export class SqlKbRepository implements KbRepository {
         );
       }
       const from = current.state as KbState;
-      if (!NEXT[from].includes(to)) {
-        throw new KbTransitionError(
-          `KB article ${articleId} version ${version} cannot go from ${from} to ${to}`,
-          'not-allowed',
-        );
-      }
-      if (to === 'published') await this.retirePublished(tx, [articleId], by, at);
+      checkMove(articleId, version, from, to);
+      if (retiresPublished(to)) await this.retirePublished(tx, [articleId], by, at);
       await tx
         .updateTable('kb_versions')
         .set({ state: to, changed_by: by, changed_at: at })
@@ -288,7 +270,7 @@ export class SqlKbRepository implements KbRepository {
         to_state: 'retired',
         changed_by: by,
         changed_at: at,
-        note: 'a newer version was published',
+        note: SUPERSEDED_NOTE,
       })),
     );
   }
