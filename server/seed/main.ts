@@ -3,18 +3,32 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { KbSearch } from '../kb/kb-search.js';
 import { createLogger } from '../logger.js';
-import { describeTarget, openHubStore, storeTarget } from '../store/open-store.js';
+import { DatabaseInUseError, lockDatabase } from '../store/database-lock.js';
+import { describeOpenFailure } from '../store/open-failure.js';
+import {
+  describeTarget,
+  openHubStore,
+  storeTarget,
+  type StoreTarget,
+} from '../store/open-store.js';
 import { seedStore } from './seed.js';
 import { progressPrinter } from './year/progress.js';
 import { seedYear } from './year/seed-year.js';
 
 const USAGE = `usage: npm run seed -- [--orders N [--seed N] [--now DATE]] [--db PATH] [--force]
-  (no --orders)  the demo seed: six staff, a few hundred past orders, the KB
-  --orders N     a generated year of N orders (6000000 for the Dongguan centre's year)
+  (no --orders)  the demo seed: nine staff accounts, a few hundred past orders, the KB
+  --orders N     a generated year of N orders (6000000 for the Dongguan centre's year;
+                 at most 20000000)
   --seed N       the year's random seed (default 1): the same seed gives the same year
   --now DATE     the year ends the day before DATE (ISO date or instant; default today)
   --db PATH      the SQLite file or a postgres:// URL (default HUB_DB, .run/hub/hub.sqlite)
   --force        delete the file first`;
+
+/**
+ * The most orders one run generates: over three Dongguan years, about 60 GiB of SQLite.
+ * More is a typo (an extra zero), not a plan.
+ */
+const MAX_ORDERS = 20_000_000;
 
 /** A command-line mistake: printed with the usage, exit code 2. */
 class UsageError extends Error {}
@@ -25,11 +39,12 @@ interface SeedCommand {
   year: { orders: number; seed: number; now: number } | null;
 }
 
-function integer(name: string, raw: string, min: number): number {
+function integer(name: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
     throw new UsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
   }
+  if (value > max) throw new UsageError(`--${name} must be at most ${max}, got "${raw}"`);
   return value;
 }
 
@@ -59,7 +74,7 @@ function parseCommand(argv: string[], defaultDb: string): SeedCommand {
     const now = values.now === undefined ? Date.now() : Date.parse(values.now);
     if (Number.isNaN(now)) throw new UsageError(`--now must be an ISO date, got "${values.now}"`);
     year = {
-      orders: integer('orders', values.orders, 1),
+      orders: integer('orders', values.orders, 1, MAX_ORDERS),
       seed: values.seed === undefined ? 1 : integer('seed', values.seed, 0),
       now,
     };
@@ -94,6 +109,13 @@ async function main(): Promise<void> {
   const log = createLogger(logLevel);
   const { dbPath } = command;
   const target = storeTarget(dbPath);
+  // A running hub must not have its file deleted or filled under it.
+  let lock;
+  try {
+    lock = 'sqlitePath' in target ? lockDatabase(target.sqlitePath, 'seed') : null;
+  } catch (error) {
+    failed(error, target);
+  }
   if (command.force) {
     if (!('sqlitePath' in target)) {
       console.error('seed: --force deletes SQLite files only; drop the PostgreSQL database');
@@ -103,7 +125,12 @@ async function main(): Promise<void> {
       rmSync(dbPath + suffix, { force: true });
     }
   }
-  const store = await openHubStore(target);
+  let store;
+  try {
+    store = await openHubStore(target);
+  } catch (error) {
+    failed(error, target);
+  }
   try {
     const kb = new KbSearch(store.kb, log);
     if (!command.year) {
@@ -143,10 +170,21 @@ async function main(): Promise<void> {
     );
   } finally {
     await store.close();
+    lock?.release();
   }
 }
 
+/** Ends the run on a database that cannot be used, with one line saying why. */
+function failed(error: unknown, target: StoreTarget): never {
+  const line =
+    error instanceof DatabaseInUseError
+      ? `${error.path} is in use by a ${error.holder} (process ${error.pid}); stop it first`
+      : (describeOpenFailure(error, target) ?? (error as Error).message);
+  console.error(`seed: ${line}`);
+  process.exit(1);
+}
+
 main().catch((error: unknown) => {
-  console.error('seed: failed:', error);
+  console.error(`seed: failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
