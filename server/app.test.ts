@@ -99,7 +99,11 @@ describe('the hub app', () => {
         payload: '{"__proto__":{"x":1}}',
       },
       status: 400,
-      error: { code: 'invalid_json', message: 'body is not valid JSON', field: 'body' },
+      error: {
+        code: 'invalid_request',
+        message: 'body: the key __proto__ is not allowed',
+        field: '__proto__',
+      },
     },
     {
       name: 'an empty JSON body',

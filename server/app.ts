@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { HubContext } from './context.js';
 import { enforceAccess, requireDeclaredAccess } from './http/access.js';
 import { errorOptions, installErrorHandler } from './http/error-handler.js';
+import { installJsonBody } from './http/json-body.js';
 import { RouteCatalog, validateInput } from './http/openapi.js';
 import { registerAgentState } from './routes/agent-state.js';
 import { registerAudit } from './routes/audit.js';
@@ -52,6 +53,7 @@ export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
   });
   app.decorateRequest('auth', null);
   installErrorHandler(app, httpLog);
+  installJsonBody(app);
 
   // Before any route registers: the hooks see every route, plugins' ones too.
   const catalog = new RouteCatalog();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInt } from './query-int.js';
 import { CATEGORY_CODES } from './domain/categories.js';
 import { HubOrderSchema } from './order.js';
 
@@ -182,7 +183,7 @@ export type CallerHistory = z.infer<typeof CallerHistorySchema>;
 
 export const KbSearchRequestSchema = z.strictObject({
   q: z.string().trim().min(1).max(200),
-  limit: z.coerce.number().int().min(1).max(20).default(5),
+  limit: queryInt(1, 20, 5),
 });
 
 /**
@@ -268,8 +269,8 @@ export const KbTransitionRequestSchema = z.strictObject({
 
 export const KbListQuerySchema = z.strictObject({
   state: z.enum(KB_STATES),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200, 50),
+  offset: queryInt(0, 1_000_000, 0),
 });
 
 export const KbVersionListSchema = z.object({ versions: z.array(KbVersionSchema) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInt } from './query-int.js';
 import { HubOrderSchema, OrderInputSchema } from './order.js';
 
 /**
@@ -72,7 +73,7 @@ export const PullRequestSchema = z.strictObject({
     .regex(/^\d{1,15}$/, 'cursor must be one the hub returned')
     .default('0'),
   seatId: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  limit: queryInt(1, 1000, 500),
 });
 export type PullRequest = z.infer<typeof PullRequestSchema>;
 

@@ -178,6 +178,34 @@ describe('ACD over evapi', () => {
     expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'second@pbx', agent: '1001' });
   });
 
+  it('takes a signed-out agent out of routing; a call in hand ends without wrap-up', async () => {
+    rig = await setup(2);
+    await rig.acd.login('a1', '1001');
+    await rig.acd.setStateBySeat('a1', '1001', 'ready');
+    rig.kamailio.send(queued('in-hand@pbx'));
+    await rig.kamailio.nextReply();
+    rig.kamailio.send({ event: 'call.answered', callId: 'in-hand@pbx' });
+    await sleep(40);
+
+    // An older desk's sign-out leaves the agent where they are now.
+    expect(await rig.acd.signOut('a1', '1999')).toBe(false);
+    expect(rig.acd.stateOf('a1')).toBe('on-call');
+    expect(await rig.acd.signOut('a1', '1001')).toBe(true);
+    expect(rig.acd.stateOf('a1')).toBe('logged-out');
+
+    rig.kamailio.send({ event: 'call.ended', callId: 'in-hand@pbx' });
+    await sleep(40);
+    expect(rig.acd.stateOf('a1')).toBe('logged-out');
+    // The next call waits for an agent who is signed in, and goes to them.
+    rig.kamailio.send(queued('next@pbx', '13900139000', 12, 23));
+    await sleep(40);
+    await expect(rig.kamailio.nextReply(80)).rejects.toThrow('no reply');
+    await rig.acd.login('a2', '1002');
+    expect(await rig.acd.setStateBySeat('a2', '1002', 'ready')).toBe('ringing');
+    expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'next@pbx', agent: '1002' });
+    expect(await rig.acd.signOut('a1', null)).toBe(false);
+  });
+
   it('makes an agent who missed a routed call not-ready', async () => {
     rig = await setup(1);
     await rig.acd.login('a1', '1001');

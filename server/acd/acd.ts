@@ -251,7 +251,10 @@ export class Acd {
     if (me.extension !== extension) await this.login(agentId, extension);
     const from = me.state;
     const routed = this.liveCallOf(agentId, 'ringing') ?? this.liveCallOf(agentId, 'on-call');
-    const move = seatMove(from, state, routed !== undefined);
+    const move =
+      state === 'ready' && me.queues.length === 0
+        ? ({ kind: 'conflict', why: 'the account serves no queue' } as const)
+        : seatMove(from, state, routed !== undefined);
     const log = { agent: agentId, extension, from, state, reason: reason ?? undefined };
     switch (move.kind) {
       case 'conflict':
@@ -275,6 +278,30 @@ export class Acd {
     this.log.info(log, 'agent state set by seat');
     if (state === 'ready') this.dispatch();
     return me.state;
+  }
+
+  /**
+   * The seat at `extension` signed out (its session was revoked). The agent goes
+   * logged-out, so no queue call is routed to a seat nobody is signed in at, unless they
+   * have since signed in at another desk: the ACD presence belongs to the desk last
+   * signed in at, and that desk's own sign-out ends it (`extension` null: every desk,
+   * when all the account's sessions were revoked). A call in hand is not cut: the hub
+   * cannot hang up the softphone, and cutting a citizen off is worse than finishing the
+   * call; its end no longer leads to wrap-up or ready (finishTalk only moves agents who
+   * are ringing or on a call). Answers whether the agent was taken out.
+   */
+  async signOut(agentId: string, extension: string | null): Promise<boolean> {
+    const me = this.pool.get(agentId);
+    if (!me || me.state === 'logged-out') return false;
+    if (extension !== null && me.extension !== extension) return false;
+    const call = this.liveCallOf(agentId, 'ringing') ?? this.liveCallOf(agentId, 'on-call');
+    me.afterCall = null;
+    this.setAgent(agentId, 'logged-out', this.deps.clock.now());
+    this.log.info(
+      { agent: agentId, extension: me.extension, callInHand: call?.callId ?? undefined },
+      'agent logged out: signed out',
+    );
+    return true;
   }
 
   stateOf(agentId: string): AgentState {

@@ -15,6 +15,13 @@ const CLOSE_GRACE_MS = 1_000;
 /** RFC 6455 §7.4.1: 1001, the endpoint is going away. Clients reconnect later. */
 export const SOCKET_CLOSE_GOING_AWAY = { code: 1001, reason: 'the hub is shutting down' };
 
+/**
+ * The session the socket was opened with was signed out. A private-use code (RFC 6455
+ * §7.4.2, 4000-4999), so a seat can tell it from a network loss and not reconnect with a
+ * token that is gone.
+ */
+export const SOCKET_CLOSE_SIGNED_OUT = { code: 4001, reason: 'signed out' };
+
 export interface HubSocket extends UpgradeEndpoint {
   /** The log of this endpoint (`hub.events`, `hub.wallboard`). */
   log: Logger;

@@ -46,10 +46,31 @@ function hasOwnMessage(issue: Issue): boolean {
   return issue.message.length > 0 && !issue.message.startsWith('Invalid');
 }
 
-/** The message as it is when it names the field's last segment, else prefixed with it. */
+/**
+ * The message as it is when it names the field's last segment; joined to the field when
+ * it reads on from it ("must be a whole number"), else prefixed with it.
+ */
 function naming(field: string, message: string): string {
   const leaf = field.split('.').at(-1) ?? field;
-  return message.includes(leaf) ? message : `${field}: ${message}`;
+  if (message.includes(leaf)) return message;
+  return /^(must|is|has) /.test(message) ? `${field} ${message}` : `${field}: ${message}`;
+}
+
+/** zod's names for the types it expects, as a sentence says them. */
+const TYPE_WORDS: Record<string, string> = {
+  int: 'a whole number',
+  number: 'a number',
+  string: 'text',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  bigint: 'a whole number',
+  date: 'a date',
+  null: 'null',
+};
+
+function typeWords(expected: string): string {
+  return TYPE_WORDS[expected] ?? `of type ${expected}`;
 }
 
 function sentence(issue: Issue, field: string, value: unknown): string {
@@ -57,7 +78,7 @@ function sentence(issue: Issue, field: string, value: unknown): string {
   if (value === undefined && aboutValue) return `${field} is required`;
   switch (issue.code) {
     case 'invalid_type':
-      return `${field} must be ${issue.expected}, got ${describe(value)}`;
+      return `${field} must be ${typeWords(issue.expected)}, got ${describe(value)}`;
     case 'invalid_value':
       return `${field} has an unknown value ${describe(value)}; expected one of ${issue.values
         .map((v) => String(v))
@@ -70,15 +91,19 @@ function sentence(issue: Issue, field: string, value: unknown): string {
       if (issue.origin === 'array' && Array.isArray(value)) {
         return `${field} has too many items: ${value.length}, at most ${max}`;
       }
-      return `${field} is too big: at most ${max}`;
+      return `${field} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${max}`;
     }
     case 'too_small': {
       const min = String(issue.minimum);
       if (issue.origin === 'string') {
-        return min === '1' ? `${field} must not be empty` : `${field} needs ${min}+ characters`;
+        return min === '1'
+          ? `${field} must not be empty`
+          : `${field} must be at least ${min} characters long`;
       }
-      if (issue.origin === 'array') return `${field} needs at least ${min} item(s)`;
-      return `${field} is too small: at least ${min}`;
+      if (issue.origin === 'array') {
+        return `${field} needs at least ${min} ${min === '1' ? 'item' : 'items'}`;
+      }
+      return `${field} must be ${issue.inclusive === false ? 'more than' : 'at least'} ${min}`;
     }
     case 'invalid_format':
       if (hasOwnMessage(issue)) return naming(field, issue.message);
@@ -87,9 +112,12 @@ function sentence(issue: Issue, field: string, value: unknown): string {
     case 'unrecognized_keys':
       return `${field} is not a known field`;
     case 'invalid_union':
+      if (hasOwnMessage(issue)) return naming(field, issue.message);
       return `${field} has an unknown value ${describe(value)}`;
+    case 'not_multiple_of':
+      return `${field} must be a multiple of ${String(issue.divisor)}`;
     default:
-      return `${field}: ${issue.message}`;
+      return hasOwnMessage(issue) ? naming(field, issue.message) : `${field} is invalid`;
   }
 }
 

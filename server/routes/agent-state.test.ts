@@ -105,6 +105,34 @@ describe('POST agents/me/state', () => {
   });
 
   it.each([
+    ['unit01', '1801', 'ag-801'],
+    ['admin01', '1999', 'ag-999'],
+    ['lead01', '1901', 'ag-901'],
+  ])(
+    'refuses ready to %s, who serves no queue, and /health does not count them',
+    async (account, extension, agentId) => {
+      const hub = await fresh.open();
+      const { token } = await login(hub.app, account, extension);
+      const res = await setState(token, { state: 'ready' });
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual({
+        error: {
+          code: 'state-conflict',
+          message: 'cannot go from not-ready to ready: the account serves no queue',
+          field: 'state',
+        },
+      });
+      expect(hub.acd.stateOf(agentId)).toBe('not-ready');
+      const health = await hub.app.inject({ method: 'GET', url: HUB_PATHS.health });
+      expect(health.json<{ acd: { agents: Record<string, number> } }>().acd.agents.ready ?? 0).toBe(
+        0,
+      );
+      // Not-ready and signing out still work for them.
+      expect((await setState(token, { state: 'not-ready', reason: 'training' })).status).toBe(200);
+    },
+  );
+
+  it.each([
     [{ state: 'asleep' }, 'state'],
     [{}, 'state'],
     [{ state: 'ready', reason: 'x' }, 'reason'],

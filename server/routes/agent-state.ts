@@ -16,7 +16,8 @@ import { HttpError, parseOrThrow } from '../http/errors.js';
  * the state the ACD holds afterwards: going ready can route a waiting call at once (then
  * `ringing`), ready is not taken while a routed call rings or talks, and not-ready asked
  * for during a call waits for its end. A move that makes no sense from the state held
- * (wrap-up with no call, anything but logged-out while signed out) is refused with 409.
+ * (wrap-up with no call, anything but logged-out while signed out, ready for an account
+ * that serves no queue: a unit handler, a lead, an admin) is refused with 409.
  */
 export function registerAgentState(app: FastifyInstance, ctx: HubContext): void {
   const api = {

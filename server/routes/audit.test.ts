@@ -124,8 +124,24 @@ describe('audit log', () => {
     expect(recent.map((e) => e.subject)).toEqual(['caller:13912345678']);
   });
 
+  it('finds a fixed line however the admin writes it, as the history route keys it', async () => {
+    const hub = await fresh.open();
+    const agent = await login(hub.app);
+    const admin = await login(hub.app, 'admin01', '1999');
+    const read = await get(hub, HUB_PATHS.callerHistory('+86-769-22345678'), agent.token);
+    expect(read.status).toBe(200);
+    const written = ['caller:076922345678', 'caller:+86 769 2234 5678', 'caller:0769-22345678'];
+    for (const subject of [...written, 'caller:22345678', 'caller:+8676922345678']) {
+      const entries = await auditAs(hub, admin.token, `subject=${encodeURIComponent(subject)}`);
+      expect(entries.map((e) => e.subject)).toEqual(['caller:076922345678']);
+    }
+  });
+
   it.each([
     ['subject=13800138000', 'subject'],
+    ['subject=caller:', 'subject'],
+    ['limit=1e1', 'limit'],
+    ['limit=', 'limit'],
     ['since=yesterday', 'since'],
     ['limit=0', 'limit'],
     ['who=me', 'who'],

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { queryInt } from '../../shared/query-int.js';
 import { normalizePhone } from '../../shared/domain/phone.js';
 import { HUB_PATHS, ROLES } from '../../shared/hub-api.js';
 import type { HubContext } from '../context.js';
@@ -8,11 +9,12 @@ import { AUDIT_ACTIONS } from '../store/repository.js';
 export const AuditQuerySchema = z.strictObject({
   subject: z
     .string()
-    .regex(/^(caller|order):\S{1,64}$/, 'subject must be caller:<number> or order:<no>')
+    // A number as written or said ("+86 769 2234 5678") may hold spaces; an order number not.
+    .regex(/^(caller:\S.{0,63}|order:\S{1,64})$/, 'subject must be caller:<number> or order:<no>')
     .optional(),
   actor: z.string().min(1).max(64).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryInt(1, 1000, 100),
 });
 
 export const AuditPageSchema = z.object({
@@ -30,7 +32,11 @@ export const AuditPageSchema = z.object({
 });
 type AuditPage = z.infer<typeof AuditPageSchema>;
 
-/** A caller subject is looked up by its normalised number, however the admin wrote it. */
+/**
+ * A caller subject is looked up by its normalised number, however the admin wrote it:
+ * the key the history route audits under (shared/domain/phone.ts). A caller id that is
+ * not a number ("anonymous") is looked up as written.
+ */
 function normalisedSubject(subject: string | undefined): string | undefined {
   if (!subject?.startsWith('caller:')) return subject;
   const key = normalizePhone(subject.slice('caller:'.length));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { queryInt } from '../../shared/query-int.js';
 import { normalizePhone } from '../../shared/domain/phone.js';
 import { CallerHistorySchema, HUB_PATHS, type CallerHistory } from '../../shared/hub-api.js';
 import { auditSubject, recordAudit } from '../auth/audit.js';
@@ -15,8 +16,8 @@ export const CALLER_HISTORY_ROUTE = HUB_PATHS.callerHistory(PLACEHOLDER).replace
 );
 
 const HistoryQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  limit: queryInt(1, 100, 20),
+  offset: queryInt(0, 100_000, 0),
 });
 
 /**

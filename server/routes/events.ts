@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { HUB_PATHS } from '../../shared/hub-api.js';
+import { HUB_PATHS, type HubEvent } from '../../shared/hub-api.js';
 import type { HubContext } from '../context.js';
-import { registerHubSocket } from '../events/hub-socket.js';
+import { registerHubSocket, SOCKET_CLOSE_SIGNED_OUT } from '../events/hub-socket.js';
 import { ANY_ROLE } from '../http/access.js';
 
 /**
@@ -17,10 +17,13 @@ export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
     log: ctx.log.child({ name: 'hub.events' }),
     label: 'seat events socket',
     maxPayload: 4096,
-    open(ws, { agentId }) {
-      const unsubscribe = ctx.events.subscribe(agentId, (event) => {
+    open(ws, { agentId, extension }) {
+      const send = (event: HubEvent): void => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
-      });
+      };
+      const end = (): void =>
+        ws.close(SOCKET_CLOSE_SIGNED_OUT.code, SOCKET_CLOSE_SIGNED_OUT.reason);
+      const unsubscribe = ctx.events.subscribe(agentId, send, { extension, end });
       ws.send(JSON.stringify({ type: 'agent.state', state: ctx.acd.stateOf(agentId) }));
       return unsubscribe;
     },

@@ -161,19 +161,65 @@ describe('POST login', () => {
     expect((await attempt('demo1234', '10.0.0.7', 'agent02')).statusCode).toBe(200);
   });
 
-  it('blocks an address after 30 failures over any accounts', async () => {
+  it('past 30 failures from an address, refuses the accounts that failed there, not the floor', async () => {
     const hub = await fresh.open();
-    const attempt = (account: string, remoteAddress = '10.0.0.66', password = 'wrong') =>
+    const floor = '10.0.0.66';
+    const attempt = (account: string, password = 'wrong', remoteAddress = floor) =>
       hub.app.inject({
         method: 'POST',
         url: HUB_PATHS.login,
         remoteAddress,
         payload: { account, password, extension: '1001' },
       });
-    for (let i = 1; i < 30; i++) expect((await attempt(`guess${i}`)).statusCode).toBe(401);
-    expect((await attempt('guess30')).statusCode).toBe(429);
-    expect((await attempt('agent04', '10.0.0.66', 'demo1234')).statusCode).toBe(429);
-    expect((await attempt('agent04', '10.0.0.67', 'demo1234')).statusCode).toBe(200);
+    // A sprayer behind the call centre's NAT address: one guess at each of 30 names.
+    for (let i = 1; i <= 30; i++) expect((await attempt(`guess${i}`)).statusCode).toBe(401);
+
+    // The 31st failure makes the address suspect: that name gets no second guess.
+    const over = await attempt('agent05');
+    expect(over.statusCode).toBe(429);
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(14 * 60);
+    expect((await attempt('agent05', 'demo1234')).statusCode).toBe(429);
+    expect((await attempt('guess1')).statusCode).toBe(429);
+
+    // Honest agents at the same address who have not failed sign in with their password.
+    expect((await attempt('agent04', 'demo1234')).statusCode).toBe(200);
+    expect((await attempt('agent03', 'demo1234')).statusCode).toBe(200);
+    // One who mistypes now is refused that account until the failure ages out.
+    expect((await attempt('agent02', 'typo')).statusCode).toBe(429);
+    expect((await attempt('agent02', 'demo1234')).statusCode).toBe(429);
+    // The same account elsewhere is not touched by the address's failures.
+    expect((await attempt('agent05', 'demo1234', '10.0.0.67')).statusCode).toBe(200);
+  });
+
+  it('says a __proto__ or constructor key is not allowed, rather than "not valid JSON"', async () => {
+    const hub = await fresh.open();
+    const poison = [
+      ['__proto__', '{"role":"admin"}'],
+      ['constructor', '{"prototype":{"role":"admin"}}'],
+    ];
+    for (const [key, value] of poison) {
+      const res = await hub.app.inject({
+        method: 'POST',
+        url: HUB_PATHS.login,
+        headers: { 'content-type': 'application/json' },
+        payload: `{"account":"agent01","password":"demo1234","extension":"1001","${key}":${value}}`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({
+        error: {
+          code: 'invalid_request',
+          message: `body: the key ${key} is not allowed`,
+          field: key,
+        },
+      });
+    }
+    const broken = await hub.app.inject({
+      method: 'POST',
+      url: HUB_PATHS.login,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"account":',
+    });
+    expect(broken.json()).toMatchObject({ error: { code: 'invalid_json' } });
   });
 
   it('clears the failure count of a pair after a successful sign-in', async () => {

@@ -43,7 +43,9 @@ export function registerLogin(
         access: 'public',
         api: {
           summary: 'Sign in at a seat',
-          description: 'Failed attempts are throttled per account and address (429).',
+          description:
+            'Failed attempts are throttled per account and address (429); past 30 failures ' +
+            'from one address, an account that failed there gets no further try for a while.',
           body: LoginRequestSchema,
           response: LoginResponseSchema,
           errors: [413, 429],
@@ -62,7 +64,11 @@ export function registerLogin(
       const ok = (await verifyPassword(input.password, stored)) && agent !== null;
       if (!agent || !ok) {
         const blocked = await throttle.failed(input.account, address);
-        log.info({ account: input.account, address, blocked: blocked > 0 }, 'sign-in refused');
+        const suspect = await throttle.isSuspect(address);
+        log[suspect ? 'warn' : 'info'](
+          { account: input.account, address, blocked: blocked > 0, suspectAddress: suspect },
+          suspect ? 'sign-in refused from an address past its failure limit' : 'sign-in refused',
+        );
         if (blocked > 0) throw tooMany(reply, blocked);
         throw new HttpError(401, 'invalid_credentials', 'account or password is wrong');
       }

@@ -11,13 +11,19 @@ import type { HubContext } from '../context.js';
 import { ANY_ROLE } from '../http/access.js';
 import { requireAuth } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
+import { installJsonBody } from '../http/json-body.js';
 
 const TOKEN_BODY_LIMIT = 1024;
+
+/** A sign-out without a body is one without a refresh token. */
+const LogoutBodySchema = LogoutRequestSchema.default({});
 
 /**
  * Renewal and sign-out (auth/sessions.ts). Renewal is public, since the bearer token may
  * already have run out; the refresh token in the body is the credential, and it works
- * once. Sign-out needs the bearer token and revokes it with the refresh token.
+ * once. Sign-out needs the bearer token and revokes it with the refresh token; the
+ * desk then leaves the ACD (Acd.signOut) and its events sockets close with 4001, so no
+ * call is routed to a seat nobody is signed in at.
  */
 export function registerSession(app: FastifyInstance, ctx: HubContext): void {
   const log = ctx.log.child({ name: 'hub.auth' });
@@ -59,26 +65,37 @@ export function registerSession(app: FastifyInstance, ctx: HubContext): void {
     },
   );
 
-  app.post<{ Body: { refreshToken?: string } }>(
-    HUB_PATHS.logout,
-    {
-      bodyLimit: TOKEN_BODY_LIMIT,
-      config: {
-        access: ANY_ROLE,
-        api: {
-          summary: 'Sign out',
-          description:
-            'Revokes the bearer token and the given refresh token; without one, every ' +
-            'session of the account.',
-          body: LogoutRequestSchema,
+  // Sign-out takes no body at all as readily as `{}`: an empty JSON body is no body here.
+  // Its own scope, so the parser change reaches this route only.
+  void app.register(async (scope) => {
+    installJsonBody(scope, { emptyBody: {} });
+    scope.post<{ Body: { refreshToken?: string } }>(
+      HUB_PATHS.logout,
+      {
+        bodyLimit: TOKEN_BODY_LIMIT,
+        config: {
+          access: ANY_ROLE,
+          api: {
+            summary: 'Sign out',
+            description:
+              'Revokes the bearer token and the given refresh token; without one, every ' +
+              'session of the account. The body may be left out. The agent leaves the ACD ' +
+              '(a call in hand is not cut) and the events socket of the desk closes with 4001.',
+            body: LogoutBodySchema,
+          },
         },
       },
-    },
-    async (request): Promise<{ ok: true }> => {
-      const auth = requireAuth(request);
-      await endSession(ctx.store.sessions, auth.agentId, auth.token, request.body.refreshToken);
-      log.info({ agent: auth.agentId }, 'signed out');
-      return { ok: true };
-    },
-  );
+      async (request): Promise<{ ok: true }> => {
+        const auth = requireAuth(request);
+        const { refreshToken } = request.body;
+        await endSession(ctx.store.sessions, auth.agentId, auth.token, refreshToken);
+        // Without a refresh token every session ended: every desk of the account goes.
+        const desk = refreshToken === undefined ? null : auth.extension;
+        const leftAcd = await ctx.acd.signOut(auth.agentId, desk);
+        const closed = ctx.events.signedOut(auth.agentId, desk);
+        log.info({ agent: auth.agentId, leftAcd, socketsClosed: closed }, 'signed out');
+        return { ok: true };
+      },
+    );
+  });
 }

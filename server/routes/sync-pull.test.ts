@@ -87,10 +87,38 @@ describe('GET sync/pull', () => {
     expect(mine.orders.map((o) => o.summary)).toEqual(['我的']);
   });
 
+  it('answers a seat pull with only the orders the signed-in account pushed', async () => {
+    const hub = await fresh.open();
+    const agent = await login(hub.app, 'agent01', '1001');
+    const specialist = await login(hub.app, 'specialist01', '1101');
+    await push(agent.token, 'seat-A', ['市民甲的诉求', '市民乙的诉求']);
+
+    const theirs = PullResponseSchema.parse(
+      (await pull(specialist.token, 'seatId=seat-A&cursor=0')).body,
+    );
+    expect(theirs.orders).toEqual([]);
+
+    // The next shift at the same desk: its own order comes, the earlier agent's do not,
+    // and the cursor passes them all.
+    await push(specialist.token, 'seat-A', ['下一班的工单']);
+    const next = PullResponseSchema.parse(
+      (await pull(specialist.token, 'seatId=seat-A&cursor=0')).body,
+    );
+    expect(next.orders.map((o) => o.summary)).toEqual(['下一班的工单']);
+    expect(next.cursor).toBe(String(next.orders[0]?.version));
+    const agentsOwn = PullResponseSchema.parse(
+      (await pull(agent.token, 'seatId=seat-A&cursor=0')).body,
+    );
+    expect(agentsOwn.orders.map((o) => o.summary)).toEqual(['市民甲的诉求', '市民乙的诉求']);
+  });
+
   it.each([
     ['cursor=abc', 'cursor'],
     ['cursor=-1', 'cursor'],
     ['limit=0', 'limit'],
+    ['limit=1e1', 'limit'],
+    ['limit=0x10', 'limit'],
+    ['limit=', 'limit'],
     ['since=3', 'since'],
   ])('refuses ?%s naming %s', async (query, field) => {
     const hub = await fresh.open();
@@ -98,6 +126,24 @@ describe('GET sync/pull', () => {
     const res = await pull(token, query);
     expect(res.status).toBe(400);
     expect((res.body as { error: { field: string } }).error.field).toBe(field);
+  });
+
+  it('says a limit must be a whole number, and how small it may be', async () => {
+    const hub = await fresh.open();
+    const { token } = await login(hub.app);
+    for (const limit of ['1e1', '', '0x10']) {
+      expect((await pull(token, `limit=${limit}`)).body).toEqual({
+        error: {
+          code: 'invalid_request',
+          message: 'limit must be a whole number, in digits 0-9',
+          field: 'limit',
+        },
+      });
+    }
+    expect((await pull(token, 'limit=0')).body).toMatchObject({
+      error: { message: 'limit must be at least 1' },
+    });
+    expect((await pull(token, 'limit=10')).status).toBe(200);
   });
 
   it('says a bad cursor must be one the hub returned', async () => {
