@@ -60,6 +60,8 @@ class Postings {
 export interface ScoredPostings {
   docs: Int32Array;
   scores: Float32Array;
+  /** 1 where the term is in the document's title or keywords: what the document is about. */
+  named: Uint8Array;
   length: number;
   generation: number;
 }
@@ -195,6 +197,10 @@ export class InvertedIndex<D> {
     const p = FIELDS.map((f) => PARAMS[f]);
     const len = FIELDS.map((f) => this.lengths[f]);
     const scores = new Float32Array(list.length);
+    const named = new Uint8Array(list.length);
+    const nameMask =
+      (((1 << PARAMS.title.bits) - 1) << PARAMS.title.shift) |
+      (((1 << PARAMS.keywords.bits) - 1) << PARAMS.keywords.shift);
     for (let i = 0; i < list.length; i++) {
       const doc = list.docs[i]!;
       if (this.docs[doc] === null) {
@@ -202,6 +208,7 @@ export class InvertedIndex<D> {
         continue;
       }
       const packed = list.counts[i]!;
+      if (packed & nameMask) named[i] = 1;
       let tf = 0;
       for (let f = 0; f < 4; f++) {
         const params = p[f]!;
@@ -212,7 +219,7 @@ export class InvertedIndex<D> {
       }
       scores[i] = (idf * tf) / (K1 + tf);
     }
-    return { docs: list.docs, scores, length: list.length, generation: this.generation };
+    return { docs: list.docs, scores, named, length: list.length, generation: this.generation };
   }
 
   /** Number of document slots, live or removed: the length a per-document array needs. */

@@ -5,6 +5,7 @@ import type { KbArticle } from '../store/repository.js';
 import { loadKbFile } from './kb-file.js';
 import { KbSearch } from './kb-search.js';
 import { MemoryKbRepository } from './memory-kb-repository.js';
+import { joinSpelledOut } from './query.js';
 import { segment, words } from './segmenter.js';
 
 function article(id: string, title: string, body: string): KbArticle {
@@ -169,6 +170,76 @@ describe('KB search: typos, long questions, the unknown', () => {
       expect((await kb.search(q, 5)).confident).toBe(false);
     },
   );
+});
+
+describe('KB search: confident only when the topic is matched', () => {
+  const kb = new KbSearch(new MemoryKbRepository(), silentLogger());
+
+  beforeAll(async () => {
+    kb.build(await loadKbFile());
+  });
+
+  // Each shares only generic actions (丢了, 补办, 办理, 申请, 手续) or a word its topic
+  // narrows (楼上 漏水, 公 租房) with some article.
+  it.each([
+    '护照丢了怎么补办',
+    '结婚证丢了怎么补办',
+    '银行卡丢了怎么补办',
+    '手机丢了怎么办',
+    '狗丢了怎么办',
+    '身份正丢了',
+    '离婚手续怎么办理',
+    '怎么申请公租房',
+    '楼上漏水',
+    '火星移民政策',
+  ])('is not confident about "%s"', async (q) => {
+    expect((await kb.search(q, 5)).confident).toBe(false);
+  });
+
+  it.each([
+    ['社保卡丢了怎么补办', 'si-card-reissue'],
+    ['我的ETC卡扣费两次', 'traffic-etc'],
+    ['社 保 卡', 'si-card-reissue'],
+    ['社保 卡', 'si-card-reissue'],
+  ])('answers "%s" with %s, confidently', async (q, id) => {
+    const r = await kb.search(q, 5);
+    expect(r.hits[0]?.id).toBe(id);
+    expect(r.confident).toBe(true);
+  });
+
+  it('answers a mistyped 公积金 withdrawal confidently', async () => {
+    const r = await kb.search('公基金怎么提取', 5);
+    expect(r.hits[0]?.id).toMatch(/^hf-withdraw-/);
+    expect(r.confident).toBe(true);
+  });
+
+  it('is not confident about a lost social security card once its article is retired', async () => {
+    const articles = await loadKbFile();
+    const retiring = new KbSearch(new MemoryKbRepository(), silentLogger());
+    retiring.build(articles);
+    retiring.retired('si-card-reissue');
+    // The hub's next start indexes the published articles only.
+    const rebuilt = new KbSearch(new MemoryKbRepository(), silentLogger());
+    rebuilt.build(articles.filter((a) => a.id !== 'si-card-reissue'));
+    for (const index of [retiring, rebuilt]) {
+      const r = await index.search('社保卡丢了怎么补办', 5);
+      expect(r.hits.map((h) => h.id)).not.toContain('si-card-reissue');
+      expect(r.confident).toBe(false);
+    }
+  });
+});
+
+describe('joining characters typed one by one', () => {
+  it.each([
+    ['社 保 卡', '社保卡'],
+    ['社保 卡', '社保卡'],
+    ['公 积 金 提取', '公积金提取'],
+    ['社保卡 火星', '社保卡 火星'],
+    ['怎么 办理', '怎么 办理'],
+    ['ETC 注 销', 'ETC 注销'],
+  ])('turns "%s" into "%s"', (typed, joined) => {
+    expect(joinSpelledOut(typed)).toBe(joined);
+  });
 });
 
 describe('KB search: the live index follows the life cycle', () => {

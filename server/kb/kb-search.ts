@@ -81,6 +81,13 @@ const UNKNOWN_WORDS_CAP = 2;
  */
 const BODY_WORD = 0.5;
 
+/**
+ * A term with Latin letters or digits (SAP, 1293164): a code or number found as written
+ * is specific evidence even in an article's body. A Chinese word only there (银行卡 in the
+ * article on social security cards) is mentioned in passing, not the article's topic.
+ */
+const IDENTIFIER = /[a-z0-9]/;
+
 /** Articles indexed between two turns of the event loop while load() builds. */
 const BUILD_STEP = 1000;
 
@@ -105,7 +112,10 @@ export class KbNotReadyError extends Error {
  * Ranking: per query word (a group) the best of its alternatives counts, weighted by
  * how it matched (exact 1, synonym 0.9, sound 0.6, sub-word 0.5; see MATCH_WEIGHT).
  *
- * `confident` is true only when the best hit matches a whole, specific word and either
+ * `confident` is true only when the best hit matches a topic word of the query whole (no
+ * generic action like 补办 or 丢了, see ACTION_WORDS; in the hit's title or keywords, or
+ * specific and naming some article's topic, or a code), its topic is not narrowed by a
+ * noun the KB does not know (楼上 漏水; see QueryGroup.narrowsTopic), and either
  * CONFIDENT_COVERAGE of the query's information (idf-weighted words; words the KB does
  * not know count as UNKNOWN_*) or MANY_WORDS specific words of a long question: the pop
  * then offers the answer. Otherwise the agent sees the hits as "maybe" (hits below
@@ -238,10 +248,15 @@ export class KbSearch {
     const groups = this.withoutCommonWords(analyzeQuery(query, this.vocabulary));
     const ranked = this.rank(groups, limit);
     const top = ranked[0];
+    // 楼上漏水 is not the KB's 漏水 (a water main): the one topic word matched is
+    // narrowed by a noun no article holds. A second topic word matched (楼下 餐馆 油烟)
+    // says the hit is on the topic all the same.
+    const narrowed = groups.some((g) => g.narrowsTopic === true);
     const confident =
       top !== undefined &&
       top.score > 0 &&
-      top.strongWords >= 1 &&
+      top.topicWords >= 1 &&
+      !(narrowed && top.topicWords < 2) &&
       (top.coverage >= CONFIDENT_COVERAGE ||
         (top.strongWords >= MANY_WORDS && top.coverage >= SHOWN_COVERAGE));
     const highlight = new Map<string, number>();
@@ -311,6 +326,8 @@ export class KbSearch {
       stamp,
       strongMark,
       strong: strongWords,
+      topicMark,
+      topic: topicWords,
       touched,
     } = this.scratch();
     let touchedCount = 0;
@@ -346,10 +363,16 @@ export class KbSearch {
           group.strength === 1 &&
           alt.weight >= MATCH_WEIGHT.sound &&
           this.index.idf(alt.term) >= specific;
+        // A topic word (no generic action) whole: in the hit's title or keywords, or,
+        // specific, in its body when it is what some article is about or a code (SAP).
+        const topicWord =
+          group.strength === 1 && group.action !== true && alt.weight >= MATCH_WEIGHT.sound;
+        const topicInBody =
+          topicWord && strong && (this.namesTopics(alt.term) || IDENTIFIER.test(alt.term));
         const weight = alt.weight;
         const scoreWeight = weight * (this.namesTopics(alt.term) ? 1 : BODY_WORD);
         const groupInfo = info[g]!;
-        const visit = (doc: number, score: number): void => {
+        const visit = (doc: number, score: number, namedHere: number): void => {
           const value = score * scoreWeight;
           if (stamp[doc] !== mark) {
             if (stamp[doc] === 0) touched[touchedCount++] = doc;
@@ -372,21 +395,27 @@ export class KbSearch {
             strongMark[doc] = mark;
             strongWords[doc] = strongWords[doc]! + 1;
           }
+          if ((topicInBody || (topicWord && namedHere === 1)) && topicMark[doc] !== mark) {
+            topicMark[doc] = mark;
+            topicWords[doc] = topicWords[doc]! + 1;
+          }
         };
-        const { docs, scores, length } = postings;
+        const { docs, scores, named, length } = postings;
         if (length <= dense || touchedCount === 0) {
-          for (let i = 0; i < length; i++) if (scores[i]! >= 0) visit(docs[i]!, scores[i]!);
+          for (let i = 0; i < length; i++) {
+            if (scores[i]! >= 0) visit(docs[i]!, scores[i]!, named[i]!);
+          }
         } else if (touchedCount * LOOKUP_COST < length) {
           // A word in a large share of the KB only adds to the documents rarer words found.
           const candidates = touchedCount;
           for (let c = 0; c < candidates; c++) {
             const doc = touched[c]!;
             const i = positionOf(docs, length, doc);
-            if (i >= 0 && scores[i]! >= 0) visit(doc, scores[i]!);
+            if (i >= 0 && scores[i]! >= 0) visit(doc, scores[i]!, named[i]!);
           }
         } else {
           for (let i = 0; i < length; i++) {
-            if (stamp[docs[i]!] !== 0 && scores[i]! >= 0) visit(docs[i]!, scores[i]!);
+            if (stamp[docs[i]!] !== 0 && scores[i]! >= 0) visit(docs[i]!, scores[i]!, named[i]!);
           }
         }
       }
@@ -412,11 +441,12 @@ export class KbSearch {
       score: total[doc]!,
       coverage: allInfo > 0 ? covered[doc]! / allInfo : 0,
       strongWords: strongWords[doc]!,
+      topicWords: topicWords[doc]!,
     }));
     for (let t = 0; t < touchedCount; t++) {
       const doc = touched[t]!;
       total[doc] = best[doc] = bestWeight[doc] = covered[doc] = 0;
-      stamp[doc] = strongMark[doc] = strongWords[doc] = 0;
+      stamp[doc] = strongMark[doc] = strongWords[doc] = topicMark[doc] = topicWords[doc] = 0;
     }
     return ranked;
   }
@@ -442,6 +472,8 @@ export class KbSearch {
         stamp: new Int32Array(size),
         strongMark: new Int32Array(size),
         strong: new Uint8Array(size),
+        topicMark: new Int32Array(size),
+        topic: new Uint8Array(size),
         touched: new Int32Array(size),
       };
     }
@@ -542,6 +574,9 @@ interface Scratch {
   strongMark: Int32Array;
   /** Groups matched by a whole, specific word (see SPECIFIC_WORD). */
   strong: Uint8Array;
+  topicMark: Int32Array;
+  /** Groups that are no generic action and matched whole as a topic (see Ranked.topicWords). */
+  topic: Uint8Array;
   /** The documents this query has scored so far, in the order found. */
   touched: Int32Array;
 }
@@ -556,6 +591,12 @@ interface Ranked extends Indexed {
   coverage: number;
   /** Query words matched whole and specific (see SPECIFIC_WORD). */
   strongWords: number;
+  /**
+   * The query's topic words (no generic action like 补办 or 丢了; see ACTION_WORDS)
+   * matched whole: in the hit's title or keywords, or specific and in its body when the
+   * term names some article's topic or is a code.
+   */
+  topicWords: number;
 }
 
 /**

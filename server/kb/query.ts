@@ -1,3 +1,4 @@
+import { isActionWord } from './action-words.js';
 import { isHan, syllables } from './pinyin.js';
 import { isStopWord } from './stop-words.js';
 import { isNounLike, isWordLike, segment, subwords, words } from './segmenter.js';
@@ -20,6 +21,17 @@ export interface QueryGroup {
   strength: number;
   /** For a word the index does not hold as written: whether it names a thing (火星). */
   unknownNoun?: boolean;
+  /**
+   * A generic action of hotline questions (补办, 丢了, 申请; see ACTION_WORDS): it ranks,
+   * but a hit that matches only such words does not answer the question confidently.
+   */
+  action?: boolean;
+  /**
+   * A noun or place word the index does not hold in any form, written right before a
+   * noun it holds: it narrows the topic to one the KB does not know (楼上 in 楼上漏水, 公
+   * in 公租房), so matching the noun it qualifies (漏水) does not answer the question.
+   */
+  narrowsTopic?: boolean;
 }
 
 /** What query analysis needs to know of the KB. */
@@ -43,8 +55,12 @@ interface Token {
   end: number;
 }
 
-/** Word tokens of the normalised text with their code-point offsets. */
-function tokens(text: string): Token[] {
+/**
+ * Word tokens of the normalised text with their code-point offsets. Where jieba cut a word
+ * the index does not know so that its last character belongs to the next word (卡扣/费 in
+ * ETC卡扣费, the KB has 扣费), the boundary moves one character on: 卡/扣费.
+ */
+function tokens(text: string, vocab: Vocabulary): Token[] {
   const out: Token[] = [];
   let at = 0;
   for (const piece of segment(text)) {
@@ -52,7 +68,30 @@ function tokens(text: string): Token[] {
     if (isWordLike(piece)) out.push({ word: piece.toLowerCase(), start: at, end: at + length });
     at += length;
   }
+  for (let i = 0; i + 1 < out.length; i++) {
+    const first = out[i]!;
+    const second = out[i + 1]!;
+    const chars = [...first.word];
+    if (second.start !== first.end || chars.length < 2 || vocab.has(first.word)) continue;
+    if (!isHan(first.word) || !isHan(second.word)) continue;
+    const moved = chars.pop()! + second.word;
+    if (!vocab.has(moved)) continue;
+    out[i] = { word: chars.join(''), start: first.start, end: first.end - 1 };
+    out[i + 1] = { word: moved, start: second.start - 1, end: second.end };
+  }
   return out;
+}
+
+/**
+ * Joins Chinese characters typed one by one with spaces between them (社 保 卡 ->
+ * 社保卡), which jieba would take as three words. Only spaces next to a single character
+ * between two Chinese characters go: 社保卡 火星 stays two words.
+ */
+export function joinSpelledOut(text: string): string {
+  return text.replace(
+    /(?<=(?:^|[^\p{sc=Han}])\p{sc=Han})\s+(?=\p{sc=Han})|(?<=\p{sc=Han})\s+(?=\p{sc=Han}(?:[^\p{sc=Han}]|$))/gu,
+    '',
+  );
 }
 
 /**
@@ -61,14 +100,16 @@ function tokens(text: string): Token[] {
  * like a KB word without being written like one (公基金 -> 公积金) and merge the words of
  * such a run into one group that also accepts the word it sounds like.
  */
-export function analyzeQuery(text: string, vocab: Vocabulary): QueryGroup[] {
-  const all = tokens(text);
+export function analyzeQuery(typed: string, vocab: Vocabulary): QueryGroup[] {
+  const text = joinSpelledOut(typed);
+  const all = tokens(text, vocab);
   const kept = all.filter((t) => !isStopWord(t.word));
   const joined = compounds(all, vocab);
   const groups: (QueryGroup & { start: number; end: number })[] = [];
   const seen = new Set<string>();
   for (const token of kept) {
     if (seen.has(token.word)) continue;
+    const next = all[all.indexOf(token) + 1];
     seen.add(token.word);
     const alternatives = new Map<string, number>();
     const add = (term: string, weight: number): void => {
@@ -80,11 +121,22 @@ export function analyzeQuery(text: string, vocab: Vocabulary): QueryGroup[] {
     }
     for (const part of subwords(token.word)) add(part, MATCH_WEIGHT.part);
     for (const compound of joined.get(token.word) ?? []) add(compound, MATCH_WEIGHT.exact);
+    const unknownNoun = vocab.has(token.word) ? undefined : isNounLike(token.word);
+    const narrowsTopic =
+      alternatives.size === 0 &&
+      next !== undefined &&
+      next.start === token.end &&
+      !isStopWord(next.word) &&
+      vocab.has(next.word) &&
+      isNounLike(token.word, true) &&
+      isNounLike(next.word);
     groups.push({
       text: token.word,
       alternatives: [...alternatives].map(([term, weight]) => ({ term, weight })),
       strength: isHan(token.word) && [...token.word].length === 1 ? 0.5 : 1,
-      ...(vocab.has(token.word) ? {} : { unknownNoun: isNounLike(token.word) }),
+      ...(unknownNoun === undefined ? {} : { unknownNoun }),
+      ...(isActionWord(token.word) ? { action: true } : {}),
+      ...(narrowsTopic ? { narrowsTopic } : {}),
       start: token.start,
       end: token.end,
     });

@@ -136,10 +136,12 @@ export function wordsAndParts(text: string): Cut {
 /**
  * True when jieba's dictionary tags the word as a noun (n, ns, nz, vn...) or it is a
  * Latin word: the kind of word that names a topic (火星, 专利, 彩票), unlike verbs and
- * adverbs a long spoken question is full of (上班, 天天).
+ * adverbs a long spoken question is full of (上班, 天天). With `places`, place words
+ * (s: 楼上, 家里) count too.
  */
-export function isNounLike(word: string): boolean {
-  return tag(normalizeText(word), false).some((t) => /^(n|vn|eng)/.test(t.tag));
+export function isNounLike(word: string, places = false): boolean {
+  const noun = places ? /^(n|vn|eng|s$)/ : /^(n|vn|eng)/;
+  return tag(normalizeText(word), false).some((t) => noun.test(t.tag));
 }
 
 /** Adds domain words (社保卡, 公积金, ETC) so jieba keeps them whole. */
