@@ -19,3 +19,12 @@ export const ACTION_WORDS: ReadonlySet<string> = new Set(LIST.split(/\s+/).filte
 export function isActionWord(word: string): boolean {
   return ACTION_WORDS.has(word);
 }
+
+/**
+ * The longer action words a one-character one begins (补 -> 补办 补领 补发 补证): what a
+ * caller who says 怎么补 means, and what articles write.
+ */
+export function actionCompounds(word: string): string[] {
+  if ([...word].length !== 1 || !ACTION_WORDS.has(word)) return [];
+  return [...ACTION_WORDS].filter((w) => w !== word && w.startsWith(word));
+}

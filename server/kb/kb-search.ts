@@ -131,6 +131,8 @@ export class KbSearch {
   private synonyms = new SynonymIndex([]);
   private readonly sounds = new Map<string, Set<string>>();
   private readonly dictionary = new Set<string>();
+  /** Dictionary words by their first character (坑 -> 坑洼). */
+  private readonly byFirstChar = new Map<string, string[]>();
   /** Keywords and synonyms as written that learnWords has seen. */
   private readonly seenWords = new Set<string>();
   private buffers: Scratch | null = null;
@@ -207,6 +209,7 @@ export class KbSearch {
     this.synonyms = new SynonymIndex(articles);
     this.sounds.clear();
     this.dictionary.clear();
+    this.byFirstChar.clear();
     this.seenWords.clear();
     for (const a of articles) this.learnWords(a);
   }
@@ -278,6 +281,7 @@ export class KbSearch {
     has: (term) => this.index.has(term),
     synonymsOf: (word) => this.synonyms.of(word),
     soundsLike: (key) => [...(this.sounds.get(key) ?? [])],
+    startingWith: (prefix) => this.byFirstChar.get(prefix) ?? [],
   };
 
   /**
@@ -370,6 +374,7 @@ export class KbSearch {
         const topicInBody =
           topicWord && strong && (this.namesTopics(alt.term) || IDENTIFIER.test(alt.term));
         const weight = alt.weight;
+        const covers = alt.covers ?? weight;
         const scoreWeight = weight * (this.namesTopics(alt.term) ? 1 : BODY_WORD);
         const groupInfo = info[g]!;
         const visit = (doc: number, score: number, namedHere: number): void => {
@@ -379,16 +384,16 @@ export class KbSearch {
             stamp[doc] = mark;
             best[doc] = value;
             total[doc] = total[doc]! + value;
-            bestWeight[doc] = weight;
-            covered[doc] = covered[doc]! + groupInfo * weight;
+            bestWeight[doc] = covers;
+            covered[doc] = covered[doc]! + groupInfo * covers;
           } else {
             if (value > best[doc]!) {
               total[doc] = total[doc]! + value - best[doc]!;
               best[doc] = value;
             }
-            if (weight > bestWeight[doc]!) {
-              covered[doc] = covered[doc]! + groupInfo * (weight - bestWeight[doc]!);
-              bestWeight[doc] = weight;
+            if (covers > bestWeight[doc]!) {
+              covered[doc] = covered[doc]! + groupInfo * (covers - bestWeight[doc]!);
+              bestWeight[doc] = covers;
             }
           }
           if (strong && strongMark[doc] !== mark) {
@@ -400,8 +405,13 @@ export class KbSearch {
             topicWords[doc] = topicWords[doc]! + 1;
           }
         };
+        // A topic word as typed that the KB names its topics with (社保) brings its own
+        // candidates however common it is: otherwise a rarer word of the question that
+        // only article bodies hold (城市 in 换了城市上班社保怎么转过来) decides alone
+        // which articles it may add to.
+        const namesTopic = topicWord && weight === MATCH_WEIGHT.exact && this.namesTopics(alt.term);
         const { docs, scores, named, length } = postings;
-        if (length <= dense || touchedCount === 0) {
+        if (length <= dense || touchedCount === 0 || namesTopic) {
           for (let i = 0; i < length; i++) {
             if (scores[i]! >= 0) visit(docs[i]!, scores[i]!, named[i]!);
           }
@@ -497,6 +507,8 @@ export class KbSearch {
     addWords(fresh);
     for (const word of fresh) {
       this.dictionary.add(word);
+      const first = [...word][0]!;
+      this.byFirstChar.set(first, [...(this.byFirstChar.get(first) ?? []), word]);
       const key = soundKey(word);
       if (key === null) continue;
       const set = this.sounds.get(key) ?? new Set<string>();

@@ -1,4 +1,4 @@
-import { isActionWord } from './action-words.js';
+import { actionCompounds, isActionWord } from './action-words.js';
 import { isHan, syllables } from './pinyin.js';
 import { isStopWord } from './stop-words.js';
 import { isNounLike, isWordLike, segment, subwords, words } from './segmenter.js';
@@ -7,6 +7,11 @@ import { isNounLike, isWordLike, segment, subwords, words } from './segmenter.js
 export interface Alternative {
   term: string;
   weight: number;
+  /**
+   * How much of the group's information a match covers, when not `weight`: a guess for a
+   * one-character noun (坑洼 for 坑) scores weakly but, if right, is what was asked.
+   */
+  covers?: number;
 }
 
 /**
@@ -42,10 +47,18 @@ export interface Vocabulary {
   synonymsOf(word: string): string[];
   /** Dictionary words whose sound key (gong-ji-jin) is `key`. */
   soundsLike(key: string): readonly string[];
+  /** Dictionary words (the KB's keywords and synonyms) that begin with `prefix`. */
+  startingWith(prefix: string): readonly string[];
 }
 
 /** Weights of the ways a query word can match, strongest first. */
 export const MATCH_WEIGHT = { exact: 1, synonym: 0.9, sound: 0.6, part: 0.5 } as const;
+
+/**
+ * A one-character noun the index does not hold (坑) may stand for a KB word it begins
+ * (坑洼): a weak guess, below a sub-word.
+ */
+const PREFIX_WEIGHT = 0.4;
 
 const MAX_SOUND_SPAN = 6;
 
@@ -115,13 +128,29 @@ export function analyzeQuery(typed: string, vocab: Vocabulary): QueryGroup[] {
     const add = (term: string, weight: number): void => {
       if (vocab.has(term) && weight > (alternatives.get(term) ?? 0)) alternatives.set(term, weight);
     };
+    let guessed = false;
     add(token.word, MATCH_WEIGHT.exact);
     for (const synonym of vocab.synonymsOf(token.word)) {
       for (const w of words(synonym)) add(w, MATCH_WEIGHT.synonym);
     }
     for (const part of subwords(token.word)) add(part, MATCH_WEIGHT.part);
     for (const compound of joined.get(token.word) ?? []) add(compound, MATCH_WEIGHT.exact);
-    const unknownNoun = vocab.has(token.word) ? undefined : isNounLike(token.word);
+    const action = isActionWord(token.word);
+    // 怎么补 asks for 补办 or 补领: the action words a one-character one begins.
+    for (const compound of actionCompounds(token.word)) add(compound, MATCH_WEIGHT.part);
+    const single = isHan(token.word) && [...token.word].length === 1;
+    // An action word names no topic, even when the index does not hold it (换).
+    const unknownNoun = vocab.has(token.word) || action ? undefined : isNounLike(token.word);
+    // ...only when it stands alone: written against another word (公 in 公租房, 公基金) it
+    // is part of what that word means, not a noun of its own.
+    const previous = all[all.indexOf(token) - 1];
+    const alone =
+      (next === undefined || next.start !== token.end || isStopWord(next.word)) &&
+      (previous === undefined || previous.end !== token.start || isStopWord(previous.word));
+    if (single && alone && unknownNoun === true && alternatives.size === 0) {
+      for (const word of vocab.startingWith(token.word)) add(word, PREFIX_WEIGHT);
+      guessed = alternatives.size > 0;
+    }
     const narrowsTopic =
       alternatives.size === 0 &&
       next !== undefined &&
@@ -132,10 +161,12 @@ export function analyzeQuery(typed: string, vocab: Vocabulary): QueryGroup[] {
       isNounLike(next.word);
     groups.push({
       text: token.word,
-      alternatives: [...alternatives].map(([term, weight]) => ({ term, weight })),
-      strength: isHan(token.word) && [...token.word].length === 1 ? 0.5 : 1,
+      alternatives: [...alternatives].map(([term, weight]) =>
+        guessed ? { term, weight, covers: MATCH_WEIGHT.exact } : { term, weight },
+      ),
+      strength: single ? 0.5 : 1,
       ...(unknownNoun === undefined ? {} : { unknownNoun }),
-      ...(isActionWord(token.word) ? { action: true } : {}),
+      ...(action ? { action: true } : {}),
       ...(narrowsTopic ? { narrowsTopic } : {}),
       start: token.start,
       end: token.end,
