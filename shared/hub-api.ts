@@ -41,6 +41,13 @@ export const HUB_PATHS = {
   wallboardEvents: '/api/v1/wallboard/events',
 } as const;
 
+/**
+ * WebSocket close code the hub sends on a desk's event socket when that desk's session is
+ * signed out (4000-4999 are for applications, RFC 6455 §7.4.2). The seat takes it as
+ * final: reconnecting would only meet a 401.
+ */
+export const EVENTS_CLOSE_SIGNED_OUT = { code: 4001, reason: 'signed out' } as const;
+
 export const ApiErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENTS_CLOSE_SIGNED_OUT } from '../../shared/hub-api.js';
 import type { HubContext } from '../context.js';
 import { accountFor, type AuthContext } from '../http/auth.js';
 import type { Logger } from '../logger.js';
@@ -20,7 +21,7 @@ export const SOCKET_CLOSE_GOING_AWAY = { code: 1001, reason: 'the hub is shuttin
  * §7.4.2, 4000-4999), so a seat can tell it from a network loss and not reconnect with a
  * token that is gone.
  */
-export const SOCKET_CLOSE_SIGNED_OUT = { code: 4001, reason: 'signed out' };
+export const SOCKET_CLOSE_SIGNED_OUT = EVENTS_CLOSE_SIGNED_OUT;
 
 export interface HubSocket extends UpgradeEndpoint {
   /** The log of this endpoint (`hub.events`, `hub.wallboard`). */

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { HUB_PATHS } from '../../shared/hub-api.js';
 import { HubClient } from '../../electron/core/hub/hub-client.js';
+import { HubEvents } from '../../electron/core/hub/hub-events.js';
 import { HubHttpError } from '../../electron/core/hub/hub-errors.js';
 import { startSeatKit, type SeatKit } from '../../electron/core/testing/seat-kit.js';
 import { tokenHash } from '../../server/auth/tokens.js';
@@ -157,6 +158,49 @@ describe('seat session renewal against the hub', () => {
       payload: { refreshToken: session.refreshToken },
     });
     expect(renewed.statusCode).toBe(401);
+  });
+
+  it('stops the event stream for good when the desk is signed out elsewhere', async () => {
+    const clock = new ManualClock(SHIFT_START);
+    const testHub = await startHub(clock);
+    const client = seatClient(clock);
+    const session = await client.login({
+      account: 'agent01',
+      password: 'demo1234',
+      extension: '1001',
+    });
+    client.adoptSession(session);
+    let opens = 0;
+    let unauthorized = 0;
+    const events = new HubEvents({
+      log: pino({ level: 'silent' }),
+      onEvent: () => {},
+      onOpen: () => opens++,
+      onClose: () => {},
+      onUnauthorized: () => unauthorized++,
+      reconnect: { baseMs: 20, maxMs: 20 },
+    });
+    let attempts = 0;
+    events.start(() => {
+      attempts++;
+      return client.freshEventsUrl();
+    });
+    await expect.poll(() => opens, { timeout: 5_000 }).toBe(1);
+    // Signed out from somewhere else (no refresh token: every session of the account).
+    const out = await testHub.app.inject({
+      method: 'POST',
+      url: HUB_PATHS.logout,
+      headers: { authorization: `Bearer ${session.token}` },
+      payload: {},
+    });
+    expect(out.statusCode).toBe(200);
+    await expect.poll(() => unauthorized, { timeout: 5_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // No reconnect into a 401: the close code alone told the seat.
+    expect(attempts).toBe(1);
+    expect(opens).toBe(1);
+    expect(events.isOpen).toBe(false);
+    events.stop();
   });
 
   it('keeps the seat core answering after the hub’s clock moved past its token', async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { HubEventSchema, type HubEvent } from '../../../shared/hub-api.js';
+import { EVENTS_CLOSE_SIGNED_OUT, HubEventSchema, type HubEvent } from '../../../shared/hub-api.js';
 import { Backoff } from '../sync/backoff.js';
 
 export interface HubEventsOptions {
@@ -9,7 +9,8 @@ export interface HubEventsOptions {
   /** The socket is open: the hub is reachable again. */
   onOpen: () => void;
   onClose: () => void;
-  /** The hub refused the token on the upgrade (HTTP 401). */
+  /** The hub refused the token on the upgrade (HTTP 401), or closed the socket because
+   * the session was signed out (EVENTS_CLOSE_SIGNED_OUT). */
   onUnauthorized: () => void;
   reconnect?: { baseMs: number; maxMs: number };
   /** A socket that answers no ping for this long is taken for dead. */
@@ -112,10 +113,16 @@ export class HubEvents {
     socket.on('error', (err) => {
       log.debug({ err: err.message }, `The hub event stream failed: ${err.message}`);
     });
-    socket.on('close', () => {
+    socket.on('close', (code) => {
       if (this.socket !== socket) return;
       this.dropSocket();
       this.options.onClose();
+      if (code === EVENTS_CLOSE_SIGNED_OUT.code) {
+        log.warn('The hub closed the event stream: this desk was signed out.');
+        this.stop();
+        this.options.onUnauthorized();
+        return;
+      }
       this.scheduleReconnect();
     });
   }
