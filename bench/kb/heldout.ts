@@ -1,4 +1,4 @@
-import type { LabelledQuery, QueryKind } from './queries.js';
+import { labelQueries, type LabelledQuery, type Row } from './queries.js';
 
 /**
  * Held-out queries of the KB benchmark: written in round 2 from the corpus design
@@ -7,7 +7,6 @@ import type { LabelledQuery, QueryKind } from './queries.js';
  * set's (kb_heldout_*) and nothing is tuned on them: they show what unseen questions
  * give. Same labelling rules as queries.ts.
  */
-type Row = [text: string, topic: string, territory?: string];
 
 const FORMAL: Row[] = [
   ['社会保障卡启用', 'si-card-activate'],
@@ -115,22 +114,13 @@ const UNCOVERED: string[] = [
   '我想换个发型',
 ];
 
-function rows(kind: QueryKind, list: Row[]): LabelledQuery[] {
-  return list.map(([text, topic, territory]) => ({
-    kind,
-    text,
-    topic,
-    ...(territory ? { territory } : {}),
-  }));
-}
-
-export const HELDOUT: LabelledQuery[] = [
-  ...rows('formal', FORMAL),
-  ...rows('colloquial', COLLOQUIAL),
-  ...rows('abbreviation', ABBREVIATION),
-  ...rows('typo', TYPO),
-  ...rows('mixed-script', MIXED),
-  ...rows('full-width', FULL_WIDTH),
-  ...rows('long', LONG),
-  ...UNCOVERED.map((text) => ({ kind: 'uncovered' as const, text, topic: null })),
-];
+export const HELDOUT: LabelledQuery[] = labelQueries({
+  formal: FORMAL,
+  colloquial: COLLOQUIAL,
+  abbreviation: ABBREVIATION,
+  typo: TYPO,
+  'mixed-script': MIXED,
+  'full-width': FULL_WIDTH,
+  long: LONG,
+  uncovered: UNCOVERED,
+});

@@ -27,7 +27,8 @@ export interface LabelledQuery {
   territory?: string;
 }
 
-type Row = [text: string, topic: string, territory?: string];
+/** One covered query: its text, the topic it is about, and the town when it names one. */
+export type Row = [text: string, topic: string, territory?: string];
 
 const FORMAL: Row[] = [
   ['社会保障卡挂失补办', 'si-card-reissue'],
@@ -302,22 +303,30 @@ const UNCOVERED: string[] = [
   '办理信用卡需要什么条件',
 ];
 
-function rows(kind: QueryKind, list: Row[]): LabelledQuery[] {
-  return list.map(([text, topic, territory]) => ({
-    kind,
-    text,
-    topic,
-    ...(territory ? { territory } : {}),
-  }));
+/** A query set written by kind: covered rows per kind, and the uncovered texts. */
+export type QuerySet = Record<Exclude<QueryKind, 'uncovered'>, Row[]> & { uncovered: string[] };
+
+/** Labels every row of a set with its kind, in QUERY_KINDS order. */
+export function labelQueries(set: QuerySet): LabelledQuery[] {
+  return QUERY_KINDS.flatMap((kind): LabelledQuery[] =>
+    kind === 'uncovered'
+      ? set.uncovered.map((text) => ({ kind, text, topic: null }))
+      : set[kind].map(([text, topic, territory]) => ({
+          kind,
+          text,
+          topic,
+          ...(territory ? { territory } : {}),
+        })),
+  );
 }
 
-export const QUERIES: LabelledQuery[] = [
-  ...rows('formal', FORMAL),
-  ...rows('colloquial', COLLOQUIAL),
-  ...rows('abbreviation', ABBREVIATION),
-  ...rows('typo', TYPO),
-  ...rows('mixed-script', MIXED),
-  ...rows('full-width', FULL_WIDTH),
-  ...rows('long', LONG),
-  ...UNCOVERED.map((text) => ({ kind: 'uncovered' as const, text, topic: null })),
-];
+export const QUERIES: LabelledQuery[] = labelQueries({
+  formal: FORMAL,
+  colloquial: COLLOQUIAL,
+  abbreviation: ABBREVIATION,
+  typo: TYPO,
+  'mixed-script': MIXED,
+  'full-width': FULL_WIDTH,
+  long: LONG,
+  uncovered: UNCOVERED,
+});
