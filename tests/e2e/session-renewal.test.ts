@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { HUB_PATHS } from '../../shared/hub-api.js';
+import { HUB_PATHS, type LoginResponse } from '../../shared/hub-api.js';
 import { HubClient } from '../../electron/core/hub/hub-client.js';
 import { HubEvents } from '../../electron/core/hub/hub-events.js';
 import { HubHttpError } from '../../electron/core/hub/hub-errors.js';
@@ -61,10 +61,15 @@ function seatClient(clock: ManualClock, onSessionLost = () => {}): HubClient {
   });
 }
 
-async function signIn(client: HubClient): Promise<void> {
-  client.adoptSession(
-    await client.login({ account: 'agent01', password: 'demo1234', extension: '1001' }),
-  );
+/** Signs agent01 in at 1001 and hands the session to the client; answers the session. */
+async function signIn(client: HubClient): Promise<LoginResponse> {
+  const session = await client.login({
+    account: 'agent01',
+    password: 'demo1234',
+    extension: '1001',
+  });
+  client.adoptSession(session);
+  return session;
 }
 
 function openEvents(url: string): Promise<number> {
@@ -138,12 +143,7 @@ describe('seat session renewal against the hub', () => {
     const clock = new ManualClock(SHIFT_START);
     const testHub = await startHub(clock);
     const client = seatClient(clock);
-    const session = await client.login({
-      account: 'agent01',
-      password: 'demo1234',
-      extension: '1001',
-    });
-    client.adoptSession(session);
+    const session = await signIn(client);
     await client.signOut();
     expect(client.hasToken).toBe(false);
     const kb = await testHub.app.inject({
@@ -164,12 +164,7 @@ describe('seat session renewal against the hub', () => {
     const clock = new ManualClock(SHIFT_START);
     const testHub = await startHub(clock);
     const client = seatClient(clock);
-    const session = await client.login({
-      account: 'agent01',
-      password: 'demo1234',
-      extension: '1001',
-    });
-    client.adoptSession(session);
+    const session = await signIn(client);
     let opens = 0;
     let unauthorized = 0;
     const events = new HubEvents({
