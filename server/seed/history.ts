@@ -241,24 +241,36 @@ export function generateHistory(now: number): SeedHistory {
     const caller = i === 0 ? pinned[0]! : rng.pick(everyone);
     const queuedAt = dayTime(i === 0 ? 10 : rng.int(1, 300));
     const waitMs = rng.int(5, 120) * SECOND;
-    calls.push({
-      callId: `seed-${String(++callSeq).padStart(4, '0')}@hub.seed`,
-      caller: caller.number,
-      callerKey: caller.number,
-      queue: DEFAULT_QUEUE,
-      queuedAt,
-      routedAt: null,
-      answeredAt: null,
-      endedAt: queuedAt + waitMs,
-      agent: null,
-      outcome: 'abandoned',
-      waitMs,
-    });
+    const callId = `seed-${String(++callSeq).padStart(4, '0')}@hub.seed`;
+    calls.push(abandonedCall(callId, caller.number, caller.number, queuedAt, waitMs));
   }
 
   return {
     orders,
     calls,
     callers: everyone.map((c) => ({ number: c.number, orders: counts.get(c.number) ?? 0 })),
+  };
+}
+
+/** A call that hung up in the queue after `waitMs`, never routed: the seeds' abandons. */
+export function abandonedCall(
+  callId: string,
+  caller: string,
+  callerKey: string,
+  queuedAt: number,
+  waitMs: number,
+): CallRecord {
+  return {
+    callId,
+    caller,
+    callerKey,
+    queue: DEFAULT_QUEUE,
+    queuedAt,
+    routedAt: null,
+    answeredAt: null,
+    endedAt: queuedAt + waitMs,
+    agent: null,
+    outcome: 'abandoned',
+    waitMs,
   };
 }

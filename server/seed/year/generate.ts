@@ -5,6 +5,7 @@ import { DEFAULT_QUEUE } from '../../../shared/acd-protocol.js';
 import type { OrderState } from '../../../shared/order.js';
 import { orderDeadline } from '../../orders/deadline.js';
 import type { CallRecord, ImportedOrder } from '../../store/repository.js';
+import { abandonedCall } from '../history.js';
 import { COMPANIES, ORDER_TEXTS, ROADS } from '../order-texts.js';
 import { Prng } from '../prng.js';
 import {
@@ -204,7 +205,7 @@ export class YearGenerator {
         if (rng.next() < ABANDONED_PER_ORDER) {
           const who = schedule[Math.floor(rng.next() * total)]!;
           const callId = `yra-${(abandoned++).toString(36).padStart(5, '0')}@hub.seed`;
-          calls.push(abandonedCall(rng, callId, who, createdAt));
+          calls.push(abandonedInQueue(rng, callId, who, createdAt));
         }
 
         j++;
@@ -246,23 +247,11 @@ function answeredCall(rng: Prng, callId: string, caller: number, createdAt: numb
 }
 
 /** A call of caller `who` that hung up in the queue around `near` (no order). */
-function abandonedCall(rng: Prng, callId: string, who: number, near: number): CallRecord {
+function abandonedInQueue(rng: Prng, callId: string, who: number, near: number): CallRecord {
   const number = callerNumber(who);
   const queuedAt = near - rng.int(0, 1800) * SECOND;
   const waitMs = rng.int(5, 120) * SECOND;
-  return {
-    callId,
-    caller: presentedNumber(number, who, rng),
-    callerKey: number,
-    queue: DEFAULT_QUEUE,
-    queuedAt,
-    routedAt: null,
-    answeredAt: null,
-    endedAt: queuedAt + waitMs,
-    agent: null,
-    outcome: 'abandoned',
-    waitMs,
-  };
+  return abandonedCall(callId, presentedNumber(number, who, rng), number, queuedAt, waitMs);
 }
 
 /**
