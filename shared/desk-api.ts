@@ -7,7 +7,17 @@ import {
   LoginRequestSchema,
   SipConfigSchema,
 } from './hub-api.js';
-import { OrderInputSchema } from './order.js';
+import {
+  ORDER_STATES,
+  OrderChangesSchema,
+  OrderConflictSchema,
+  OrderDraftSchema,
+  OrderInputSchema,
+} from './order.js';
+import { REJECT_CODES } from './sync-protocol.js';
+
+/** A draft's slot: 'new' for the order form, or the Call-ID of the call it belongs to. */
+export const DraftSlotSchema = z.string().min(1).max(256);
 
 /**
  * The desk API: everything the renderer may ask the seat core, and every event it gets.
@@ -19,28 +29,110 @@ import { OrderInputSchema } from './order.js';
  * it gets at login live only in memory.
  */
 
+/** A conflict as the seat shows it: the hub's record, with the order it belongs to here. */
+export const LocalConflictSchema = OrderConflictSchema.extend({ localId: z.string() });
+export type LocalConflict = z.infer<typeof LocalConflictSchema>;
+
 export const LocalOrderSchema = z.object({
   localId: z.string(),
-  /** pending: saved on the seat, not yet acknowledged by the hub. */
+  /**
+   * pending: saved on the seat, not yet acknowledged by the hub (the create or an edit
+   * waits in the outbox); synced: the hub holds what the seat shows; rejected: the hub
+   * refused the order (rejectReason says why); it stays on the seat until dismissed.
+   */
   status: z.enum(['pending', 'synced', 'rejected']),
   orderNo: z.string().nullable(),
   rejectReason: z.string().nullable(),
+  /** seat: made on this seat; hub: assigned to the agent at the hub and pulled. */
+  origin: z.enum(['seat', 'hub']),
+  /** The seat's clock when saved, for display only: lists are ordered by the seat's save order. */
   createdAt: z.string(),
   input: OrderInputSchema,
+  /** What the hub last told about the order (null until the first answer). */
+  hub: z
+    .object({
+      version: z.number().int(),
+      state: z.enum(ORDER_STATES),
+      createdAt: z.string(),
+      deadline: z.string().nullable(),
+      lastReply: z.string().nullable(),
+      assignedTo: z.string().nullable(),
+    })
+    .nullable(),
+  /** Edits saved here the hub has not acknowledged yet. */
+  pendingEdits: z.number().int(),
+  /** Conflicts waiting for the agent's decision. */
+  openConflicts: z.number().int(),
 });
 export type LocalOrder = z.infer<typeof LocalOrderSchema>;
 
+/** A mutation the hub refused: shown to the agent until dismissed, never retried. */
+export const RejectedMutationSchema = z.object({
+  mutationId: z.string(),
+  name: z.enum(['order.create', 'order.update', 'conflict.resolve']),
+  localId: z.string().nullable(),
+  orderNo: z.string().nullable(),
+  code: z.enum(REJECT_CODES),
+  reason: z.string(),
+  /** The seat's clock when the answer came, for display only. */
+  at: z.string(),
+});
+export type RejectedMutation = z.infer<typeof RejectedMutationSchema>;
+
 export const SyncStatusSchema = z.object({
   hubReachable: z.boolean(),
+  /** Outbox entries (creates, edits, decisions) not yet acknowledged. */
   pending: z.number().int(),
+  /** Refused mutations not yet dismissed by the agent. */
   rejected: z.number().int(),
+  /** Conflicts waiting for a decision. */
+  conflicts: z.number().int(),
   syncing: z.boolean(),
   lastSuccessAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** When the next attempt is due after a failure (seat clock; display only). */
+  nextRetryAt: z.string().nullable(),
+  /**
+   * While a backlog goes out (more than one batch): how many entries this catch-up
+   * started with and how many have been acknowledged, for a progress bar; else null.
+   */
+  catchUp: z.object({ total: z.number().int(), done: z.number().int() }).nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
-export const SessionSchema = z.object({ agent: AgentSchema, sip: SipConfigSchema });
+/** Something the agent must be told about the seat itself (not about one call). */
+export const SeatNoticeSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['store-damaged', 'store-unreadable', 'store-unencrypted']),
+  /** English; the UI shows its own text for the kind, with `file` where there is one. */
+  message: z.string(),
+  /** Where the damaged or unreadable file was kept aside. */
+  file: z.string().nullable(),
+  at: z.string(),
+});
+export type SeatNotice = z.infer<typeof SeatNoticeSchema>;
+
+export const SeatStatusSchema = z.object({
+  seatId: z.string(),
+  /** Where the store key comes from: the OS key store, the hub at sign-in, or none. */
+  keySource: z.enum(['os', 'hub', 'none']),
+  /** False while the key is not known yet (a web seat before sign-in). */
+  unlocked: z.boolean(),
+  /** Whether this seat can sign in while the hub is down. */
+  offlineSignIn: z.boolean(),
+  notices: z.array(SeatNoticeSchema),
+});
+export type SeatStatus = z.infer<typeof SeatStatusSchema>;
+
+export const SessionSchema = z.object({
+  agent: AgentSchema,
+  sip: SipConfigSchema,
+  /**
+   * Signed in with the last known credentials, checked on the seat, because the hub could
+   * not be reached (desktop seat only). The core signs in at the hub as soon as it answers.
+   */
+  offline: z.boolean(),
+});
 export type Session = z.infer<typeof SessionSchema>;
 
 export const PopSchema = z.object({
@@ -84,17 +176,71 @@ export const DESK_METHODS = {
     params: z.strictObject({ callerNumber: z.string().min(1).max(64) }),
     result: PopSchema,
   },
+  /**
+   * KB search at the hub; while the hub cannot be reached, among the articles this seat
+   * has shown before (`offline: true`), kept current by the sync's KB feed.
+   */
   'kb.search': {
     params: z.strictObject({ q: z.string().trim().min(1).max(200) }),
-    result: KbSearchResponseSchema,
+    result: KbSearchResponseSchema.extend({ offline: z.boolean() }),
   },
-  'order.save': { params: z.strictObject({ order: OrderInputSchema }), result: LocalOrderSchema },
+  /** A new order; clears the draft of `draftSlot` in the same transaction when given. */
+  'order.save': {
+    params: z.strictObject({ order: OrderInputSchema, draftSlot: DraftSlotSchema.optional() }),
+    result: LocalOrderSchema,
+  },
+  /** Edits a saved order (the seat's own, or one assigned to the agent). */
+  'order.update': {
+    params: z.strictObject({
+      localId: z.string().min(1).max(64),
+      changes: OrderChangesSchema,
+      draftSlot: DraftSlotSchema.optional(),
+    }),
+    result: LocalOrderSchema,
+  },
+  'order.get': {
+    params: z.strictObject({ localId: z.string().min(1).max(64) }),
+    result: LocalOrderSchema.nullable(),
+  },
   'order.list': {
     params: z.strictObject({ callerNumber: z.string().max(64).optional() }),
     result: z.array(LocalOrderSchema),
   },
+  /**
+   * The order form's draft, saved on every change: it outlives a reload of the desk and a
+   * crash of the seat. One draft per slot ('new', or a call id).
+   */
+  'draft.save': {
+    params: z.strictObject({ slot: DraftSlotSchema, draft: OrderDraftSchema }),
+    result: empty,
+  },
+  'draft.get': {
+    params: z.strictObject({ slot: DraftSlotSchema }),
+    result: z.object({ draft: OrderDraftSchema, savedAt: z.string() }).nullable(),
+  },
+  'draft.discard': { params: z.strictObject({ slot: DraftSlotSchema }), result: empty },
+  'conflict.list': { params: empty, result: z.array(LocalConflictSchema) },
+  /** The agent's decision; it goes to the hub as a conflict.resolve mutation. */
+  'conflict.resolve': {
+    params: z.strictObject({
+      conflictId: z.string().min(1).max(64),
+      choice: z.enum(['hub', 'seat']),
+    }),
+    result: empty,
+  },
   'sync.status': { params: empty, result: SyncStatusSchema },
   'sync.now': { params: empty, result: SyncStatusSchema },
+  'sync.rejected': { params: empty, result: z.array(RejectedMutationSchema) },
+  /** The agent has seen a refusal; it leaves the list (and its rejected order, if any). */
+  'sync.dismiss': {
+    params: z.strictObject({ mutationId: z.string().min(1).max(64) }),
+    result: empty,
+  },
+  'seat.status': { params: empty, result: SeatStatusSchema },
+  'seat.dismissNotice': {
+    params: z.strictObject({ id: z.string().min(1).max(64) }),
+    result: empty,
+  },
 } as const;
 
 export type DeskMethod = keyof typeof DESK_METHODS;
@@ -104,6 +250,11 @@ export type DeskResult<M extends DeskMethod> = z.infer<(typeof DESK_METHODS)[M][
 export const DESK_EVENTS = {
   'sync.status': SyncStatusSchema,
   'order.updated': LocalOrderSchema,
+  /** A conflict appeared or was decided; the renderer asks conflict.list again. */
+  'conflicts.changed': z.object({ open: z.number().int() }),
+  /** A mutation was refused; the renderer asks sync.rejected again. */
+  'sync.rejected': RejectedMutationSchema,
+  'seat.status': SeatStatusSchema,
   /** The hub routed a call to this seat; the INVITE follows. */
   'call.offered': z.object({
     callId: z.string(),
@@ -130,6 +281,14 @@ export const DESK_ERROR_CODES = [
   'not-logged-in',
   'bad-credentials',
   'hub-unreachable',
+  /** The hub cannot be reached and this seat cannot sign in without it (a web seat). */
+  'offline-sign-in-unavailable',
+  /** An offline sign-in for an account that never signed in on this seat, or expired. */
+  'offline-credentials-unknown',
+  /** The order or conflict named is not on this seat. */
+  'not-found',
+  /** The store cannot serve the call yet (its key arrives with the sign-in). */
+  'store-locked',
   'internal',
 ] as const;
 export type DeskErrorCode = (typeof DESK_ERROR_CODES)[number];

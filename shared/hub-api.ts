@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { queryInt } from './query-int.js';
 import { CATEGORY_CODES } from './domain/categories.js';
-import { HubOrderSchema } from './order.js';
+import {
+  HubOrderSchema,
+  OrderChangesSchema,
+  OrderConflictSchema,
+  OrderRevisionSchema,
+} from './order.js';
 
 /**
  * The hub's HTTP API as the seat core uses it. Paths are written once, here.
- * Verbs: POST login, agent state and sync push; GET everything else.
+ * Verbs: POST login, agent state, sync push and order actions; PATCH an order; GET the rest.
  * Every request except login carries `Authorization: Bearer <token>`.
  * Errors are `{ error: { code, message, field? } }` with a 4xx/5xx status; `field` names
  * the first offending field of a refused body (for example `mutations.0.args.territory`).
@@ -19,8 +24,19 @@ export const HUB_PATHS = {
   sessionRefresh: '/api/v1/session/refresh',
   /** Signs out: revokes the bearer token and the session's refresh token. */
   logout: '/api/v1/session/logout',
-  /** One order by number (unit handlers, leads, agents); audited. */
+  /** One order by number (unit handlers, leads, agents); audited. PATCH: edit fields. */
   order: (orderNo: string) => `/api/v1/orders/${encodeURIComponent(orderNo)}`,
+  /** POST: a unit's reply to the citizen's matter (unit handlers, leads). */
+  orderReplies: (orderNo: string) => `/api/v1/orders/${encodeURIComponent(orderNo)}/replies`,
+  /** POST: assign the order to an agent for follow-up (leads). */
+  orderAssign: (orderNo: string) => `/api/v1/orders/${encodeURIComponent(orderNo)}/assign`,
+  /** GET: the order's change log (OrderRevision[]). */
+  orderRevisions: (orderNo: string) => `/api/v1/orders/${encodeURIComponent(orderNo)}/revisions`,
+  /** GET: the order's conflicts, open and decided (OrderConflict[]). */
+  orderConflicts: (orderNo: string) => `/api/v1/orders/${encodeURIComponent(orderNo)}/conflicts`,
+  /** POST: a lead decides a conflict at the hub ({ choice: 'hub' | 'seat' }). */
+  conflictResolve: (conflictId: string) =>
+    `/api/v1/conflicts/${encodeURIComponent(conflictId)}/resolve`,
   /** Admin: who read or changed which citizen's data (?subject&actor&since&limit). */
   audit: '/api/v1/audit',
   /** The OpenAPI 3.1 description of this API; public. */
@@ -60,6 +76,15 @@ export const LoginRequestSchema = z.strictObject({
   account: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(256),
   extension: z.string().regex(/^\d{3,6}$/, 'extension must be 3 to 6 digits'),
+  /**
+   * A web seat asks for the key that encrypts its local store, made once per seat id and
+   * kept by the hub; the answer carries it in `dataKey`. A desktop seat keeps its key in
+   * the OS key store and does not ask.
+   */
+  dataKeyFor: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'dataKeyFor must be a seat id')
+    .optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
@@ -107,6 +132,10 @@ export const LogoutRequestSchema = z.strictObject({ refreshToken: TokenSchema.op
 export const LoginResponseSchema = SessionTokensSchema.extend({
   agent: AgentSchema,
   sip: SipConfigSchema,
+  /** The seat's store key (32 bytes, base64url) when the request asked with dataKeyFor. */
+  dataKey: z.string().optional(),
+  /** The hub's clock at sign-in, so a seat can tell how far its own is off. */
+  hubTime: z.string().optional(),
 });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
@@ -216,6 +245,31 @@ export const KbSearchResponseSchema = z.object({
   confident: z.boolean(),
 });
 export type KbSearchResponse = z.infer<typeof KbSearchResponseSchema>;
+
+/** PATCH of an order at the hub: the version the editor saw, and the changed fields. */
+export const OrderEditRequestSchema = z.strictObject({
+  baseVersion: z.number().int().nonnegative(),
+  changes: OrderChangesSchema,
+  note: z.string().trim().min(1).max(500).optional(),
+});
+export type OrderEditRequest = z.infer<typeof OrderEditRequestSchema>;
+
+export const OrderReplyRequestSchema = z.strictObject({
+  text: z.string().trim().min(1).max(2000),
+});
+
+export const OrderAssignRequestSchema = z.strictObject({
+  /** Agent id; null takes the assignment away. */
+  agentId: z.string().min(1).max(64).nullable(),
+  note: z.string().trim().min(1).max(500).optional(),
+});
+
+export const ConflictResolveRequestSchema = z.strictObject({
+  choice: z.enum(['hub', 'seat']),
+});
+
+export const OrderRevisionListSchema = z.object({ revisions: z.array(OrderRevisionSchema) });
+export const OrderConflictListSchema = z.object({ conflicts: z.array(OrderConflictSchema) });
 
 /** An article as an editor writes it (a draft) and as the KB stores each version. */
 export const KbArticleInputSchema = z.strictObject({
