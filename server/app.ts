@@ -14,6 +14,7 @@ import { registerKbSearch } from './routes/kb-search.js';
 import { registerLogin } from './routes/login.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerOrder } from './routes/order.js';
+import { registerOrderChanges } from './routes/order-changes.js';
 import { registerSession } from './routes/session.js';
 import { registerSyncPull } from './routes/sync-pull.js';
 import { registerSyncPush } from './routes/sync-push.js';
@@ -76,6 +77,7 @@ export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
   registerSyncPush(app, ctx);
   registerSyncPull(app, ctx);
   registerOrder(app, ctx);
+  registerOrderChanges(app, ctx);
   registerAudit(app, ctx);
   await app.ready();
   return app;

@@ -45,6 +45,12 @@ export function requireDeclaredAccess(app: FastifyInstance): void {
 /** Roles that read citizens' orders without taking calls: those plus the unit handlers. */
 export const ORDER_READ_ROLES: readonly Role[] = [...CALL_ROLES, 'unit-handler'];
 
+/** Roles that change orders at the hub: edit, assign, decide conflicts. */
+export const ORDER_EDIT_ROLES: readonly Role[] = ['lead', 'admin'];
+
+/** Roles that record a unit's reply to a citizen's matter. */
+export const ORDER_REPLY_ROLES: readonly Role[] = ['unit-handler', 'lead', 'admin'];
+
 /**
  * The onRequest hook that enforces every route's declared access: public routes pass,
  * the rest need a live bearer token (401) of an account holding one of the route's roles

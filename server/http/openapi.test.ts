@@ -88,7 +88,7 @@ describe('input validation from the route schemas', () => {
       method: 'POST',
       url: HUB_PATHS.syncPush,
       headers: { authorization: `Bearer ${seeded.token}` },
-      payload: { protocol: 1, seatId: 'seat-A', mutations: [], padding: big },
+      payload: { protocol: 2, seatId: 'seat-A', mutations: [], padding: big },
     });
     // Past the size check: refused by the schema instead, naming the field.
     expect(push.statusCode).toBe(400);

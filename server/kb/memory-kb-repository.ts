@@ -7,6 +7,7 @@ import {
   type KbVersion,
   type Page,
 } from '../store/repository.js';
+import type { KbChangeFeedItem } from '../../shared/sync-protocol.js';
 import { checkMove, retiresPublished, SUPERSEDED_NOTE } from '../store/kb-life-cycle.js';
 
 /**
@@ -93,6 +94,37 @@ export class MemoryKbRepository implements KbRepository {
 
   changes(articleId: string): Promise<KbChange[]> {
     return Promise.resolve(structuredClone(this.log.filter((c) => c.articleId === articleId)));
+  }
+
+  feed(
+    afterId: number,
+    limit: number,
+  ): Promise<{ items: KbChangeFeedItem[]; cursor: number; hasMore: boolean }> {
+    // A change's id is its place in the log, counted from 1.
+    if (afterId === 0)
+      return Promise.resolve({ items: [], cursor: this.log.length, hasMore: false });
+    const after = this.log
+      .map((change, i) => ({ change, id: i + 1 }))
+      .filter(
+        ({ change, id }) => id > afterId && (change.to === 'published' || change.to === 'retired'),
+      );
+    const page = after.slice(0, limit);
+    const items = page.map(({ change }): KbChangeFeedItem => {
+      const v = this.byArticle.get(change.articleId)?.find((x) => x.version === change.version);
+      return {
+        id: change.articleId,
+        version: change.version,
+        state: change.to as KbChangeFeedItem['state'],
+        title: v?.article.title ?? '',
+        category: v?.article.category ?? '',
+        answer: change.to === 'published' ? (v?.article.body ?? '') : '',
+      };
+    });
+    return Promise.resolve({
+      items,
+      cursor: page.at(-1)?.id ?? afterId,
+      hasMore: after.length > limit,
+    });
   }
 
   async importPublished(articles: readonly KbArticle[], by: string, at: number): Promise<void> {

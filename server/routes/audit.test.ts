@@ -30,7 +30,7 @@ async function pushOne(hub: TestHub, token: string) {
     url: HUB_PATHS.syncPush,
     headers: bearer(token),
     payload: {
-      protocol: 1,
+      protocol: 2,
       seatId: 'seat-A',
       mutations: [
         {

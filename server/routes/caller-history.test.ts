@@ -77,7 +77,7 @@ describe('GET callers/:number/history', () => {
       url: HUB_PATHS.syncPush,
       headers: bearer(seeded.token),
       payload: {
-        protocol: 1,
+        protocol: 2,
         seatId: 'seat-A',
         mutations: [
           {

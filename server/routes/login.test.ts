@@ -20,6 +20,29 @@ async function post(payload: Record<string, unknown>) {
 }
 
 describe('POST login', () => {
+  it('hands a web seat its store key, the same on every sign-in, audited; and the hub time', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-03T02:00:00Z'));
+    const hub = await fresh.open({ clock });
+    const ask = { account: 'agent01', password: 'demo1234', extension: '1001' };
+    const first = LoginResponseSchema.parse((await post({ ...ask, dataKeyFor: 'web-7' })).body);
+    expect(first.hubTime).toBe('2026-12-03T02:00:00.000Z');
+    expect(Buffer.from(first.dataKey ?? '', 'base64url')).toHaveLength(32);
+    const other = { ...ask, account: 'agent02', extension: '1002', dataKeyFor: 'web-7' };
+    const again = LoginResponseSchema.parse((await post(other)).body);
+    expect(again.dataKey).toBe(first.dataKey);
+    const elsewhere = LoginResponseSchema.parse((await post({ ...ask, dataKeyFor: 'web-8' })).body);
+    expect(elsewhere.dataKey).not.toBe(first.dataKey);
+    // A desktop seat does not ask, and gets none.
+    expect(LoginResponseSchema.parse((await post(ask)).body).dataKey).toBeUndefined();
+    const audit = await hub.store.audit.list({ subject: 'seat-key:web-7', limit: 5 });
+    expect(audit.map((e) => [e.action, e.actorId])).toEqual([
+      ['read', 'ag-002'],
+      ['create', 'ag-001'],
+    ]);
+    const bad = await post({ ...ask, dataKeyFor: 'not a seat/id' });
+    expect(bad).toMatchObject({ status: 400, body: { error: { field: 'dataKeyFor' } } });
+  });
+
   it('signs an agent in at the seat it names', async () => {
     const hub = await fresh.open();
     const res = await post({ account: 'agent03', password: 'demo1234', extension: '1005' });

@@ -12,6 +12,7 @@ import { hashPassword, needsRehash, verifyPassword } from '../auth/password.js';
 import { issueSession } from '../auth/sessions.js';
 import type { HubContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
+import type { AgentRecord } from '../store/repository.js';
 
 /** Verified against for unknown accounts; made once, lazily, with the real cost. */
 let decoy: Promise<string> | null = null;
@@ -87,6 +88,11 @@ export function registerLogin(
         },
       );
       await ctx.acd.login(agent.id, input.extension);
+      const now = ctx.clock.now();
+      const dataKey =
+        input.dataKeyFor === undefined
+          ? undefined
+          : await seatDataKey(ctx, input.dataKeyFor, agent, now);
       return {
         ...tokens,
         agent: {
@@ -103,9 +109,45 @@ export function registerLogin(
           user: input.extension,
           displayName: agent.name,
         },
+        ...(dataKey !== undefined ? { dataKey } : {}),
+        hubTime: new Date(now).toISOString(),
       };
     },
   );
+}
+
+/** Bytes of a web seat's store key (AES-256). */
+const DATA_KEY_BYTES = 32;
+
+/**
+ * The store key of a web seat, made on its first ask and the same on every later
+ * sign-in for that seat id. Handing it out is audited (`seat-key:<seat id>`): the key
+ * opens citizens' data on that seat.
+ */
+async function seatDataKey(
+  ctx: HubContext,
+  seatId: string,
+  agent: AgentRecord,
+  now: number,
+): Promise<string> {
+  const { dataKey, created } = await ctx.store.seatKeys.keyFor(
+    seatId,
+    () => randomBytes(DATA_KEY_BYTES).toString('base64url'),
+    agent.id,
+    now,
+  );
+  await ctx.store.audit.append([
+    {
+      at: now,
+      actorId: agent.id,
+      actorRole: agent.role,
+      action: created ? 'create' : 'read',
+      subject: `seat-key:${seatId}`,
+      via: `POST ${HUB_PATHS.login}`,
+      detail: created ? 'web seat store key made' : 'web seat store key handed out',
+    },
+  ]);
+  return dataKey;
 }
 
 function tooMany(reply: { header(name: string, value: string): unknown }, waitMs: number) {

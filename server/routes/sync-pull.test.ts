@@ -20,7 +20,7 @@ async function push(token: string, seatId: string, summaries: string[]): Promise
     method: 'POST',
     url: HUB_PATHS.syncPush,
     headers: bearer(token),
-    payload: { protocol: 1, seatId, mutations: summaries.map(mutation) },
+    payload: { protocol: 2, seatId, mutations: summaries.map(mutation) },
   });
   expect(res.statusCode).toBe(200);
   return res.json<PushResponse>();
@@ -110,6 +110,30 @@ describe('GET sync/pull', () => {
       (await pull(agent.token, 'seatId=seat-A&cursor=0')).body,
     );
     expect(agentsOwn.orders.map((o) => o.summary)).toEqual(['市民甲的诉求', '市民乙的诉求']);
+  });
+
+  it('feeds KB publishes and retires after kbCursor; a first pull gets only the feed’s end', async () => {
+    const hub = await fresh.open();
+    const { token } = await login(hub.app);
+    const first = PullResponseSchema.parse((await pull(token, 'kbCursor=0')).body);
+    expect(first.kb).toEqual([]);
+    expect(Number(first.kbCursor)).toBeGreaterThan(0);
+    const [article] = await hub.store.kb.listPublished();
+    if (!article) throw new Error('the seed has KB articles');
+    const draft = await hub.store.kb.saveDraft({ ...article, title: '新版标题' }, 'lead01', 1);
+    await hub.store.kb.transition(article.id, draft.version, 'in-review', 'lead01', 2);
+    await hub.store.kb.transition(article.id, draft.version, 'published', 'admin01', 3);
+    const next = PullResponseSchema.parse(
+      (await pull(token, `kbCursor=${first.kbCursor}&cursor=${first.cursor}`)).body,
+    );
+    expect(next.kb.map((k) => [k.id, k.state, k.title])).toEqual([
+      [article.id, 'retired', article.title],
+      [article.id, 'published', '新版标题'],
+    ]);
+    expect(next.kb[1]?.answer).toBe(article.body);
+    const none = PullResponseSchema.parse((await pull(token, `kbCursor=${next.kbCursor}`)).body);
+    expect(none.kb).toEqual([]);
+    expect(none.kbCursor).toBe(next.kbCursor);
   });
 
   it.each([

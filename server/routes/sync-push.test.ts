@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
-import type { Mutation, PushResponse } from '../../shared/sync-protocol.js';
+import type { OrderCreateMutation, PushResponse } from '../../shared/sync-protocol.js';
 import { ManualClock } from '../clock.js';
 import { bearer, login, orderSnapshot, useFreshHub } from '../testing/fixture.js';
 
@@ -10,7 +10,7 @@ const fresh = useFreshHub();
 /** 2026-12-03 10:00 China time. */
 const NOW = Date.parse('2026-12-03T02:00:00Z');
 
-function mutation(args: Record<string, unknown> = {}): Mutation {
+function mutation(args: Record<string, unknown> = {}): OrderCreateMutation {
   return {
     id: randomUUID(),
     name: 'order.create',
@@ -24,7 +24,7 @@ function mutation(args: Record<string, unknown> = {}): Mutation {
       citizenAddress: '东城街道人民路1号',
       callerNumber: '+86 138-0013-8000',
       ...args,
-    } as Mutation['args'],
+    } as OrderCreateMutation['args'],
   };
 }
 
@@ -39,7 +39,7 @@ async function push(token: string, mutations: unknown[], seatId = 'seat-A') {
     method: 'POST',
     url: HUB_PATHS.syncPush,
     headers: bearer(token),
-    payload: { protocol: 1, seatId, mutations },
+    payload: { protocol: 2, seatId, mutations },
   });
 }
 
@@ -55,7 +55,7 @@ describe('POST sync/push', () => {
     const res = await push(token, [a, b]);
     expect(res.statusCode).toBe(200);
     const body = res.json<PushResponse>();
-    expect(body.protocol).toBe(1);
+    expect(body.protocol).toBe(2);
     expect(body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
     const [ra, rb] = body.results;
     if (ra?.status !== 'applied' || rb?.status !== 'applied') throw new Error('not applied');
@@ -120,7 +120,7 @@ describe('POST sync/push', () => {
     await push(token, [m]);
     const other = { ...mutation(), clientOrderId: m.clientOrderId };
     const result = (await push(token, [other])).json<PushResponse>().results[0];
-    expect(result?.status).toBe('rejected');
+    expect(result).toMatchObject({ status: 'rejected', code: 'taken' });
     expect(result && 'reason' in result && result.reason).toMatch(/already belongs to order DG/);
   });
 
@@ -147,19 +147,19 @@ describe('POST sync/push', () => {
   });
 
   it.each([
-    ['a wrong protocol', 'protocol', { protocol: 2, seatId: 's', mutations: [] }],
-    ['no mutations', 'mutations', { protocol: 1, seatId: 's', mutations: [] }],
+    ['a wrong protocol', 'protocol', { protocol: 1, seatId: 's', mutations: [mutation()] }],
+    ['no mutations', 'mutations', { protocol: 2, seatId: 's', mutations: [] }],
     [
       'an unknown mutation',
       'mutations.0.name',
-      { protocol: 1, seatId: 's', mutations: [{ name: 'x' }] },
+      { protocol: 2, seatId: 's', mutations: [{ name: 'x' }] },
     ],
     [
       'a bad mutation id',
       'mutations.0.id',
-      { protocol: 1, seatId: 's', mutations: [{ ...mutation(), id: 'x' }] },
+      { protocol: 2, seatId: 's', mutations: [{ ...mutation(), id: 'x' }] },
     ],
-    ['a missing seat', 'seatId', { protocol: 1, mutations: [mutation()] }],
+    ['a missing seat', 'seatId', { protocol: 2, mutations: [mutation()] }],
   ])('refuses %s with 400 naming %s', async (_name, field, payload) => {
     const { token } = await setup();
     const res = await fresh.hub.app.inject({
@@ -178,7 +178,7 @@ describe('POST sync/push', () => {
       method: 'POST',
       url: HUB_PATHS.syncPush,
       headers: { ...bearer(token), 'content-type': 'application/json' },
-      payload: '{"protocol":1,',
+      payload: '{"protocol":2,',
     });
     expect(res.statusCode).toBe(400);
     expect(res.json<{ error: { code: string } }>().error.code).toBe('invalid_json');

@@ -1,7 +1,19 @@
 import type { z } from 'zod';
 import type { AgentState, KB_STATES, PastCallSchema, Role } from '../../shared/hub-api.js';
-import type { HubOrder, OrderInput, OrderState } from '../../shared/order.js';
-import type { MutationResult } from '../../shared/sync-protocol.js';
+import type {
+  HubOrder,
+  OrderChanges,
+  OrderConflict,
+  OrderInput,
+  OrderRevision,
+  OrderState,
+} from '../../shared/order.js';
+import type {
+  KbChangeFeedItem,
+  MutationResult,
+  OrderRef,
+  RejectCode,
+} from '../../shared/sync-protocol.js';
 
 /** A past call as the caller history shows it. */
 export type PastCall = z.infer<typeof PastCallSchema>;
@@ -20,6 +32,7 @@ export interface HubStore {
   readonly calls: CallRepository;
   readonly kb: KbRepository;
   readonly audit: AuditRepository;
+  readonly seatKeys: SeatKeyRepository;
   /** Which backend this is, for logs and health. */
   readonly backend: 'sqlite' | 'postgres';
   /** True when the store holds no agents yet (a fresh database, to be seeded). */
@@ -90,17 +103,71 @@ export interface SessionRepository {
 
 /** One `order.create` mutation, already validated, with what the hub decided for it. */
 export interface OrderCreateItem {
+  kind: 'create';
   mutationId: string;
   clientOrderId: string;
   input: OrderInput;
   deadline: string | null;
 }
 
+/** One `order.update` mutation: changed fields, on the hub version the seat last saw. */
+export interface OrderUpdateItem {
+  kind: 'update';
+  mutationId: string;
+  order: OrderRef;
+  baseVersion: number | null;
+  changes: OrderChanges;
+}
+
+/** One `conflict.resolve` mutation: the agent's decision on a conflict. */
+export interface ConflictResolveItem {
+  kind: 'resolve';
+  mutationId: string;
+  conflictId: string;
+  choice: 'hub' | 'seat';
+}
+
+export type PushItem = OrderCreateItem | OrderUpdateItem | ConflictResolveItem;
+
 export interface PushBatch {
   seatId: string;
   agentId: string;
   now: number;
-  items: OrderCreateItem[];
+  items: PushItem[];
+}
+
+/** Who does a change at the hub, and when. */
+export interface HubActor {
+  /** Account id of the person. */
+  by: string;
+  at: number;
+  note?: string | null;
+}
+
+/** What a change at the hub did: the order after it, and whose seats should pull. */
+export interface OrderChangeOutcome {
+  order: HubOrder;
+  /** The order's owner and assignee (both, old and new, for a reassignment). */
+  notify: string[];
+}
+
+/** A refused change at the hub, for the route to answer (404, 409, 400...). */
+export class OrderChangeError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unknown-order' | 'stale' | 'unknown-conflict' | 'unknown-agent',
+    /** The fields a stale edit collided on (code `stale`). */
+    readonly fields: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'OrderChangeError';
+  }
+}
+
+/** A mutation the hub refuses, with its code (the route answers it as `rejected`). */
+export interface Rejection {
+  code: RejectCode;
+  reason: string;
 }
 
 /** A past order written by the seed (or a later import), numbered by the store. */
@@ -121,8 +188,9 @@ export interface Page {
 }
 
 export interface PullQuery {
-  /** Orders pushed from this seat; when absent, orders pushed by `agentId`. */
+  /** Orders the agent pushed from this seat only; when absent, from any seat. */
   seatId?: string;
+  /** Orders pushed by this agent or assigned to it. */
   agentId: string;
   afterVersion: number;
   limit: number;
@@ -130,6 +198,8 @@ export interface PullQuery {
 
 export interface PullPage {
   orders: HubOrder[];
+  /** The open conflicts of the orders in the page. */
+  conflicts: OrderConflict[];
   /** Version of the last order returned, or `afterVersion` when none. */
   lastVersion: number;
   hasMore: boolean;
@@ -137,16 +207,55 @@ export interface PullPage {
 
 export interface OrderRepository {
   /**
-   * Applies a push batch in one transaction: each mutation id at most once, ever.
-   * Answers per mutation, in the batch's order.
+   * Applies a push batch in one transaction, in the batch's order: each mutation id at
+   * most once, ever. Answers per mutation, in the batch's order.
    */
   applyPush(batch: PushBatch): Promise<MutationResult[]>;
+  /** The owners and assignees of these orders: whose seats to tell that they changed. */
+  concernedAgents(orderNos: readonly string[]): Promise<string[]>;
   importOrders(orders: ImportedOrder[]): Promise<void>;
   /** Orders of one normalised caller number, newest first. */
   byCaller(callerKey: string, page: Page): Promise<{ orders: HubOrder[]; total: number }>;
   pull(query: PullQuery): Promise<PullPage>;
   get(orderNo: string): Promise<HubOrder | null>;
   count(): Promise<number>;
+  /**
+   * A person edits an order at the hub, on the version they saw: a named field changed
+   * after `baseVersion` refuses the whole edit (OrderChangeError `stale`, naming them).
+   */
+  edit(
+    orderNo: string,
+    baseVersion: number,
+    changes: OrderChanges,
+    actor: HubActor,
+  ): Promise<OrderChangeOutcome>;
+  /** A unit's reply: sets the last reply and the state `replied`. */
+  reply(orderNo: string, text: string, actor: HubActor): Promise<OrderChangeOutcome>;
+  /** Assigns the order to an agent for follow-up (null: to no one). */
+  assign(orderNo: string, agentId: string | null, actor: HubActor): Promise<OrderChangeOutcome>;
+  /** A person at the hub decides an open conflict. */
+  resolveConflict(
+    conflictId: string,
+    choice: 'hub' | 'seat',
+    actor: HubActor,
+  ): Promise<OrderChangeOutcome & { conflict: OrderConflict }>;
+  /** The order's change log, oldest first; null when there is no such order. */
+  revisions(orderNo: string): Promise<OrderRevision[] | null>;
+  /** The order's conflicts, open and decided, oldest first; null when no such order. */
+  conflicts(orderNo: string): Promise<OrderConflict[] | null>;
+  /** The order a conflict belongs to, or null when the conflict is unknown. */
+  conflictOrder(conflictId: string): Promise<string | null>;
+}
+
+/** The web seats' store keys: one per seat id, made on the first ask, then the same. */
+export interface SeatKeyRepository {
+  /** The seat's key; made (with `make`) and stored when it has none. */
+  keyFor(
+    seatId: string,
+    make: () => string,
+    by: string,
+    at: number,
+  ): Promise<{ dataKey: string; created: boolean }>;
 }
 
 /** How a call ended; null while it is still queued, ringing or talking. */
@@ -262,6 +371,15 @@ export interface KbRepository {
    * older published one), in batches inside transactions.
    */
   importPublished(articles: readonly KbArticle[], by: string, at: number): Promise<void>;
+  /**
+   * The seats' KB feed: publishes and retires after change id `afterId`, oldest first, at
+   * most `limit`; `cursor` is the id of the last one answered (or `afterId`). With
+   * `afterId` 0 it answers no items and the id of the latest change, the feed's end.
+   */
+  feed(
+    afterId: number,
+    limit: number,
+  ): Promise<{ items: KbChangeFeedItem[]; cursor: number; hasMore: boolean }>;
 }
 
 /** A life-cycle move the KB does not allow (or of an unknown article or version). */

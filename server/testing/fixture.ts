@@ -108,7 +108,7 @@ export async function dropScratch(template: string): Promise<void> {
 }
 
 /**
- * Everything stored about orders and applied mutations, as one string, on either backend:
+ * Everything stored about orders, their changes and applied mutations, as one string, on either backend:
  * equal snapshots before and after a refused request prove it changed nothing.
  */
 export async function orderSnapshot(location: string): Promise<string> {
@@ -125,7 +125,17 @@ export async function orderSnapshot(location: string): Promise<string> {
       .select('value')
       .where('name', '=', 'version')
       .executeTakeFirst();
-    return JSON.stringify({ orders, applied, counter });
+    const revisions = await store.db
+      .selectFrom('order_revisions')
+      .selectAll()
+      .orderBy('id')
+      .execute();
+    const conflicts = await store.db
+      .selectFrom('order_conflicts')
+      .selectAll()
+      .orderBy('conflict_id')
+      .execute();
+    return JSON.stringify({ orders, applied, counter, revisions, conflicts });
   } finally {
     await store.close();
   }

@@ -23,6 +23,7 @@ export function samplePush(ids: readonly string[], now = SAMPLE_NOW, seatId = 's
     agentId: 'a1',
     now,
     items: ids.map((id) => ({
+      kind: 'create' as const,
       mutationId: `m-${id}`,
       clientOrderId: `c-${id}`,
       input: sampleInput(),

@@ -8,6 +8,7 @@ import {
   type KbVersion,
   type Page,
 } from '../repository.js';
+import type { KbChangeFeedItem } from '../../../shared/sync-protocol.js';
 import { checkMove, retiresPublished, SUPERSEDED_NOTE } from '../kb-life-cycle.js';
 import type { SqlContext } from './context.js';
 import type { HubTables, KbChangesTable, KbVersionsTable } from './schema.js';
@@ -186,6 +187,48 @@ export class SqlKbRepository implements KbRepository {
       .offset(page.offset)
       .execute();
     return rows.map(toVersion);
+  }
+
+  async feed(
+    afterId: number,
+    limit: number,
+  ): Promise<{ items: KbChangeFeedItem[]; cursor: number; hasMore: boolean }> {
+    if (afterId === 0) {
+      const end = await this.ctx.db
+        .selectFrom('kb_changes')
+        .select((eb) => eb.fn.max('id').as('last'))
+        .executeTakeFirst();
+      return { items: [], cursor: Number(end?.last ?? 0), hasMore: false };
+    }
+    const rows = await this.ctx.db
+      .selectFrom('kb_changes as c')
+      .innerJoin('kb_versions as v', (join) =>
+        join.onRef('v.article_id', '=', 'c.article_id').onRef('v.version', '=', 'c.version'),
+      )
+      .select([
+        'c.id',
+        'c.article_id',
+        'c.version',
+        'c.to_state',
+        'v.title',
+        'v.category',
+        'v.body',
+      ])
+      .where('c.id', '>', afterId)
+      .where('c.to_state', 'in', ['published', 'retired'])
+      .orderBy('c.id')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const items = page.map((r): KbChangeFeedItem => ({
+      id: r.article_id,
+      version: r.version,
+      state: r.to_state as KbChangeFeedItem['state'],
+      title: r.title,
+      category: r.category,
+      answer: r.to_state === 'published' ? r.body : '',
+    }));
+    return { items, cursor: Number(page.at(-1)?.id ?? afterId), hasMore: rows.length > limit };
   }
 
   async changes(articleId: string): Promise<KbChange[]> {

@@ -161,6 +161,59 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX audit_log_actor ON audit_log (actor_id, at)`,
     ],
   },
+  {
+    version: 3,
+    name: 'order changes: assignment, revisions, conflicts, seat keys',
+    statements: [
+      // The agent an order is assigned to for follow-up; most orders have none.
+      `ALTER TABLE orders ADD COLUMN assigned_to TEXT`,
+      `CREATE INDEX orders_assigned_version ON orders (assigned_to, version)
+        WHERE assigned_to IS NOT NULL`,
+      // Every change of an order after its creation, field by field: seats' edits, hub
+      // edits, replies, assignments, conflict decisions. `version` is the order's version
+      // the change gave it; `seat_id` is null for a change made at the hub.
+      `CREATE TABLE order_revisions (
+        id AUTO_ID,
+        order_no TEXT NOT NULL REFERENCES orders (order_no),
+        version BIGINT NOT NULL,
+        field TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        actor TEXT NOT NULL,
+        seat_id TEXT,
+        mutation_id TEXT,
+        at BIGINT NOT NULL,
+        note TEXT
+      )`,
+      `CREATE INDEX order_revisions_field ON order_revisions (order_no, field, version)`,
+      // A field a seat changed while the hub changed it too: both values, until decided.
+      `CREATE TABLE order_conflicts (
+        conflict_id TEXT PRIMARY KEY,
+        order_no TEXT NOT NULL REFERENCES orders (order_no),
+        field TEXT NOT NULL,
+        seat_value TEXT NOT NULL,
+        hub_value TEXT NOT NULL,
+        hub_changed_by TEXT NOT NULL,
+        seat_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        mutation_id TEXT NOT NULL,
+        detected_at BIGINT NOT NULL,
+        resolution TEXT,
+        resolved_by TEXT,
+        resolved_at BIGINT
+      )`,
+      `CREATE INDEX order_conflicts_order ON order_conflicts (order_no, detected_at)`,
+      `CREATE INDEX order_conflicts_open ON order_conflicts (order_no, field)
+        WHERE resolution IS NULL`,
+      // The key a web seat's local store is encrypted with, one per seat id, made once.
+      `CREATE TABLE seat_keys (
+        seat_id TEXT PRIMARY KEY,
+        data_key TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** The walking skeleton's schema (FTS5 KB, no versions): there is no path from it. */

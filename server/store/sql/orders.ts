@@ -1,60 +1,50 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { normalizePhone } from '../../../shared/domain/phone.js';
-import type { OrderType } from '../../../shared/domain/order-types.js';
-import type { HubOrder, OrderState } from '../../../shared/order.js';
-import type { MutationResult } from '../../../shared/sync-protocol.js';
-import { formatOrderNo, orderDay } from '../../orders/order-number.js';
 import type {
-  ImportedOrder,
-  OrderCreateItem,
-  OrderRepository,
-  Page,
-  PullPage,
-  PullQuery,
-  PushBatch,
+  HubOrder,
+  OrderChanges,
+  OrderConflict,
+  OrderRevision,
+} from '../../../shared/order.js';
+import type { MutationResult, OrderRef } from '../../../shared/sync-protocol.js';
+import { formatOrderNo, orderDay } from '../../orders/order-number.js';
+import {
+  OrderChangeError,
+  type ConflictResolveItem,
+  type HubActor,
+  type ImportedOrder,
+  type OrderChangeOutcome,
+  type OrderCreateItem,
+  type OrderRepository,
+  type OrderUpdateItem,
+  type Page,
+  type PullPage,
+  type PullQuery,
+  type PushBatch,
+  type PushItem,
 } from '../repository.js';
 import type { AppliedMutationRow, OrderRow } from './bulk.js';
 import { lockNumbering, takeSequence, takeVersions, type SqlContext } from './context.js';
-import type { HubTables, OrdersTable } from './schema.js';
-
-/** The columns an order is read with (not seat, agent, caller key or call id). */
-const ORDER_COLUMNS = [
-  'order_no',
-  'client_order_id',
-  'type',
-  'category',
-  'territory',
-  'summary',
-  'citizen_name',
-  'citizen_address',
-  'caller_number',
-  'state',
-  'created_at',
-  'deadline',
-  'last_reply',
-  'version',
-] as const;
-
-type ReadRow = Pick<Selectable<OrdersTable>, (typeof ORDER_COLUMNS)[number]>;
-
-function toHubOrder(row: ReadRow): HubOrder {
-  return {
-    orderNo: row.order_no,
-    clientOrderId: row.client_order_id,
-    type: row.type as OrderType,
-    category: row.category,
-    territory: row.territory,
-    summary: row.summary,
-    citizenName: row.citizen_name,
-    citizenAddress: row.citizen_address,
-    callerNumber: row.caller_number,
-    state: row.state as OrderState,
-    createdAt: new Date(row.created_at).toISOString(),
-    deadline: row.deadline,
-    lastReply: row.last_reply,
-    version: row.version,
-  };
-}
+import {
+  applyAssign,
+  applyHubEdit,
+  applyReply,
+  applySeatEdit,
+  concerned,
+  decideConflict,
+  loadOrder,
+  mayChange,
+  openConflict,
+  ORDER_COLUMNS,
+  seatActor,
+  toConflict,
+  toHubOrder,
+  toRevision,
+  type ChangeActor,
+  type LoadedOrder,
+  type ReadRow,
+} from './order-changes.js';
+import type { HubTables } from './schema.js';
 
 function toRow(order: ImportedOrder, orderNo: string, version: number): OrderRow {
   const input = order.input;
@@ -125,6 +115,7 @@ function rejectTaken(item: OrderCreateItem, orderNo: string): MutationResult {
   return {
     id: item.mutationId,
     status: 'rejected',
+    code: 'taken',
     reason: `clientOrderId ${item.clientOrderId} already belongs to order ${orderNo}, created by another mutation`,
   };
 }
@@ -132,10 +123,44 @@ function rejectTaken(item: OrderCreateItem, orderNo: string): MutationResult {
 /** Rows per import transaction: big enough to be fast, small enough not to stall pushes. */
 const IMPORT_BATCH = 100_000;
 
+/** A seat's change that went through: where it landed, and the fields it lost. */
+interface SeatChange {
+  orderNo: string;
+  version: number;
+  conflicts: OrderConflict[];
+}
+
+function describeRef(ref: OrderRef): string {
+  return 'orderNo' in ref ? ref.orderNo : `with clientOrderId ${ref.clientOrderId}`;
+}
+
+function rejected(
+  id: string,
+  code: 'unknown-order' | 'forbidden' | 'unknown-conflict',
+  reason: string,
+): MutationResult {
+  return { id, status: 'rejected', code, reason };
+}
+
 /**
- * Orders, their numbering and the applied-mutation log. A push is one transaction that
- * first takes the numbering lock (see lockNumbering), so a batch is applied whole or not
- * at all and concurrent pushes never share a number or apply a mutation twice.
+ * A batch cut into runs: consecutive creates together (inserted in bulk, the ingest fast
+ * path), every other mutation alone.
+ */
+function runsOf(items: readonly PushItem[]): PushItem[][] {
+  const runs: PushItem[][] = [];
+  for (const item of items) {
+    const last = runs.at(-1);
+    if (item.kind === 'create' && last?.[0]?.kind === 'create') last.push(item);
+    else runs.push([item]);
+  }
+  return runs;
+}
+
+/**
+ * Orders, their numbering, changes and the applied-mutation log. A push is one
+ * transaction that first takes the numbering lock (see lockNumbering), so a batch is
+ * applied whole or not at all and concurrent pushes never share a number or a version,
+ * nor apply a mutation twice.
  */
 export class SqlOrderRepository implements OrderRepository {
   constructor(private readonly ctx: SqlContext) {}
@@ -143,30 +168,127 @@ export class SqlOrderRepository implements OrderRepository {
   async applyPush(batch: PushBatch): Promise<MutationResult[]> {
     return this.ctx.db.transaction().execute(async (tx) => {
       await lockNumbering(tx, this.ctx.backend);
-      return this.applyLocked(tx, batch);
+      const results: MutationResult[] = [];
+      for (const run of runsOf(batch.items)) {
+        const first = run[0] as PushItem;
+        if (first.kind === 'create') {
+          results.push(...(await this.applyCreates(tx, batch, run as OrderCreateItem[])));
+        } else {
+          results.push(await this.applyChange(tx, batch, first));
+        }
+      }
+      return results;
     });
   }
 
+  async concernedAgents(orderNos: readonly string[]): Promise<string[]> {
+    if (orderNos.length === 0) return [];
+    const rows = await this.ctx.db
+      .selectFrom('orders')
+      .select(['agent_id', 'assigned_to'])
+      .where('order_no', 'in', [...new Set(orderNos)])
+      .execute();
+    return [...new Set(rows.flatMap(concerned))];
+  }
+
   /**
-   * The batch's work in a fixed number of statements, whatever its size: one look-up of
+   * An update or a conflict decision of a push: a duplicate when its id is in the log,
+   * else applied (and logged) or rejected (and not logged: nothing of it was stored).
+   */
+  private async applyChange(
+    tx: Transaction<HubTables>,
+    batch: PushBatch,
+    item: OrderUpdateItem | ConflictResolveItem,
+  ): Promise<MutationResult> {
+    const before = (await this.appliedMutations(tx, [item.mutationId])).get(item.mutationId);
+    if (before) return { id: item.mutationId, status: 'duplicate', ...before };
+    const actor = {
+      by: seatActor(batch.seatId),
+      seatId: batch.seatId,
+      mutationId: item.mutationId,
+      at: batch.now,
+    };
+    const outcome =
+      item.kind === 'update'
+        ? await this.seatUpdate(tx, batch.agentId, item, actor)
+        : await this.seatDecision(tx, batch.agentId, item, actor);
+    if ('status' in outcome) return outcome;
+    const { orderNo, version, conflicts } = outcome;
+    await this.ctx.bulk.appliedMutations(tx, [
+      {
+        mutation_id: item.mutationId,
+        order_no: orderNo,
+        version,
+        seat_id: batch.seatId,
+        applied_at: batch.now,
+      },
+    ]);
+    const result: MutationResult = { id: item.mutationId, status: 'applied', orderNo, version };
+    if (conflicts.length > 0) result.conflicts = conflicts;
+    return result;
+  }
+
+  private async seatUpdate(
+    tx: Transaction<HubTables>,
+    agentId: string,
+    item: OrderUpdateItem,
+    actor: ChangeActor & { seatId: string; mutationId: string },
+  ): Promise<MutationResult | SeatChange> {
+    const order = await loadOrder(tx, item.order);
+    if (!order) {
+      return rejected(item.mutationId, 'unknown-order', `no order ${describeRef(item.order)}`);
+    }
+    if (!mayChange(order, agentId)) {
+      return rejected(
+        item.mutationId,
+        'forbidden',
+        `order ${order.order_no} was neither pushed by this account nor assigned to it`,
+      );
+    }
+    const edit = await applySeatEdit(tx, order, item.baseVersion, item.changes, actor, agentId);
+    return { orderNo: order.order_no, version: edit.version, conflicts: edit.conflicts };
+  }
+
+  private async seatDecision(
+    tx: Transaction<HubTables>,
+    agentId: string,
+    item: ConflictResolveItem,
+    actor: ChangeActor,
+  ): Promise<MutationResult | SeatChange> {
+    const conflict = await openConflict(tx, item.conflictId);
+    const order = conflict && (await loadOrder(tx, { orderNo: conflict.order_no }));
+    if (!conflict || !order || !mayChange(order, agentId)) {
+      return rejected(
+        item.mutationId,
+        'unknown-conflict',
+        `no open conflict ${item.conflictId} on an order of this account`,
+      );
+    }
+    await decideConflict(tx, order, conflict, item.choice, actor);
+    const after = (await loadOrder(tx, { orderNo: order.order_no })) as LoadedOrder;
+    return { orderNo: order.order_no, version: after.version, conflicts: [] };
+  }
+
+  /**
+   * A run of creates in a fixed number of statements, whatever its size: one look-up of
    * its mutation ids, one of its client order ids, one reservation each of versions and
    * of the day's numbers, then the bulk writer's inserts. Items are decided in order, as
    * if applied one by one: an id seen earlier in the batch is a duplicate of that earlier
    * item, a client order id used earlier in the batch is refused.
    */
-  private async applyLocked(
+  private async applyCreates(
     tx: Transaction<HubTables>,
     batch: PushBatch,
+    items: readonly OrderCreateItem[],
   ): Promise<MutationResult[]> {
-    if (batch.items.length === 0) return [];
-    const mutationIds = batch.items.map((i) => i.mutationId);
-    const clientOrderIds = batch.items.map((i) => i.clientOrderId);
+    const mutationIds = items.map((i) => i.mutationId);
+    const clientOrderIds = items.map((i) => i.clientOrderId);
     const stored = await this.appliedMutations(tx, mutationIds);
     const owners = await this.ordersOfClients(tx, clientOrderIds);
 
     const fresh = new Map<string, OrderCreateItem>();
     const freshByClient = new Map<string, OrderCreateItem>();
-    const decisions = batch.items.map((item): Decision => {
+    const decisions = items.map((item): Decision => {
       const before = stored.get(item.mutationId);
       if (before) return { id: item.mutationId, status: 'duplicate', ...before };
       const earlier = fresh.get(item.mutationId);
@@ -342,22 +464,198 @@ export class SqlOrderRepository implements OrderRepository {
     return { orders, total: rows[0]?.total ?? 0 };
   }
 
+  /**
+   * One statement for the page: the account's own orders (from one seat, when asked) and
+   * those assigned to it, each side read through its own index, merged by version. An
+   * order on both sides is one row (UNION drops the copy).
+   */
   async pull(query: PullQuery): Promise<PullPage> {
-    const rows = await this.ctx.db
+    const db = this.ctx.db;
+    const wanted = query.limit + 1;
+    const own = db
       .selectFrom('orders')
       .select(ORDER_COLUMNS)
-      .$call((q) =>
-        query.seatId !== undefined
-          ? q.where('seat_id', '=', query.seatId)
-          : q.where('agent_id', '=', query.agentId),
-      )
+      .where('agent_id', '=', query.agentId)
+      .$call((q) => (query.seatId !== undefined ? q.where('seat_id', '=', query.seatId) : q))
       .where('version', '>', query.afterVersion)
       .orderBy('version')
-      .limit(query.limit + 1)
+      .limit(wanted)
+      .as('own');
+    const assigned = db
+      .selectFrom('orders')
+      .select(ORDER_COLUMNS)
+      .where('assigned_to', '=', query.agentId)
+      .where('version', '>', query.afterVersion)
+      .orderBy('version')
+      .limit(wanted)
+      .as('assigned');
+    const rows = await db
+      .selectFrom(own)
+      .selectAll()
+      .union(db.selectFrom(assigned).selectAll())
+      .orderBy('version')
+      .limit(wanted)
       .execute();
     const hasMore = rows.length > query.limit;
-    const orders = rows.slice(0, query.limit).map(toHubOrder);
-    return { orders, lastVersion: orders.at(-1)?.version ?? query.afterVersion, hasMore };
+    const orders = rows.slice(0, query.limit).map((row) => toHubOrder(row as ReadRow));
+    const conflicts =
+      orders.length === 0
+        ? []
+        : await db
+            .selectFrom('order_conflicts')
+            .selectAll()
+            .where(
+              'order_no',
+              'in',
+              orders.map((o) => o.orderNo),
+            )
+            .where('resolution', 'is', null)
+            .orderBy('detected_at')
+            .orderBy('conflict_id')
+            .execute();
+    return {
+      orders,
+      conflicts: conflicts.map(toConflict),
+      lastVersion: orders.at(-1)?.version ?? query.afterVersion,
+      hasMore,
+    };
+  }
+
+  async edit(
+    orderNo: string,
+    baseVersion: number,
+    changes: OrderChanges,
+    actor: HubActor,
+  ): Promise<OrderChangeOutcome> {
+    const { outcome } = await this.hubChange(orderNo, actor, async (tx, order, who) => {
+      const { stale } = await applyHubEdit(tx, order, baseVersion, changes, who);
+      if (stale.length > 0) {
+        throw new OrderChangeError(
+          `order ${orderNo} changed after version ${baseVersion} in ${stale.join(', ')}: ` +
+            'reload it and edit again',
+          'stale',
+          stale,
+        );
+      }
+    });
+    return outcome;
+  }
+
+  async reply(orderNo: string, text: string, actor: HubActor): Promise<OrderChangeOutcome> {
+    const reply = (tx: Transaction<HubTables>, order: LoadedOrder, who: ChangeActor) =>
+      applyReply(tx, order, text, who);
+    return (await this.hubChange(orderNo, actor, reply)).outcome;
+  }
+
+  async assign(
+    orderNo: string,
+    agentId: string | null,
+    actor: HubActor,
+  ): Promise<OrderChangeOutcome> {
+    const { outcome, result: previous } = await this.hubChange(
+      orderNo,
+      actor,
+      async (tx, order, who) => {
+        if (agentId !== null) {
+          const agent = await tx
+            .selectFrom('agents')
+            .select('id')
+            .where('id', '=', agentId)
+            .executeTakeFirst();
+          if (!agent) throw new OrderChangeError(`no agent ${agentId}`, 'unknown-agent');
+        }
+        await applyAssign(tx, order, agentId, who);
+        return order.assigned_to;
+      },
+    );
+    // The previous assignee's seats are told too. TODO: their pull no longer answers the
+    // order, and nothing says it left them, so such a seat keeps its last copy.
+    const notify = previous === null ? outcome.notify : [...outcome.notify, previous];
+    return { ...outcome, notify: [...new Set(notify)] };
+  }
+
+  async resolveConflict(
+    conflictId: string,
+    choice: 'hub' | 'seat',
+    actor: HubActor,
+  ): Promise<OrderChangeOutcome & { conflict: OrderConflict }> {
+    const orderNo = await this.conflictOrder(conflictId);
+    const unknown = new OrderChangeError(`no open conflict ${conflictId}`, 'unknown-conflict');
+    if (orderNo === null) throw unknown;
+    const { outcome, result } = await this.hubChange(orderNo, actor, async (tx, order, who) => {
+      const conflict = await openConflict(tx, conflictId);
+      if (!conflict) throw unknown;
+      return decideConflict(tx, order, conflict, choice, who);
+    });
+    return { ...outcome, conflict: result };
+  }
+
+  /**
+   * A change at the hub in one transaction under the numbering lock: `work` gets the
+   * order as it is then. Answers the order after it, whose seats should pull, and what
+   * `work` answered.
+   */
+  private async hubChange<T>(
+    orderNo: string,
+    actor: HubActor,
+    work: (tx: Transaction<HubTables>, order: LoadedOrder, who: ChangeActor) => Promise<T>,
+  ): Promise<{ outcome: OrderChangeOutcome; result: T }> {
+    return this.ctx.db.transaction().execute(async (tx) => {
+      await lockNumbering(tx, this.ctx.backend);
+      const order = await loadOrder(tx, { orderNo });
+      if (!order) throw new OrderChangeError(`no order ${orderNo}`, 'unknown-order');
+      const who: ChangeActor = {
+        by: actor.by,
+        seatId: null,
+        mutationId: null,
+        at: actor.at,
+        note: actor.note ?? null,
+      };
+      const result = await work(tx, order, who);
+      const after = (await loadOrder(tx, { orderNo })) as LoadedOrder;
+      return { outcome: { order: toHubOrder(after), notify: concerned(after) }, result };
+    });
+  }
+
+  async revisions(orderNo: string): Promise<OrderRevision[] | null> {
+    if (!(await this.exists(orderNo))) return null;
+    const rows = await this.ctx.db
+      .selectFrom('order_revisions')
+      .selectAll()
+      .where('order_no', '=', orderNo)
+      .orderBy('id')
+      .execute();
+    return rows.map(toRevision);
+  }
+
+  async conflicts(orderNo: string): Promise<OrderConflict[] | null> {
+    if (!(await this.exists(orderNo))) return null;
+    const rows = await this.ctx.db
+      .selectFrom('order_conflicts')
+      .selectAll()
+      .where('order_no', '=', orderNo)
+      .orderBy('detected_at')
+      .orderBy('conflict_id')
+      .execute();
+    return rows.map(toConflict);
+  }
+
+  async conflictOrder(conflictId: string): Promise<string | null> {
+    const row = await this.ctx.db
+      .selectFrom('order_conflicts')
+      .select('order_no')
+      .where('conflict_id', '=', conflictId)
+      .executeTakeFirst();
+    return row?.order_no ?? null;
+  }
+
+  private async exists(orderNo: string): Promise<boolean> {
+    const row = await this.ctx.db
+      .selectFrom('orders')
+      .select('order_no')
+      .where('order_no', '=', orderNo)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async get(orderNo: string): Promise<HubOrder | null> {

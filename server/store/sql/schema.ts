@@ -51,7 +51,46 @@ export interface OrdersTable {
   created_at: number;
   deadline: string | null;
   last_reply: string | null;
+  /** Migration 3; the bulk paths leave it out (NULL). */
+  assigned_to: string | null;
   version: number;
+}
+
+export interface OrderRevisionsTable {
+  id: Generated<number>;
+  order_no: string;
+  version: number;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  actor: string;
+  seat_id: string | null;
+  mutation_id: string | null;
+  at: number;
+  note: string | null;
+}
+
+export interface OrderConflictsTable {
+  conflict_id: string;
+  order_no: string;
+  field: string;
+  seat_value: string;
+  hub_value: string;
+  hub_changed_by: string;
+  seat_id: string;
+  agent_id: string;
+  mutation_id: string;
+  detected_at: number;
+  resolution: string | null;
+  resolved_by: string | null;
+  resolved_at: number | null;
+}
+
+export interface SeatKeysTable {
+  seat_id: string;
+  data_key: string;
+  created_at: number;
+  created_by: string;
 }
 
 export interface OrderSequencesTable {
@@ -137,6 +176,9 @@ export interface HubTables {
   orders: OrdersTable;
   order_sequences: OrderSequencesTable;
   applied_mutations: AppliedMutationsTable;
+  order_revisions: OrderRevisionsTable;
+  order_conflicts: OrderConflictsTable;
+  seat_keys: SeatKeysTable;
   calls: CallsTable;
   kb_articles: KbArticlesTable;
   kb_versions: KbVersionsTable;

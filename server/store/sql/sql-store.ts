@@ -12,6 +12,7 @@ import { migrate } from './migrations.js';
 import type { Backend, HubDb } from './schema.js';
 import { SqlSessionRepository } from './sessions.js';
 import { SqlOrderRepository } from './orders.js';
+import { SqlSeatKeyRepository } from './seat-keys.js';
 
 /** The hub store on Kysely: the same queries on SQLite (better-sqlite3) and PostgreSQL. */
 export class SqlHubStore implements HubStore {
@@ -21,6 +22,7 @@ export class SqlHubStore implements HubStore {
   readonly calls: SqlCallRepository;
   readonly kb: SqlKbRepository;
   readonly audit: SqlAuditRepository;
+  readonly seatKeys: SqlSeatKeyRepository;
   readonly backend: Backend;
   private closed = false;
 
@@ -36,6 +38,7 @@ export class SqlHubStore implements HubStore {
     this.calls = new SqlCallRepository(ctx);
     this.kb = new SqlKbRepository(ctx);
     this.audit = new SqlAuditRepository(ctx);
+    this.seatKeys = new SqlSeatKeyRepository(ctx.db);
   }
 
   /** The SQLite file at `path` (created and migrated when new); ':memory:' for scratch. */
