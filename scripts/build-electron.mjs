@@ -18,7 +18,14 @@ await build({
   ...common,
   entryPoints: ['electron/main/main.ts'],
   outfile: 'dist/electron/main.cjs',
-  external: ['electron', 'better-sqlite3', 'pino-pretty', 'bufferutil', 'utf-8-validate'],
+  external: [
+    'electron',
+    'better-sqlite3',
+    '@node-rs/argon2',
+    'pino-pretty',
+    'bufferutil',
+    'utf-8-validate',
+  ],
 });
 
 await build({

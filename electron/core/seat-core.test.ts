@@ -159,7 +159,7 @@ describe('session', () => {
     }
   });
 
-  it('answers bad-credentials for a wrong password and hub-unreachable without a hub', async () => {
+  it('answers bad-credentials for a wrong password; a web seat without a hub cannot sign in', async () => {
     const wrong = await kit.core.handle('session.login', {
       account: 'agent1',
       password: 'nope',
@@ -176,7 +176,10 @@ describe('session', () => {
       });
       expect(response).toMatchObject({
         ok: false,
-        error: { code: 'hub-unreachable', message: expect.stringContaining('cannot be reached') },
+        error: {
+          code: 'offline-sign-in-unavailable',
+          message: expect.stringContaining('cannot be reached'),
+        },
       });
     } finally {
       await offline.close();

@@ -11,7 +11,8 @@ import {
   type Session,
 } from '../../shared/desk-api.js';
 import { maskPhone } from '../../shared/domain/phone.js';
-import type { AgentState, HubEvent } from '../../shared/hub-api.js';
+import type { AgentState, HubEvent, LoginRequest, LoginResponse } from '../../shared/hub-api.js';
+import { OfflineCredentials } from './auth/offline-credentials.js';
 import { logCallEvent } from './call/call-reporter.js';
 import { callerNumberKey } from './caller-number.js';
 import { DeskError, describeIssue, fromHubError } from './desk-errors.js';
@@ -20,9 +21,10 @@ import { HubClient, type FetchLike } from './hub/hub-client.js';
 import { HubHttpError } from './hub/hub-errors.js';
 import { HubEvents } from './hub/hub-events.js';
 import { PopService } from './pop/pop-service.js';
-import { openSeatDatabase } from './store/database.js';
-import { OrderStore } from './store/order-store.js';
-import { createSealer } from './store/sealer.js';
+import { decodeHubDataKey, fixedKeyStore, type KeyStore } from './store/key-store.js';
+import { OrderNotEditableError } from './store/order-store.js';
+import { SeatStore } from './store/seat-store.js';
+import { StoreLockedError } from './store/writer.js';
 import { SyncClient } from './sync/sync-client.js';
 
 export interface SeatCoreOptions {
@@ -37,10 +39,18 @@ export interface SeatCoreOptions {
   /** fetch implementation for the hub client (tests). */
   fetch?: FetchLike;
   /**
-   * At least 32 bytes that encrypt citizen data at rest (Electron safeStorage, or the hub
-   * for a web seat). Without it orders are stored in plain JSON and a warning is logged.
+   * Where the key that seals citizen data at rest comes from (store/key-store.ts): the OS
+   * key store on the desktop seat, the hub at sign-in on the web seat. Without one the
+   * store is plain (development only) and seat.status carries a store-unencrypted notice.
    */
+  keyStore?: KeyStore;
+  /** Shorthand for a fixed key (at least 32 bytes), as an OS key store that has it. */
   dataKey?: Uint8Array;
+  /**
+   * The desktop seat may sign in with the last known credentials while the hub is down;
+   * a web seat is refused with offline-sign-in-unavailable.
+   */
+  offlineSignIn?: boolean;
   /** Timings, mainly for tests. */
   tuning?: {
     syncIntervalMs?: number;
@@ -77,6 +87,8 @@ const WITHOUT_SESSION = new Set<DeskMethod>([
   'sync.status',
   // Without a session a round only asks the hub's health: the sign-in screen's "retry".
   'sync.now',
+  'seat.status',
+  'seat.dismissNotice',
 ]);
 
 /** Longest list `order.list` returns. */
@@ -100,13 +112,22 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
 
   mkdirSync(options.dataDir, { recursive: true });
   const dbFile = path.join(options.dataDir, 'seat.sqlite');
-  const db = openSeatDatabase(dbFile);
-  const sealer = createSealer(options.dataKey);
-  if (!sealer.encrypting) {
-    coreLog.warn('No data key was given: citizen data on this seat is stored unencrypted.');
+  const storage = new SeatStore(dbFile, log.child({ category: 'seat.store' }));
+  const keyStore = options.keyStore ?? (options.dataKey ? fixedKeyStore(options.dataKey) : null);
+  const keySource = keyStore?.source ?? 'none';
+  const offlineSignIn = options.offlineSignIn ?? false;
+  if (keyStore?.source === 'os') {
+    try {
+      storage.unlock(keyStore.load());
+    } catch (err) {
+      coreLog.error({ err }, `The seat key could not be read: ${(err as Error).message}`);
+    }
+  } else if (!keyStore) {
+    coreLog.warn('No key store was given: citizen data on this seat is stored unencrypted.');
+    storage.unlock(undefined);
   }
-  const store = new OrderStore(db, sealer, log.child({ category: 'seat.store' }));
-  const seatId = options.seatId ?? store.seatId();
+  const seatId = options.seatId ?? storage.seatId();
+  const credentials = new OfflineCredentials(() => storage);
 
   const events = new EventHub((err) => coreLog.error({ err }, 'A desk event listener threw.'));
   const hub = new HubClient({
@@ -117,32 +138,64 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
   });
   const pop = new PopService({
     hub,
-    store,
+    store: () => storage.orders,
+    onKbShown: (response) => rememberKb(response.hits),
     log: log.child({ category: 'seat.pop' }),
     ttlMs: options.tuning?.popCacheMs,
   });
 
   let session: Session | null = null;
+  /** An offline session's sign-in, kept in memory only until the hub answers again. */
+  let offlineLogin: LoginRequest | null = null;
   let closed = false;
   const inflight = new Set<Promise<unknown>>();
+
+  const seatStatus = (): DeskResult<'seat.status'> => {
+    const notices = [...storage.notices()];
+    if (keySource === 'none') {
+      notices.push({
+        id: 'store-unencrypted',
+        kind: 'store-unencrypted',
+        message: 'This seat was started without a key store: its data is not encrypted.',
+        file: null,
+        at: new Date(0).toISOString(),
+      });
+    }
+    return { seatId, keySource, unlocked: storage.unlocked, offlineSignIn, notices };
+  };
+  const emitSeatStatus = () => events.emit({ event: 'seat.status', payload: seatStatus() });
 
   const endSession = (reason: string, announce: boolean) => {
     if (!session) return;
     coreLog.info({ agentId: session.agent.id }, `Session of agent ${session.agent.id} ended.`);
     session = null;
+    offlineLogin = null;
     hub.forgetToken();
     hubEvents.stop();
     pop.clear();
+    if (keySource === 'hub') {
+      // The web seat's key lives in memory for the session only.
+      storage.lock();
+      emitSeatStatus();
+    }
     if (announce) events.emit({ event: 'session.ended', payload: { reason } });
   };
 
+  const rememberKb = (hits: DeskResult<'kb.search'>['hits']) => {
+    if (!storage.unlocked) return;
+    storage.kb.remember(hits).catch((err: Error) => {
+      coreLog.warn(`Could not keep KB articles for offline use: ${err.message}`);
+    });
+  };
+
   const sync = new SyncClient({
-    store,
+    store: storage,
     hub,
     seatId,
     log,
     emit: (event) => events.emit(event),
-    hasSession: () => session !== null,
+    hasSession: () => session !== null && !session.offline && hub.hasToken && storage.unlocked,
+    onHubHealthy: () => signInForReal(),
     onUnauthorized: (reason) => endSession(reason, true),
     intervalMs: options.tuning?.syncIntervalMs,
     backoff: options.tuning?.syncBackoff,
@@ -182,6 +235,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     onUnauthorized: () =>
       endSession('The hub no longer accepts this session; sign in again.', true),
     reconnect: options.tuning?.eventsReconnect,
+    hurry: () => storage.orders.counts().pending > 0,
   });
 
   // Agent state reports go out one at a time, in the order the calls happened. The hub
@@ -206,27 +260,20 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
 
   const handlers: Handlers = {
     'session.login': async (params) => {
-      let response;
+      const request: LoginRequest =
+        keySource === 'hub' ? { ...params, dataKeyFor: seatId } : params;
+      let response: LoginResponse;
       try {
-        response = await hub.login(params);
+        response = await hub.login(request);
       } catch (err) {
         if (err instanceof HubHttpError && err.status === 401) {
           throw new DeskError('bad-credentials', 'The account or the password is wrong.');
         }
-        sync.noteHubReachable(!(fromHubError(err)?.code === 'hub-unreachable'));
-        throw err;
+        if (fromHubError(err)?.code !== 'hub-unreachable') throw err;
+        sync.noteHubReachable(false);
+        return signInOffline(params);
       }
-      endSession('Signed in again.', false);
-      hub.adoptSession(response);
-      session = { agent: response.agent, sip: response.sip };
-      coreLog.info(
-        { agentId: response.agent.id, extension: response.agent.extension },
-        `Agent ${response.agent.id} signed in on extension ${response.agent.extension}.`,
-      );
-      hubEvents.start(() => hub.freshEventsUrl());
-      sync.noteHubReachable(true);
-      sync.trigger('login', true);
-      return session;
+      return adopt(response, params);
     },
 
     'session.logout': async () => {
@@ -265,22 +312,197 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
 
     'pop.lookup': ({ callerNumber }) => pop.lookup(callerNumber),
 
-    'kb.search': ({ q }) => hub.kbSearch(q),
+    'kb.search': async ({ q }) => {
+      try {
+        const response = await hub.kbSearch(q);
+        rememberKb(response.hits);
+        return { ...response, offline: false };
+      } catch (err) {
+        if (fromHubError(err)?.code !== 'hub-unreachable') throw err;
+        return { ...storage.kb.search(q), offline: true };
+      }
+    },
 
-    'order.save': async ({ order }) => {
-      const saved = await store.create(order);
+    'order.save': async ({ order, draftSlot }) => {
+      const saved = await storage.orders.create(order, draftSlot);
       events.emit({ event: 'order.updated', payload: saved });
       sync.emitStatus();
       sync.trigger('save');
       return saved;
     },
 
-    'order.list': ({ callerNumber }) => store.list({ callerNumber, limit: ORDER_LIST_LIMIT }),
+    'order.update': async ({ localId, changes, draftSlot }) => {
+      const before = storage.orders.get(localId);
+      const updated = before && (await storage.orders.update(localId, changes, draftSlot));
+      if (!updated) throw new DeskError('not-found', `Order ${localId} is not on this seat.`);
+      events.emit({ event: 'order.updated', payload: updated });
+      if (updated.openConflicts !== before.openConflicts) announceConflicts();
+      sync.emitStatus();
+      sync.trigger('save');
+      return updated;
+    },
+
+    'order.get': ({ localId }) => storage.orders.get(localId),
+
+    'order.list': ({ callerNumber }) =>
+      storage.orders.list({ callerNumber, limit: ORDER_LIST_LIMIT }),
+
+    'draft.save': async ({ slot, draft }) => {
+      await storage.drafts.save(slot, draft);
+      return {};
+    },
+
+    'draft.get': ({ slot }) => storage.drafts.get(slot),
+
+    'draft.discard': async ({ slot }) => {
+      await storage.drafts.discard(slot);
+      return {};
+    },
+
+    'conflict.list': () => storage.orders.conflicts(),
+
+    'conflict.resolve': async ({ conflictId, choice }) => {
+      const order = await storage.orders.resolveConflict(conflictId, choice);
+      if (!order) throw new DeskError('not-found', `Conflict ${conflictId} is not open here.`);
+      events.emit({ event: 'order.updated', payload: order });
+      announceConflicts();
+      sync.emitStatus();
+      sync.trigger('save');
+      return {};
+    },
+
+    'sync.rejected': () => storage.orders.rejected(),
+
+    'sync.dismiss': async ({ mutationId }) => {
+      if (!(await storage.orders.dismissRejected(mutationId))) {
+        throw new DeskError('not-found', `No refused mutation ${mutationId} on this seat.`);
+      }
+      sync.emitStatus();
+      return {};
+    },
+
+    'seat.status': () => seatStatus(),
+
+    'seat.dismissNotice': async ({ id }) => {
+      if (!(await storage.dismissNotice(id))) {
+        throw new DeskError('not-found', `No seat notice ${id}.`);
+      }
+      emitSeatStatus();
+      return {};
+    },
 
     'sync.status': () => sync.status(),
 
     'sync.now': () => sync.syncNow(),
   };
+
+  const announceConflicts = () =>
+    events.emit({
+      event: 'conflicts.changed',
+      payload: { open: storage.orders.counts().conflicts },
+    });
+
+  /** Takes a session the hub granted: the key (web seat), tokens, events, a sync. */
+  async function adopt(response: LoginResponse, params: LoginRequest): Promise<Session> {
+    endSession('Signed in again.', false);
+    if (keySource === 'hub') {
+      if (!response.dataKey) {
+        throw new DeskError('internal', 'The hub sent no store key for this seat at sign-in.');
+      }
+      await storage.drain();
+      storage.unlock(decodeHubDataKey(response.dataKey));
+      emitSeatStatus();
+    }
+    hub.adoptSession(response);
+    const granted: Session = { agent: response.agent, sip: response.sip, offline: false };
+    session = granted;
+    offlineLogin = null;
+    coreLog.info(
+      { agentId: response.agent.id, extension: response.agent.extension },
+      `Agent ${response.agent.id} signed in on extension ${response.agent.extension}.`,
+    );
+    if (offlineSignIn && storage.unlocked) {
+      try {
+        await credentials.remember(params.account, params.password, response);
+      } catch (err) {
+        coreLog.warn(`Could not keep the offline sign-in record: ${(err as Error).message}`);
+      }
+    }
+    hubEvents.start(() => hub.freshEventsUrl());
+    sync.noteHubReachable(true);
+    sync.trigger('login', true);
+    return granted;
+  }
+
+  /** The hub cannot be reached at sign-in: the desktop seat checks the kept record. */
+  async function signInOffline(params: LoginRequest): Promise<Session> {
+    if (!offlineSignIn) {
+      throw new DeskError(
+        'offline-sign-in-unavailable',
+        'The hub cannot be reached, and a web seat cannot sign in without it; ' +
+          'try again when the hub is back.',
+      );
+    }
+    if (!storage.unlocked) {
+      throw new DeskError(
+        'offline-sign-in-unavailable',
+        'The hub cannot be reached, and the seat store is locked (its key is unavailable).',
+      );
+    }
+    const check = await credentials.check(params.account, params.password);
+    if (!check.ok && check.reason === 'wrong-password') {
+      throw new DeskError('bad-credentials', 'The account or the password is wrong.');
+    }
+    if (!check.ok) {
+      throw new DeskError(
+        'offline-credentials-unknown',
+        check.reason === 'expired'
+          ? `The hub cannot be reached, and the last sign-in of ${params.account} on this ` +
+              `seat was for a shift that has ended.`
+          : `The hub cannot be reached, and ${params.account} has not signed in on this ` +
+              `seat before.`,
+      );
+    }
+    endSession('Signed in again.', false);
+    session = {
+      ...check.session,
+      agent: { ...check.session.agent, extension: params.extension },
+    };
+    offlineLogin = params;
+    coreLog.warn(
+      { agentId: session.agent.id },
+      `Agent ${session.agent.id} signed in offline (the hub cannot be reached); ` +
+        `signing in at the hub as soon as it answers.`,
+    );
+    sync.trigger('login', true);
+    return session;
+  }
+
+  let signingIn: Promise<void> | null = null;
+  /** The hub answers again after an offline sign-in: sign in there for real. */
+  function signInForReal(): Promise<void> {
+    const pending = offlineLogin;
+    if (!pending || !session?.offline) return Promise.resolve();
+    signingIn ??= (async () => {
+      try {
+        const request = keySource === 'hub' ? { ...pending, dataKeyFor: seatId } : pending;
+        const response = await hub.login(request);
+        if (offlineLogin !== pending) return;
+        await adopt(response, pending);
+        coreLog.info('The hub answers again: the offline session is now signed in at the hub.');
+      } catch (err) {
+        if (offlineLogin !== pending) return;
+        if (err instanceof HubHttpError && err.status === 401) {
+          endSession('The hub refused the password used offline; sign in again.', true);
+          return;
+        }
+        coreLog.info(`Signing in at the hub failed, still offline: ${(err as Error).message}`);
+      } finally {
+        signingIn = null;
+      }
+    })();
+    return signingIn;
+  }
 
   const run = async (method: DeskMethod, params: unknown): Promise<unknown> => {
     const spec = DESK_METHODS[method];
@@ -307,6 +529,10 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
 
   const toFailure = (method: string, err: unknown): SeatCoreResponse => {
     let desk = err instanceof DeskError ? err : fromHubError(err);
+    if (err instanceof StoreLockedError) desk = new DeskError('store-locked', err.message);
+    if (err instanceof OrderNotEditableError) {
+      desk = new DeskError('bad-request', err.message, 'localId');
+    }
     if (desk?.code === 'not-logged-in' && err instanceof HubHttpError) {
       endSession(desk.message, true);
     }
@@ -357,7 +583,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
       await sync.close();
       await Promise.allSettled([...inflight, stateChain]);
       events.clear();
-      db.close();
+      await storage.close();
       coreLog.info({ seatId }, `Seat core ${seatId} closed.`);
     },
   };

@@ -12,7 +12,7 @@
  *   LOG_LEVEL             pino level                    info
  */
 import pino from 'pino';
-import { createSeatCore, type SeatCore } from '../core/index.js';
+import { createSeatCore, hubKeyStore, type SeatCore } from '../core/index.js';
 import { readSeatConfig, SeatConfigError, type SeatConfig } from './seat-config.js';
 import { startSeatHost, type SeatHost } from './seat-host.js';
 
@@ -33,6 +33,10 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     hubUrl: config.hubUrl,
     logger: log,
+    // A web seat: its store key comes from the hub at sign-in (dataKeyFor: the seat id),
+    // and it cannot sign in while the hub is down.
+    keyStore: hubKeyStore,
+    offlineSignIn: false,
   });
   let host: SeatHost;
   try {

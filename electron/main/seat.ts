@@ -1,6 +1,7 @@
 import { createSeatCore, type SeatCore } from '../core/index.js';
 import type { DeskEventFrame, DeskResponseFrame } from '../../shared/desk-api.js';
 import type { ElectronSeatConfig } from './config.js';
+import { electronKeyStore } from './os-key-store.js';
 
 /** The seat core as the main process uses it: IPC frames in, IPC frames out. */
 export interface MainSeat {
@@ -9,9 +10,18 @@ export interface MainSeat {
   close(): Promise<void>;
 }
 
-// TODO(issue 4): pass a dataKey from safeStorage so citizen data is encrypted at rest.
+/**
+ * The desktop seat: its store key comes from the OS key store, so it can also sign in
+ * with the last known credentials while the hub is down. Call after app `ready`
+ * (safeStorage is not available before).
+ */
 export function openSeatCore(config: ElectronSeatConfig): MainSeat {
-  const core: SeatCore = createSeatCore({ dataDir: config.dataDir, hubUrl: config.hubUrl });
+  const core: SeatCore = createSeatCore({
+    dataDir: config.dataDir,
+    hubUrl: config.hubUrl,
+    keyStore: electronKeyStore(config.dataDir),
+    offlineSignIn: true,
+  });
   return {
     async request(method, params) {
       // IPC invocations are matched by Electron itself, so the frame id carries nothing.

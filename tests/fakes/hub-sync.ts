@@ -7,7 +7,7 @@
  * It can be taken down and brought back on the same port, lose the answer to a push
  * after applying it, and reject chosen mutations, which is what the sync tests need.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -36,7 +36,7 @@ import {
 export interface FakeHubOptions {
   /** Body limit of the hub; a bigger request is answered 413. */
   bodyLimitBytes?: number;
-  /** Reason to reject a mutation with, or null to apply it. */
+  /** Reason to reject a mutation with (code `invalid`), or null to apply it. */
   rejectMutation?: (mutation: Mutation) => string | null;
   /**
    * A rule beyond the schema that refuses a whole push with 400, naming the field of the
@@ -74,6 +74,8 @@ export interface FakeHub {
   readonly requests: string[];
   /** Extra history per normalised number, merged with the orders above. */
   readonly history: Map<string, Partial<CallerHistory>>;
+  /** Store keys handed out at sign-in, by seat id (LoginRequest.dataKeyFor). */
+  readonly dataKeys: Map<string, string>;
   /** Applies the next n pushes, then drops the connection instead of answering. */
   loseNextAnswers(n: number): void;
   /** Makes every token invalid (the next call gets 401). */
@@ -108,6 +110,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
   const kbQueries: string[] = [];
   const requests: string[] = [];
   const history = new Map<string, Partial<CallerHistory>>();
+  const dataKeys = new Map<string, string>();
   let tokens = new Set<string>();
   let version = 0;
   let loseAnswers = 0;
@@ -147,6 +150,16 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     throw new HttpError(400, 'bad-request', `${field}: ${issue?.message}`, field || undefined);
   };
 
+  const findOrder = (ref: { orderNo: string } | { clientOrderId: string }) =>
+    'orderNo' in ref
+      ? orders.get(ref.orderNo)
+      : [...orders.values()].find((o) => o.clientOrderId === ref.clientOrderId);
+
+  /**
+   * Protocol v2, simply: creates and edits are applied as they come (the fake finds no
+   * conflicts: the conflict rule is the real hub's, tested against it); a decision on a
+   * conflict is refused, there being none.
+   */
   const apply = (mutation: Mutation, seatId: string): MutationResult => {
     received.set(mutation.id, (received.get(mutation.id) ?? 0) + 1);
     const known = byMutation.get(mutation.id);
@@ -160,10 +173,33 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       };
     }
     const reason = options.rejectMutation?.(mutation) ?? null;
-    if (reason) return { id: mutation.id, status: 'rejected', reason };
+    if (reason) return { id: mutation.id, status: 'rejected', code: 'invalid', reason };
+
+    if (mutation.name === 'conflict.resolve') {
+      return {
+        id: mutation.id,
+        status: 'rejected',
+        code: 'unknown-conflict',
+        reason: `No open conflict ${mutation.conflictId}.`,
+      };
+    }
+    if (mutation.name === 'order.update') {
+      const order = findOrder(mutation.order);
+      if (!order) {
+        return {
+          id: mutation.id,
+          status: 'rejected',
+          code: 'unknown-order',
+          reason: 'No such order.',
+        };
+      }
+      Object.assign(order, mutation.changes, { version: ++version });
+      byMutation.set(mutation.id, order.orderNo);
+      return { id: mutation.id, status: 'applied', orderNo: order.orderNo, version };
+    }
 
     version++;
-    const orderNo = `DG${String(version).padStart(8, '0')}`;
+    const orderNo = `DG20261204${String(version).padStart(6, '0')}`;
     const now = new Date().toISOString();
     orders.set(orderNo, {
       orderNo,
@@ -179,6 +215,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       createdAt: now,
       deadline: null,
       lastReply: null,
+      assignedTo: null,
       version,
       seatId,
       mutationId: mutation.id,
@@ -201,7 +238,14 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       }
       const token = randomUUID();
       tokens.add(token);
+      let dataKey: string | undefined;
+      if (body.dataKeyFor) {
+        dataKey = dataKeys.get(body.dataKeyFor) ?? randomBytes(32).toString('base64url');
+        dataKeys.set(body.dataKeyFor, dataKey);
+      }
       const response: LoginResponse = {
+        dataKey,
+        hubTime: new Date().toISOString(),
         token,
         // The fake has no renewal route: its tokens last the test.
         expiresIn: 15 * 60,
@@ -306,6 +350,10 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
         protocol: SYNC_PROTOCOL_VERSION,
         cursor: String(page.at(-1)?.version ?? after),
         orders: page.map(({ seatId: _s, mutationId: _m, ...order }) => order),
+        conflicts: [],
+        // The fake has no KB feed: its cursor stays where the seat says it is.
+        kbCursor: query.kbCursor,
+        kb: [],
         hasMore: changed.length > page.length,
       };
       return response;
@@ -377,6 +425,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     kbQueries,
     requests,
     history,
+    dataKeys,
     loseNextAnswers(n) {
       loseAnswers = n;
     },

@@ -266,12 +266,15 @@ export class HubClient {
     });
   }
 
-  /** Orders pushed from this seat, changed after `cursor` (PullRequestSchema). */
-  pull(cursor: string | null, seatId: string): Promise<PullResponse> {
+  /**
+   * Orders pushed from this seat or assigned to the agent, changed after `cursor`, and
+   * the KB feed after `kbCursor` (PullRequestSchema).
+   */
+  pull(cursor: string | null, kbCursor: string | null, seatId: string): Promise<PullResponse> {
     return this.request({
       method: 'GET',
       path: HUB_PATHS.syncPull,
-      query: { cursor: cursor ?? undefined, seatId },
+      query: { cursor: cursor ?? undefined, kbCursor: kbCursor ?? undefined, seatId },
       schema: PullResponseSchema,
       timeoutMs: HUB_TIMEOUTS.pull,
     });

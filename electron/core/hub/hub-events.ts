@@ -13,8 +13,21 @@ export interface HubEventsOptions {
    * the session was signed out (EVENTS_CLOSE_SIGNED_OUT). */
   onUnauthorized: () => void;
   reconnect?: { baseMs: number; maxMs: number };
+  /**
+   * While true (the outbox holds orders), reconnect attempts come at most FAST_RETRY_MS
+   * apart, jittered: noticing the hub is back is most of a catch-up's time.
+   */
+  hurry?: () => boolean;
   /** A socket that answers no ping for this long is taken for dead. */
   pingIntervalMs?: number;
+}
+
+/** The longest pause between attempts to reach the hub while orders wait to go out. */
+export const FAST_RETRY_MS = 1_000;
+
+/** A pause of FAST_RETRY_MS / 2 .. FAST_RETRY_MS, so seats do not come back in step. */
+export function fastRetryDelay(random: () => number = Math.random): number {
+  return Math.round(FAST_RETRY_MS / 2 + (random() * FAST_RETRY_MS) / 2);
 }
 
 /** Where to connect, asked before each attempt: the token in it must be good then. */
@@ -146,7 +159,8 @@ export class HubEvents {
 
   private scheduleReconnect(): void {
     if (!this.source || this.retryTimer) return;
-    const delay = this.backoff.next();
+    const slow = this.backoff.next();
+    const delay = this.options.hurry?.() ? Math.min(slow, fastRetryDelay()) : slow;
     const attempt = this.backoff.attempts;
     // Said once per outage; the retries that follow only while debugging.
     this.options.log[attempt === 1 ? 'info' : 'debug'](

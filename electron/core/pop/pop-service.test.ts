@@ -27,6 +27,7 @@ function hubOrder(overrides: Partial<HubOrder>): HubOrder {
     createdAt: '2026-10-01T02:00:00.000Z',
     deadline: null,
     lastReply: null,
+    assignedTo: null,
     version: 1,
     ...overrides,
   };

@@ -9,7 +9,10 @@ import type { OrderStore } from '../store/order-store.js';
 
 export interface PopServiceOptions {
   hub: HubClient;
-  store: OrderStore;
+  /** The seat's orders (read at each pop: the store may be replaced after a key change). */
+  store: () => Pick<OrderStore, 'list'>;
+  /** KB articles a pop showed, for the offline KB cache. */
+  onKbShown?: (response: KbSearchResponse) => void;
   log: Logger;
   /** How long a prefetched answer stays good: the INVITE follows within a second. */
   ttlMs?: number;
@@ -52,7 +55,7 @@ export class PopService {
     const started = performance.now();
     const part = await this.hubPart(number);
     // Read after the hub answered, so an order saved meanwhile is in the pop.
-    const localOrders = this.options.store.list({
+    const localOrders = this.options.store().list({
       callerNumber: number,
       limit: LOCAL_ORDERS_IN_POP,
     });
@@ -137,7 +140,9 @@ export class PopService {
     const q = (label ?? summary).trim().slice(0, 200);
     if (q === '') return null;
     try {
-      return await this.options.hub.kbSearch(q, KB_HITS_IN_POP);
+      const response = await this.options.hub.kbSearch(q, KB_HITS_IN_POP);
+      this.options.onKbShown?.(response);
+      return response;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.options.log.warn({ category }, `KB search for the pop failed: ${message}`);

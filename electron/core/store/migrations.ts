@@ -8,6 +8,11 @@ import type { Database } from 'better-sqlite3';
  *
  * Append new migrations at the end; never edit one that has shipped.
  */
+/** The file was written by a newer build: it is kept aside, never migrated down. */
+export class StoreTooNewError extends Error {
+  override readonly name = 'StoreTooNewError';
+}
+
 export interface Migration {
   version: number;
   description: string;
@@ -50,6 +55,79 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'offline-first: hub values, save order, drafts, conflicts, refusals, KB cache',
+    sql: `
+      -- origin: made on this seat, or pulled from the hub (assigned to the agent).
+      ALTER TABLE orders ADD COLUMN origin TEXT NOT NULL DEFAULT 'seat'
+        CHECK (origin IN ('seat', 'hub'));
+      -- The hub's last known field values (sealed JSON OrderInput); null until it answered.
+      -- fields = hub_fields overlaid with the edits still in the outbox.
+      ALTER TABLE orders ADD COLUMN hub_fields TEXT;
+      -- The hub's state, dates, last reply and assignee (sealed JSON: a reply may quote).
+      ALTER TABLE orders ADD COLUMN hub_meta TEXT;
+      -- The seat's own save order: lists never depend on the seat's clock.
+      ALTER TABLE orders ADD COLUMN save_seq INTEGER;
+      UPDATE orders SET save_seq = rowid;
+      CREATE UNIQUE INDEX orders_by_save_seq ON orders (save_seq);
+      CREATE INDEX orders_by_caller_seq ON orders (caller_key, save_seq);
+      CREATE INDEX orders_by_order_no ON orders (order_no);
+      CREATE INDEX outbox_by_order ON outbox (order_id, seq);
+
+      -- The order form while it is typed, one per slot ('new' or a call id); body sealed.
+      CREATE TABLE drafts (
+        slot     TEXT PRIMARY KEY,
+        body     TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+      ) STRICT;
+
+      -- Open conflicts as the hub reported them (sealed OrderConflict JSON).
+      CREATE TABLE conflicts (
+        conflict_id TEXT PRIMARY KEY,
+        local_id    TEXT NOT NULL REFERENCES orders (local_id),
+        body        TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX conflicts_by_order ON conflicts (local_id);
+
+      -- Mutations the hub refused, until the agent dismisses them; args sealed.
+      CREATE TABLE rejected (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        mutation_id TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL,
+        local_id    TEXT,
+        order_no    TEXT,
+        code        TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        args        TEXT NOT NULL,
+        at          TEXT NOT NULL
+      ) STRICT;
+
+      -- KB articles this seat has shown, for search while the hub is away.
+      CREATE TABLE kb_cache (
+        id       TEXT PRIMARY KEY,
+        version  INTEGER NOT NULL,
+        title    TEXT NOT NULL,
+        category TEXT NOT NULL,
+        answer   TEXT NOT NULL
+      ) STRICT;
+
+      -- What the agent must be told about the seat itself (a store kept aside).
+      CREATE TABLE notices (
+        id      TEXT PRIMARY KEY,
+        kind    TEXT NOT NULL,
+        message TEXT NOT NULL,
+        file    TEXT,
+        at      TEXT NOT NULL
+      ) STRICT;
+
+      -- Last known credentials per account, for signing in while the hub is down (sealed).
+      CREATE TABLE credentials (
+        account TEXT PRIMARY KEY,
+        record  TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Applies the migrations the file lacks; returns the versions applied now. */
@@ -70,7 +148,7 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
 
   const latest = migrations.at(-1)?.version ?? 0;
   if (current() > latest) {
-    throw new Error(
+    throw new StoreTooNewError(
       `The seat database is at schema version ${current()}, newer than this build knows ` +
         `(${latest}); refusing to use it.`,
     );

@@ -5,10 +5,9 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleOrderInput } from '../../../tests/fakes/hub-sync.js';
-import { openSeatDatabase } from './database.js';
+import { toMutation } from '../sync/push-batch.js';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { OrderStore } from './order-store.js';
-import { createSealer } from './sealer.js';
+import { SeatStore } from './seat-store.js';
 
 const log = pino({ level: 'silent' });
 let dir: string;
@@ -21,8 +20,9 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function open(dataKey?: Uint8Array) {
-  const db = openSeatDatabase(file);
-  return { db, store: new OrderStore(db, createSealer(dataKey), log) };
+  const seat = new SeatStore(file, log);
+  seat.unlock(dataKey);
+  return { db: seat.database, store: seat.orders, seat };
 }
 
 function count(db: Database.Database, table: 'orders' | 'outbox'): number {
@@ -39,7 +39,7 @@ describe('OrderStore.create', () => {
     expect(entry).toMatchObject({ name: 'order.create', orderId: order.localId });
     expect(entry?.args).toEqual(sampleOrderInput());
     expect(store.get(order.localId)).toEqual(order);
-    expect(store.counts()).toEqual({ pending: 1, rejected: 0 });
+    expect(store.counts()).toEqual({ pending: 1, rejected: 0, conflicts: 0 });
     db.close();
   });
 
@@ -107,17 +107,18 @@ describe('SQLite locking (CASES F07)', () => {
     );
     clearTimeout(release);
 
-    expect(updated).toHaveLength(50);
-    expect(updated.every((o) => o.status === 'synced' && o.orderNo?.startsWith('DG'))).toBe(true);
+    expect(updated.orders).toHaveLength(50);
+    expect(updated.orders.every((o) => o.status === 'synced' && o.orderNo?.startsWith('DG'))).toBe(
+      true,
+    );
     expect(count(db, 'outbox')).toBe(0);
-    expect(store.counts()).toEqual({ pending: 0, rejected: 0 });
+    expect(store.counts()).toEqual({ pending: 0, rejected: 0, conflicts: 0 });
     other.close();
     db.close();
   });
 
   it('gives up with SQLITE_BUSY when the lock is never released', async () => {
-    const { db } = open();
-    const store = new OrderStore(db, createSealer(), log);
+    const { db, store } = open();
     const other = new Database(file);
     other.exec('BEGIN IMMEDIATE');
     const write = db.transaction(() => db.prepare(`INSERT INTO kv VALUES ('k', 'v')`).run());
@@ -126,7 +127,7 @@ describe('SQLite locking (CASES F07)', () => {
     await expect(
       withBusyRetry(() => write.immediate(), { attempts: 3, firstDelayMs: 5 }),
     ).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
-    expect(store.counts()).toEqual({ pending: 0, rejected: 0 });
+    expect(store.counts()).toEqual({ pending: 0, rejected: 0, conflicts: 0 });
     other.exec('ROLLBACK');
     other.close();
     db.close();
@@ -137,13 +138,13 @@ describe('migrations', () => {
   it('are idempotent on reopen and keep the data and the seat id', async () => {
     const first = open();
     expect(first.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
-    const seatId = first.store.seatId();
+    const seatId = first.seat.seatId();
     const order = await first.store.create(sampleOrderInput());
     first.db.close();
 
     const second = open();
     expect(migrate(second.db)).toEqual([]);
-    expect(second.store.seatId()).toBe(seatId);
+    expect(second.seat.seatId()).toBe(seatId);
     expect(second.store.get(order.localId)).toEqual(order);
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
     second.db.close();
@@ -178,17 +179,47 @@ describe('encryption at rest', () => {
       expect(text).not.toContain('工地');
     }
     expect(store.list({ callerNumber: '13800138000', limit: 5 })).toEqual([order]);
-    expect(store.outboxHead(1)[0]?.args.citizenName).toBe('李女士');
+    const [entry] = store.outboxHead(1);
+    expect(entry?.name === 'order.create' && entry.args.citizenName).toBe('李女士');
+    db.close();
+  });
+});
+
+describe('OrderStore.update', () => {
+  it('an edit before the hub knows the order goes out after the create, baseVersion null', async () => {
+    const { db, store } = open(Buffer.alloc(32, 1));
+    const order = await store.create(sampleOrderInput());
+    const edited = await store.update(order.localId, { citizenName: '张女士' });
+    expect(edited).toMatchObject({ status: 'pending', pendingEdits: 1, hub: null });
+    expect(edited?.input.citizenName).toBe('张女士');
+
+    const [create, update] = store.outboxHead(10).map(toMutation);
+    expect(create).toMatchObject({ name: 'order.create', clientOrderId: order.localId });
+    expect(update).toMatchObject({
+      name: 'order.update',
+      order: { clientOrderId: order.localId },
+      baseVersion: null,
+      changes: { citizenName: '张女士' },
+    });
     db.close();
   });
 
-  it('refuses to read sealed orders without the key', async () => {
-    const first = open(key);
-    await first.store.create(sampleOrderInput());
-    first.db.close();
+  it('names the order by its hub number once known, with the hub version it holds', async () => {
+    const { db, store } = open(Buffer.alloc(32, 1));
+    const order = await store.create(sampleOrderInput());
+    const [create] = store.outboxHead(1);
+    if (!create) throw new Error('no create in the outbox');
+    const orderNo = 'DG20261204000042';
+    await store.applyPushResults([
+      { entry: create, result: { id: create.mutationId, status: 'applied', orderNo, version: 7 } },
+    ]);
+    expect(store.get(order.localId)).toMatchObject({ status: 'synced', orderNo });
 
-    const second = open();
-    expect(() => second.store.list({ limit: 5 })).toThrow(/without its key/);
-    second.db.close();
+    await store.update(order.localId, { summary: '改过' });
+    expect(store.outboxHead(1).map(toMutation)).toMatchObject([
+      { name: 'order.update', order: { orderNo }, baseVersion: 7, changes: { summary: '改过' } },
+    ]);
+    expect(store.get(order.localId)).toMatchObject({ status: 'pending', pendingEdits: 1 });
+    db.close();
   });
 });

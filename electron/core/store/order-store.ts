@@ -1,28 +1,60 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { LocalOrder } from '../../../shared/desk-api.js';
-import type { HubOrder, OrderInput } from '../../../shared/order.js';
-import type { MutationResult } from '../../../shared/sync-protocol.js';
+import type { LocalConflict, LocalOrder, RejectedMutation } from '../../../shared/desk-api.js';
+import type {
+  HubOrder,
+  OrderChanges,
+  OrderConflict,
+  OrderEditableField,
+  OrderInput,
+} from '../../../shared/order.js';
+import type { MutationResult, RejectCode } from '../../../shared/sync-protocol.js';
 import { callerNumberKey } from '../caller-number.js';
-import { withBusyRetry } from './busy-retry.js';
-import type { Sealer } from './sealer.js';
+import type { SealerRef, StoreWriter } from './writer.js';
+
+/** What each outbox entry carries, sealed in `outbox.args`, by mutation name. */
+export type OutboxPayload =
+  | { name: 'order.create'; args: OrderInput }
+  | { name: 'order.update'; args: { baseVersion: number | null; changes: OrderChanges } }
+  | {
+      name: 'conflict.resolve';
+      // field and seatValue stay on the seat: they show the decision before the hub answers.
+      args: {
+        conflictId: string;
+        choice: 'hub' | 'seat';
+        field: OrderEditableField;
+        seatValue: string;
+      };
+    };
 
 /** One entry of the outbox, oldest first by `seq`. */
-export interface OutboxEntry {
+export type OutboxEntry = OutboxPayload & {
   seq: number;
   mutationId: string;
-  name: 'order.create';
-  /** Local id of the order; sent as the mutation's clientOrderId. */
+  /** Local id of the order; sent as clientOrderId until the hub's number is known. */
   orderId: string;
-  args: OrderInput;
+  /** The hub's number of the order when the entry is read, else null. */
+  orderNo: string | null;
   createdAt: string;
-}
+};
 
-/** The hub's answer for one outbox entry (or the seat's own verdict, see the sync client). */
+/** The hub's answer for one outbox entry (or the seat's own verdict, see the pusher). */
 export interface PushOutcome {
   entry: OutboxEntry;
   result: MutationResult;
+}
+
+/** What a batch of answers changed, for the events the core sends. */
+export interface AppliedChanges {
+  orders: LocalOrder[];
+  rejected: RejectedMutation[];
+  conflictsChanged: boolean;
+}
+
+/** The order cannot take the edit (the hub refused to create it). */
+export class OrderNotEditableError extends Error {
+  override readonly name = 'OrderNotEditableError';
 }
 
 interface OrderRow {
@@ -33,78 +65,151 @@ interface OrderRow {
   reject_reason: string | null;
   created_at: string;
   hub_version: number | null;
+  origin: LocalOrder['origin'];
+  hub_fields: string | null;
+  hub_meta: string | null;
+  pending_edits: number;
+  open_conflicts: number;
 }
 
 interface OutboxRow {
   seq: number;
   mutation_id: string;
-  name: string;
+  name: OutboxPayload['name'];
   order_id: string;
+  order_no: string | null;
   args: string;
   created_at: string;
 }
 
-const KV_SEAT_ID = 'seat.id';
+type HubMeta = Omit<NonNullable<LocalOrder['hub']>, 'version'>;
+
 const KV_PULL_CURSOR = 'sync.pull.cursor';
 
+const ORDER_COLUMNS = `o.*,
+  (SELECT count(*) FROM outbox x WHERE x.order_id = o.local_id AND x.name = 'order.update')
+    AS pending_edits,
+  (SELECT count(*) FROM conflicts c WHERE c.local_id = o.local_id) AS open_conflicts`;
+
 /**
- * Orders, the outbox and the seat's settings in one SQLite file.
+ * Orders, the outbox, conflicts and refused mutations (issue 4, "Seat store" and "Sync
+ * protocol").
  *
- * Every write is one synchronous transaction opened with BEGIN IMMEDIATE, so it takes
- * the write lock up front instead of upgrading a read lock half-way (which can fail with
- * SQLITE_BUSY and no way to wait); rows are read with `.all()` before any write, never
- * written while a statement iterates (CASES F07). Writes are retried on SQLITE_BUSY.
+ * An order's local fields are the hub's last known values overlaid with the seat's
+ * edits still in the outbox, recomputed whenever either changes (a pull, a push answer,
+ * an edit); before the hub knows the order its base is the create in the outbox. Lists
+ * go by the seat's save sequence, never by its clock. Every change and its mutation are
+ * written in one transaction (StoreWriter: BEGIN IMMEDIATE, SQLITE_BUSY retried).
  */
 export class OrderStore {
   private readonly stmt: {
     insertOrder: Statement;
     insertOutbox: Statement;
     getOrder: Statement<[string], OrderRow>;
+    hubOf: Statement<[string], { hub_version: number | null; hub_fields: string | null }>;
+    sealedArgs: Statement<[string], { args: string }>;
+    outboxCountOf: Statement<[string], { n: number }>;
+    markSynced: Statement<[string]>;
+    byOrderNo: Statement<[string], { local_id: string }>;
     listRecent: Statement<[number], OrderRow>;
-    countByStatus: Statement<[], { status: string; n: number }>;
     outboxHead: Statement<[number], OutboxRow>;
+    outboxOf: Statement<[string], OutboxRow>;
     outboxLength: Statement<[], { n: number }>;
     deleteOutbox: Statement;
-    markSynced: Statement;
     markRejected: Statement;
-    updateFromHub: Statement;
+    setLocal: Statement;
+    setHub: Statement;
+    conflictsOf: Statement<[string], { conflict_id: string; body: string }>;
+    allConflicts: Statement<[], { local_id: string; body: string }>;
+    getConflict: Statement<[string], { local_id: string; body: string }>;
+    insertConflict: Statement;
+    deleteConflict: Statement;
+    pendingResolves: Statement<[], { args: string }>;
+    insertRejected: Statement;
+    listRejected: Statement<[], RejectedRow>;
+    getRejected: Statement<[string], RejectedRow>;
+    deleteRejected: Statement;
+    deleteOrder: Statement;
+    deleteDraft: Statement;
+    count: Statement<[], { outbox: number; rejected: number; conflicts: number }>;
     getKv: Statement<[string], { value: string }>;
     setKv: Statement;
   };
 
-  private writeQueue: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly db: Database,
-    private readonly sealer: Sealer,
+    private readonly writer: StoreWriter,
+    private readonly sealer: SealerRef,
     private readonly log: Logger,
   ) {
     this.stmt = {
       insertOrder: db.prepare(
-        `INSERT INTO orders (local_id, fields, caller_key, status, created_at)
-         VALUES (?, ?, ?, 'pending', ?)`,
+        `INSERT INTO orders (local_id, fields, caller_key, status, created_at, origin, save_seq,
+           order_no, hub_version, hub_fields, hub_meta)
+         VALUES (?, ?, ?, ?, ?, ?, coalesce((SELECT max(save_seq) FROM orders), 0) + 1,
+           ?, ?, ?, ?)`,
       ),
       insertOutbox: db.prepare(
         `INSERT INTO outbox (mutation_id, name, order_id, args, created_at) VALUES (?, ?, ?, ?, ?)`,
       ),
-      getOrder: db.prepare(`SELECT * FROM orders WHERE local_id = ?`),
-      listRecent: db.prepare(`SELECT * FROM orders ORDER BY created_at DESC, rowid DESC LIMIT ?`),
-      countByStatus: db.prepare(`SELECT status, count(*) AS n FROM orders GROUP BY status`),
-      outboxHead: db.prepare(`SELECT * FROM outbox ORDER BY seq LIMIT ?`),
+      getOrder: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE local_id = ?`),
+      hubOf: db.prepare(`SELECT hub_version, hub_fields FROM orders WHERE local_id = ?`),
+      sealedArgs: db.prepare(`SELECT args FROM outbox WHERE mutation_id = ?`),
+      outboxCountOf: db.prepare(`SELECT count(*) AS n FROM outbox WHERE order_id = ?`),
+      markSynced: db.prepare(
+        `UPDATE orders SET status = 'synced' WHERE local_id = ? AND status = 'pending'`,
+      ),
+      byOrderNo: db.prepare(`SELECT local_id FROM orders WHERE order_no = ?`),
+      listRecent: db.prepare(
+        `SELECT ${ORDER_COLUMNS} FROM orders o ORDER BY save_seq DESC LIMIT ?`,
+      ),
+      outboxHead: db.prepare(
+        `SELECT x.*, o.order_no FROM outbox x JOIN orders o ON o.local_id = x.order_id
+         ORDER BY x.seq LIMIT ?`,
+      ),
+      outboxOf: db.prepare(
+        `SELECT x.*, NULL AS order_no FROM outbox x WHERE x.order_id = ? ORDER BY x.seq`,
+      ),
       outboxLength: db.prepare(`SELECT count(*) AS n FROM outbox`),
       deleteOutbox: db.prepare(`DELETE FROM outbox WHERE mutation_id = ?`),
-      markSynced: db.prepare(
-        `UPDATE orders SET status = 'synced', order_no = ?, hub_version = max(coalesce(hub_version, 0), ?),
-           reject_reason = NULL
+      markRejected: db.prepare(
+        `UPDATE orders SET status = 'rejected', reject_reason = ? WHERE local_id = ?`,
+      ),
+      setLocal: db.prepare(
+        `UPDATE orders SET fields = ?, caller_key = ?, status = ? WHERE local_id = ?`,
+      ),
+      setHub: db.prepare(
+        `UPDATE orders SET order_no = ?, hub_version = ?, hub_fields = ?,
+           hub_meta = coalesce(?, hub_meta), reject_reason = CASE WHEN ? THEN NULL ELSE reject_reason END
          WHERE local_id = ?`,
       ),
-      markRejected: db.prepare(
-        `UPDATE orders SET status = 'rejected', reject_reason = ? WHERE local_id = ? AND status = 'pending'`,
+      conflictsOf: db.prepare(`SELECT conflict_id, body FROM conflicts WHERE local_id = ?`),
+      allConflicts: db.prepare(
+        `SELECT c.local_id, c.body FROM conflicts c JOIN orders o ON o.local_id = c.local_id
+         ORDER BY o.save_seq, c.conflict_id`,
       ),
-      updateFromHub: db.prepare(
-        `UPDATE orders SET order_no = ?, hub_version = ?,
-           status = CASE status WHEN 'pending' THEN 'synced' ELSE status END
-         WHERE local_id = ? AND (hub_version IS NULL OR hub_version < ?)`,
+      getConflict: db.prepare(`SELECT local_id, body FROM conflicts WHERE conflict_id = ?`),
+      insertConflict: db.prepare(
+        `INSERT INTO conflicts (conflict_id, local_id, body) VALUES (?, ?, ?)
+         ON CONFLICT (conflict_id) DO UPDATE SET local_id = excluded.local_id, body = excluded.body`,
+      ),
+      deleteConflict: db.prepare(`DELETE FROM conflicts WHERE conflict_id = ?`),
+      pendingResolves: db.prepare(`SELECT args FROM outbox WHERE name = 'conflict.resolve'`),
+      insertRejected: db.prepare(
+        `INSERT OR IGNORE INTO rejected (mutation_id, name, local_id, order_no, code, reason, args, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      listRejected: db.prepare(`SELECT * FROM rejected ORDER BY seq`),
+      getRejected: db.prepare(`SELECT * FROM rejected WHERE mutation_id = ?`),
+      deleteRejected: db.prepare(`DELETE FROM rejected WHERE mutation_id = ?`),
+      deleteOrder: db.prepare(
+        `DELETE FROM orders WHERE local_id = ? AND status = 'rejected'
+           AND NOT EXISTS (SELECT 1 FROM outbox WHERE order_id = ?)`,
+      ),
+      deleteDraft: db.prepare(`DELETE FROM drafts WHERE slot = ?`),
+      count: db.prepare(
+        `SELECT (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM rejected) AS rejected,
+           (SELECT count(*) FROM conflicts) AS conflicts`,
       ),
       getKv: db.prepare(`SELECT value FROM kv WHERE key = ?`),
       setKv: db.prepare(
@@ -114,31 +219,80 @@ export class OrderStore {
   }
 
   /**
-   * Saves a new order and its `order.create` mutation in one transaction: either both
-   * rows exist afterwards or neither does.
+   * Saves a new order and its `order.create` mutation in one transaction (and clears the
+   * draft of `draftSlot` in it): either all of it is stored afterwards or none.
    */
-  async create(input: OrderInput, now = new Date()): Promise<LocalOrder> {
+  async create(input: OrderInput, draftSlot?: string, now = new Date()): Promise<LocalOrder> {
+    const sealer = this.sealer.get();
     const localId = randomUUID();
     const mutationId = randomUUID();
     const createdAt = now.toISOString();
-    const sealed = this.sealer.seal(JSON.stringify(input));
+    const sealed = sealer.seal(JSON.stringify(input));
     const callerKey = this.callerKeys(input.callerNumber)[0] ?? '';
 
-    const write = this.db.transaction(() => {
-      this.stmt.insertOrder.run(localId, sealed, callerKey, createdAt);
+    await this.writer.run(() => {
+      this.stmt.insertOrder.run(
+        localId,
+        sealed,
+        callerKey,
+        'pending',
+        createdAt,
+        'seat',
+        null,
+        null,
+        null,
+        null,
+      );
       this.stmt.insertOutbox.run(mutationId, 'order.create', localId, sealed, createdAt);
-    });
-    await this.write(() => write.immediate(), `save order ${localId}`);
+      if (draftSlot) this.stmt.deleteDraft.run(draftSlot);
+    }, `save order ${localId}`);
 
     this.log.info({ localId, mutationId }, `Saved order ${localId} with mutation ${mutationId}.`);
-    return {
-      localId,
-      status: 'pending',
-      orderNo: null,
-      rejectReason: null,
-      createdAt,
-      input,
-    };
+    return this.mustGet(localId);
+  }
+
+  /**
+   * Edits an order: the local fields change and an `order.update` mutation, based on the
+   * hub version the seat holds (null: none yet), joins the outbox, in one transaction.
+   * An open conflict on a field edited again is superseded (the hub does the same).
+   * Returns null when the order is not on this seat.
+   */
+  async update(
+    localId: string,
+    changes: OrderChanges,
+    draftSlot?: string,
+    now = new Date(),
+  ): Promise<LocalOrder | null> {
+    const sealer = this.sealer.get();
+    const mutationId = randomUUID();
+    const found = await this.writer.run(() => {
+      const row = this.stmt.getOrder.get(localId);
+      if (!row) return false;
+      if (row.status === 'rejected') {
+        throw new OrderNotEditableError(
+          `Order ${localId} was refused by the hub (${row.reject_reason}); it cannot be edited.`,
+        );
+      }
+      const args = { baseVersion: row.hub_version, changes };
+      this.stmt.insertOutbox.run(
+        mutationId,
+        'order.update',
+        localId,
+        sealer.seal(JSON.stringify(args)),
+        now.toISOString(),
+      );
+      for (const conflict of this.conflictRows(localId)) {
+        if (conflict.field in changes) this.stmt.deleteConflict.run(conflict.conflictId);
+      }
+      this.recompute(localId);
+      if (draftSlot) this.stmt.deleteDraft.run(draftSlot);
+      return true;
+    }, `edit order ${localId}`);
+    if (!found) return null;
+
+    const fields = Object.keys(changes).join(', ');
+    this.log.info({ localId, mutationId }, `Edited ${fields} of order ${localId} (${mutationId}).`);
+    return this.mustGet(localId);
   }
 
   get(localId: string): LocalOrder | null {
@@ -146,7 +300,7 @@ export class OrderStore {
     return row ? this.toOrder(row) : null;
   }
 
-  /** Newest first. An empty or missing number lists the seat's latest orders. */
+  /** Newest save first. An empty or missing number lists the seat's latest orders. */
   list(filter: { callerNumber?: string; limit: number }): LocalOrder[] {
     const raw = filter.callerNumber?.trim() ?? '';
     if (raw === '') return this.stmt.listRecent.all(filter.limit).map((r) => this.toOrder(r));
@@ -154,31 +308,27 @@ export class OrderStore {
     const keys = this.callerKeys(raw);
     const rows = this.db
       .prepare<unknown[], OrderRow>(
-        `SELECT * FROM orders WHERE caller_key IN (${keys.map(() => '?').join(', ')})
-         ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+        `SELECT ${ORDER_COLUMNS} FROM orders o
+         WHERE caller_key IN (${keys.map(() => '?').join(', ')})
+         ORDER BY save_seq DESC LIMIT ?`,
       )
       .all(...keys, filter.limit);
     return rows.map((r) => this.toOrder(r));
   }
 
-  counts(): { pending: number; rejected: number } {
-    const counts = { pending: 0, rejected: 0 };
-    for (const { status, n } of this.stmt.countByStatus.all()) {
-      if (status === 'pending' || status === 'rejected') counts[status] = n;
-    }
-    return counts;
+  /** Outbox entries, refused mutations not dismissed, open conflicts. No key needed. */
+  counts(): { pending: number; rejected: number; conflicts: number } {
+    const row = this.stmt.count.get();
+    return {
+      pending: row?.outbox ?? 0,
+      rejected: row?.rejected ?? 0,
+      conflicts: row?.conflicts ?? 0,
+    };
   }
 
   /** The oldest `limit` outbox entries, in push order. */
   outboxHead(limit: number): OutboxEntry[] {
-    return this.stmt.outboxHead.all(limit).map((row) => ({
-      seq: row.seq,
-      mutationId: row.mutation_id,
-      name: 'order.create',
-      orderId: row.order_id,
-      args: JSON.parse(this.sealer.open(row.args)) as OrderInput,
-      createdAt: row.created_at,
-    }));
+    return this.stmt.outboxHead.all(limit).map((row) => this.toEntry(row));
   }
 
   outboxLength(): number {
@@ -186,114 +336,437 @@ export class OrderStore {
   }
 
   /**
-   * Applies the answers to a push: applied or duplicate marks the order synced with the
-   * hub's number, rejected marks it rejected with the reason; either way the entry leaves
-   * the outbox, in the same transaction. Returns the orders as they now are.
+   * Applies the answers to a push, each entry leaving the outbox in the transaction that
+   * records its answer:
+   *   applied / duplicate  the hub's number and version; its values become the hub's
+   *                        (a field in conflict keeps the hub's value, the conflict is kept)
+   *   rejected             a RejectedMutation for the agent; a refused create marks its
+   *                        order rejected
    */
-  async applyPushResults(outcomes: readonly PushOutcome[]): Promise<LocalOrder[]> {
-    if (outcomes.length === 0) return [];
-    const apply = this.db.transaction(() => {
+  async applyPushResults(
+    outcomes: readonly PushOutcome[],
+    now = new Date(),
+  ): Promise<AppliedChanges> {
+    if (outcomes.length === 0) return { orders: [], rejected: [], conflictsChanged: false };
+    const sealer = this.sealer.get();
+    let conflictsChanged = false;
+    await this.writer.run(() => {
+      conflictsChanged = false;
       for (const { entry, result } of outcomes) {
         if (result.status === 'rejected') {
-          this.stmt.markRejected.run(result.reason, entry.orderId);
+          this.recordRejection(entry, result.code, result.reason, now);
         } else {
-          this.stmt.markSynced.run(result.orderNo, result.version, entry.orderId);
+          const conflicts = result.status === 'applied' ? (result.conflicts ?? []) : [];
+          this.acknowledge(entry, result.orderNo, result.version, conflicts);
+          for (const conflict of conflicts) {
+            this.stmt.insertConflict.run(
+              conflict.conflictId,
+              entry.orderId,
+              sealer.seal(JSON.stringify(conflict)),
+            );
+            conflictsChanged = true;
+          }
         }
         this.stmt.deleteOutbox.run(entry.mutationId);
       }
-    });
-    await this.write(() => apply.immediate(), `apply ${outcomes.length} push results`);
-    return this.getMany(outcomes.map((o) => o.entry.orderId));
+      this.settle(outcomes);
+    }, `apply ${outcomes.length} push results`);
+
+    const rejectedIds = new Set(
+      outcomes.filter((o) => o.result.status === 'rejected').map((o) => o.entry.mutationId),
+    );
+    return {
+      orders: this.getMany(outcomes.map((o) => o.entry.orderId)),
+      rejected: this.rejected().filter((r) => rejectedIds.has(r.mutationId)),
+      conflictsChanged,
+    };
   }
 
   /**
-   * Takes in one page of a pull: hub orders that were made from this seat's orders update
-   * their number and version (a newer version only); the cursor moves in the same
-   * transaction, so a crash never skips a page. Returns the local orders that changed.
+   * Takes in one page of a pull, with the cursor, in one transaction (a crash never skips
+   * a page): an order the seat holds (its own by clientOrderId, else by number) takes the
+   * hub's values when newer; one it does not hold is added with origin `hub`. The open
+   * conflicts of each pulled order are replaced by the hub's list, except those the agent
+   * has decided here and whose decision is still in the outbox.
    */
-  async applyPulled(orders: readonly HubOrder[], cursor: string): Promise<LocalOrder[]> {
+  async applyPulled(
+    orders: readonly HubOrder[],
+    conflicts: readonly OrderConflict[],
+    cursor: string,
+  ): Promise<{ orders: LocalOrder[]; conflictsChanged: boolean }> {
+    const sealer = this.sealer.get();
     const changed: string[] = [];
-    const apply = this.db.transaction(() => {
+    let conflictsChanged = false;
+    await this.writer.run(() => {
       changed.length = 0;
+      conflictsChanged = false;
+      const deciding = new Set(
+        this.stmt.pendingResolves
+          .all()
+          .map((r) => (JSON.parse(sealer.open(r.args)) as { conflictId: string }).conflictId),
+      );
       for (const order of orders) {
-        if (!order.clientOrderId) continue;
-        const info = this.stmt.updateFromHub.run(
-          order.orderNo,
-          order.version,
-          order.clientOrderId,
-          order.version,
+        const localId = this.takeHubOrder(order);
+        if (localId) changed.push(localId);
+        const id = localId ?? this.localIdOf(order);
+        if (!id) continue;
+        const before = this.conflictRows(id).map((c) => c.conflictId);
+        for (const conflictId of before) this.stmt.deleteConflict.run(conflictId);
+        const now = conflicts.filter(
+          (c) =>
+            c.orderNo === order.orderNo && c.resolution === null && !deciding.has(c.conflictId),
         );
-        if (info.changes > 0) changed.push(order.clientOrderId);
+        for (const c of now) {
+          this.stmt.insertConflict.run(c.conflictId, id, sealer.seal(JSON.stringify(c)));
+        }
+        if (before.length !== now.length || now.some((c) => !before.includes(c.conflictId))) {
+          conflictsChanged = true;
+          changed.push(id);
+        }
       }
       this.stmt.setKv.run(KV_PULL_CURSOR, cursor);
-    });
-    await this.write(() => apply.immediate(), `apply a pull of ${orders.length} orders`);
-    return this.getMany(changed);
+    }, `apply a pull of ${orders.length} orders`);
+    return { orders: this.getMany(changed), conflictsChanged };
   }
 
   pullCursor(): string | null {
     return this.stmt.getKv.get(KV_PULL_CURSOR)?.value ?? null;
   }
 
-  /**
-   * The seat's stable id, made once and kept in the file; the hub keys its idempotency
-   * records and pull cursors by it.
-   */
-  seatId(): string {
-    const existing = this.stmt.getKv.get(KV_SEAT_ID)?.value;
-    if (existing) return existing;
-    // Opening is synchronous; INSERT OR IGNORE keeps the first id if two processes race.
-    this.db
-      .prepare(`INSERT OR IGNORE INTO kv (key, value) VALUES (?, ?)`)
-      .run(KV_SEAT_ID, `seat-${randomUUID()}`);
-    const stored = this.stmt.getKv.get(KV_SEAT_ID)?.value;
-    if (!stored) throw new Error('The seat id could not be stored.');
-    return stored;
+  conflicts(): LocalConflict[] {
+    const sealer = this.sealer.get();
+    return this.stmt.allConflicts.all().map((row) => ({
+      ...(JSON.parse(sealer.open(row.body)) as OrderConflict),
+      localId: row.local_id,
+    }));
   }
 
+  /**
+   * The agent's decision on a conflict: a `conflict.resolve` mutation joins the outbox and
+   * the conflict leaves the list in one transaction; `seat` shows the seat's value at once.
+   * Returns null when no such conflict is open here.
+   */
+  async resolveConflict(conflictId: string, choice: 'hub' | 'seat'): Promise<LocalOrder | null> {
+    const sealer = this.sealer.get();
+    const mutationId = randomUUID();
+    const localId = await this.writer.run(() => {
+      const row = this.stmt.getConflict.get(conflictId);
+      if (!row) return null;
+      const conflict = JSON.parse(sealer.open(row.body)) as OrderConflict;
+      const args = { conflictId, choice, field: conflict.field, seatValue: conflict.seatValue };
+      this.stmt.insertOutbox.run(
+        mutationId,
+        'conflict.resolve',
+        row.local_id,
+        sealer.seal(JSON.stringify(args)),
+        new Date().toISOString(),
+      );
+      this.stmt.deleteConflict.run(conflictId);
+      this.recompute(row.local_id);
+      return row.local_id;
+    }, `decide conflict ${conflictId}`);
+    if (!localId) return null;
+    this.log.info({ conflictId, mutationId, choice }, `Conflict ${conflictId} decided: ${choice}.`);
+    return this.mustGet(localId);
+  }
+
+  /** Refused mutations the agent has not dismissed, oldest first. */
+  rejected(): RejectedMutation[] {
+    return this.stmt.listRejected.all().map((row) => ({
+      mutationId: row.mutation_id,
+      name: row.name,
+      localId: row.local_id,
+      orderNo: row.order_no,
+      code: row.code,
+      reason: row.reason,
+      at: row.at,
+    }));
+  }
+
+  /**
+   * The agent has seen a refusal: it leaves the list, and so does its refused order (a
+   * refused create with nothing else waiting for it). False when there is no such refusal.
+   */
+  async dismissRejected(mutationId: string): Promise<boolean> {
+    return this.writer.run(() => {
+      const row = this.stmt.getRejected.get(mutationId);
+      if (!row) return false;
+      this.stmt.deleteRejected.run(mutationId);
+      if (row.name === 'order.create' && row.local_id) {
+        this.stmt.deleteOrder.run(row.local_id, row.local_id);
+      }
+      return true;
+    }, `dismiss refusal ${mutationId}`);
+  }
+
+  private recordRejection(entry: OutboxEntry, code: RejectCode, reason: string, now: Date): void {
+    const sealer = this.sealer.get();
+    const row = this.stmt.getOrder.get(entry.orderId);
+    this.stmt.insertRejected.run(
+      entry.mutationId,
+      entry.name,
+      entry.orderId,
+      row?.order_no ?? null,
+      code,
+      reason,
+      sealer.seal(JSON.stringify(entry.args)),
+      now.toISOString(),
+    );
+    if (entry.name === 'order.create') this.stmt.markRejected.run(reason, entry.orderId);
+  }
+
+  /**
+   * Brings the orders answered in a push up to date. The common case of a catch-up, a
+   * create acknowledged with nothing else waiting for its order, changes only the status:
+   * its fields are the create's. Anything else is recomputed from the hub's values.
+   */
+  private settle(outcomes: readonly PushOutcome[]): void {
+    const byOrder = new Map<string, PushOutcome[]>();
+    for (const outcome of outcomes) {
+      const list = byOrder.get(outcome.entry.orderId) ?? [];
+      list.push(outcome);
+      byOrder.set(outcome.entry.orderId, list);
+    }
+    for (const [localId, answered] of byOrder) {
+      const [only] = answered;
+      const loneCreate =
+        answered.length === 1 &&
+        only?.entry.name === 'order.create' &&
+        only.result.status !== 'rejected' &&
+        (this.stmt.outboxCountOf.get(localId)?.n ?? 0) === 0;
+      if (loneCreate) this.stmt.markSynced.run(localId);
+      else this.recompute(localId);
+    }
+  }
+
+  /** An applied or duplicate answer: the hub's values are now what the seat sent. */
+  private acknowledge(
+    entry: OutboxEntry,
+    orderNo: string,
+    version: number,
+    conflicts: readonly OrderConflict[],
+  ): void {
+    const sealer = this.sealer.get();
+    const row = this.stmt.hubOf.get(entry.orderId);
+    if (!row) return;
+    if (entry.name === 'order.create' && row.hub_fields === null) {
+      // The hub holds what the create carried: its sealed text as it is, no new sealing.
+      const sealed = this.stmt.sealedArgs.get(entry.mutationId)?.args ?? null;
+      this.stmt.setHub.run(
+        orderNo,
+        Math.max(row.hub_version ?? 0, version),
+        sealed,
+        null,
+        1,
+        entry.orderId,
+      );
+      return;
+    }
+    const hub = row.hub_fields ? (JSON.parse(sealer.open(row.hub_fields)) as OrderInput) : null;
+    if (entry.name === 'order.create') {
+      // A duplicate answer to a create the hub already told about: nothing new.
+    } else if (hub && entry.name === 'order.update') {
+      const fields = hub as Record<string, unknown>;
+      Object.assign(fields, entry.args.changes);
+      // A field in conflict kept the hub's value, which the conflict carries.
+      for (const conflict of conflicts) fields[conflict.field] = conflict.hubValue;
+    } else if (hub && entry.name === 'conflict.resolve' && entry.args.choice === 'seat') {
+      (hub as Record<string, unknown>)[entry.args.field] = entry.args.seatValue;
+    }
+    this.stmt.setHub.run(
+      orderNo,
+      Math.max(row.hub_version ?? 0, version),
+      hub ? sealer.seal(JSON.stringify(hub)) : null,
+      null,
+      1,
+      entry.orderId,
+    );
+  }
+
+  /** Takes a pulled order in; answers the local id when the order changed or is new. */
+  private takeHubOrder(order: HubOrder): string | null {
+    const sealer = this.sealer.get();
+    const fields = hubFields(order);
+    const meta: HubMeta = {
+      state: order.state,
+      createdAt: order.createdAt,
+      deadline: order.deadline,
+      lastReply: order.lastReply,
+      assignedTo: order.assignedTo,
+    };
+    const sealedMeta = sealer.seal(JSON.stringify(meta));
+    const localId = this.localIdOf(order);
+    if (!localId) {
+      const id = randomUUID();
+      const sealed = sealer.seal(JSON.stringify(fields));
+      this.stmt.insertOrder.run(
+        id,
+        sealed,
+        this.callerKeyOf(fields),
+        'synced',
+        order.createdAt,
+        'hub',
+        order.orderNo,
+        order.version,
+        sealed,
+        sealedMeta,
+      );
+      return id;
+    }
+    const row = this.stmt.getOrder.get(localId);
+    if (!row || (row.hub_version !== null && row.hub_version >= order.version && row.hub_meta)) {
+      return null;
+    }
+    this.stmt.setHub.run(
+      order.orderNo,
+      Math.max(row.hub_version ?? 0, order.version),
+      sealer.seal(JSON.stringify(fields)),
+      sealedMeta,
+      0,
+      localId,
+    );
+    this.recompute(localId);
+    return localId;
+  }
+
+  private localIdOf(order: HubOrder): string | null {
+    if (order.clientOrderId && this.stmt.getOrder.get(order.clientOrderId)) {
+      return order.clientOrderId;
+    }
+    return this.stmt.byOrderNo.get(order.orderNo)?.local_id ?? null;
+  }
+
+  /**
+   * fields = the hub's values (or, before the hub knows the order, the create waiting in
+   * the outbox) with the outbox's edits and seat-side decisions on top, in outbox order.
+   * Runs inside the caller's transaction.
+   */
+  private recompute(localId: string): void {
+    const sealer = this.sealer.get();
+    const row = this.stmt.getOrder.get(localId);
+    if (!row) return;
+    const current = JSON.parse(sealer.open(row.fields)) as OrderInput;
+    const entries = this.stmt.outboxOf.all(localId).map((r) => this.toEntry(r));
+    const create = entries.find((e) => e.name === 'order.create');
+    const base = row.hub_fields
+      ? (JSON.parse(sealer.open(row.hub_fields)) as OrderInput)
+      : create?.name === 'order.create'
+        ? create.args
+        : current;
+    const fields: Record<string, unknown> = { ...base };
+    for (const entry of entries) {
+      if (entry.name === 'order.update') Object.assign(fields, entry.args.changes);
+      if (entry.name === 'conflict.resolve' && entry.args.choice === 'seat') {
+        fields[entry.args.field] = entry.args.seatValue;
+      }
+    }
+    if (current.callId !== undefined) fields.callId = current.callId;
+    const input = fields as OrderInput;
+    const status: LocalOrder['status'] =
+      row.status === 'rejected'
+        ? 'rejected'
+        : entries.length > 0 || row.order_no === null
+          ? 'pending'
+          : 'synced';
+    this.stmt.setLocal.run(
+      sealer.seal(JSON.stringify(input)),
+      this.callerKeyOf(input),
+      status,
+      localId,
+    );
+  }
+
+  private conflictRows(localId: string): OrderConflict[] {
+    const sealer = this.sealer.get();
+    return this.stmt.conflictsOf
+      .all(localId)
+      .map((r) => JSON.parse(sealer.open(r.body)) as OrderConflict);
+  }
+
+  private mustGet(localId: string): LocalOrder {
+    const order = this.get(localId);
+    if (!order) throw new Error(`Order ${localId} vanished from the seat store.`);
+    return order;
+  }
+
+  /** The orders named, read in chunks (a catch-up announces thousands). */
   private getMany(localIds: readonly string[]): LocalOrder[] {
+    const ids = [...new Set(localIds)];
     const orders: LocalOrder[] = [];
-    for (const id of new Set(localIds)) {
-      const order = this.get(id);
-      if (order) orders.push(order);
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200);
+      const rows = this.db
+        .prepare<string[], OrderRow>(
+          `SELECT ${ORDER_COLUMNS} FROM orders o
+           WHERE local_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY save_seq`,
+        )
+        .all(...chunk);
+      for (const row of rows) orders.push(this.toOrder(row));
     }
     return orders;
   }
 
+  private callerKeyOf(input: { callerNumber: string }): string {
+    return this.callerKeys(input.callerNumber)[0] ?? '';
+  }
+
   private callerKeys(rawNumber: string): string[] {
     const number = callerNumberKey(rawNumber);
-    return number === '' ? [''] : this.sealer.lookupKeys(number);
+    return number === '' ? [''] : this.sealer.get().lookupKeys(number);
+  }
+
+  private toEntry(row: OutboxRow): OutboxEntry {
+    const args = JSON.parse(this.sealer.get().open(row.args)) as OutboxPayload['args'];
+    return {
+      seq: row.seq,
+      mutationId: row.mutation_id,
+      orderId: row.order_id,
+      orderNo: row.order_no,
+      createdAt: row.created_at,
+      name: row.name,
+      args,
+    } as OutboxEntry;
   }
 
   private toOrder(row: OrderRow): LocalOrder {
+    const sealer = this.sealer.get();
+    const meta = row.hub_meta ? (JSON.parse(sealer.open(row.hub_meta)) as HubMeta) : null;
     return {
       localId: row.local_id,
       status: row.status,
       orderNo: row.order_no,
       rejectReason: row.reject_reason,
+      origin: row.origin,
       createdAt: row.created_at,
-      input: JSON.parse(this.sealer.open(row.fields)) as OrderInput,
+      input: JSON.parse(sealer.open(row.fields)) as OrderInput,
+      hub: meta && row.hub_version !== null ? { version: row.hub_version, ...meta } : null,
+      pendingEdits: row.pending_edits,
+      openConflicts: row.open_conflicts,
     };
   }
+}
 
-  /**
-   * Writes go one at a time: while the file is locked by another process only the first
-   * waiting write retries, instead of every queued save blocking the event loop for its
-   * own busy timeout in turn.
-   */
-  private write<T>(work: () => T, what: string): Promise<T> {
-    const run = this.writeQueue.then(() => this.retry(work, what));
-    this.writeQueue = run.catch(() => {});
-    return run;
-  }
+interface RejectedRow {
+  seq: number;
+  mutation_id: string;
+  name: RejectedMutation['name'];
+  local_id: string | null;
+  order_no: string | null;
+  code: RejectCode;
+  reason: string;
+  args: string;
+  at: string;
+}
 
-  private retry<T>(work: () => T, what: string): Promise<T> {
-    return withBusyRetry(work, {
-      onBusy: (attempt, delayMs) =>
-        this.log.warn(
-          { attempt, delayMs },
-          `The database is locked by another connection; will retry to ${what} in ${delayMs} ms.`,
-        ),
-    });
-  }
+/** The fields of a hub order an agent types, as the seat keeps them. */
+function hubFields(order: HubOrder): OrderInput {
+  return {
+    type: order.type,
+    category: order.category as OrderInput['category'],
+    territory: order.territory as OrderInput['territory'],
+    summary: order.summary,
+    citizenName: order.citizenName,
+    citizenAddress: order.citizenAddress,
+    callerNumber: order.callerNumber,
+  };
 }

@@ -19,6 +19,11 @@ export interface Sealer {
 
 const PREFIX = 's1:';
 
+/** Whether a stored value is sealed text (not plain JSON from a seat without a key). */
+export function isSealed(stored: string): boolean {
+  return stored.startsWith(PREFIX);
+}
+
 export function createSealer(dataKey?: Uint8Array): Sealer {
   if (!dataKey) return plainSealer;
   if (dataKey.byteLength < 32) throw new Error('The seat data key must be at least 32 bytes.');

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { LocalOrder } from '../../../shared/desk-api.js';
 import {
   PUSH_MAX_BYTES,
   PUSH_MAX_MUTATIONS,
@@ -7,19 +6,27 @@ import {
 } from '../../../shared/sync-protocol.js';
 import type { HubClient } from '../hub/hub-client.js';
 import { HubHttpError, HubProtocolError, HubUnreachableError } from '../hub/hub-errors.js';
-import type { OrderStore, PushOutcome } from '../store/order-store.js';
+import type { AppliedChanges, OrderStore, PushOutcome } from '../store/order-store.js';
 import { buildPushBatch, type PushBatch } from './push-batch.js';
 
+/** How far a catch-up has got: entries it started with, entries answered since. */
+export interface CatchUp {
+  total: number;
+  done: number;
+}
+
 export interface OutboxPusherOptions {
-  store: OrderStore;
+  store: () => OrderStore;
   hub: HubClient;
   seatId: string;
   /** Logs under seat.sync.outbox. */
   log: Logger;
   maxMutations?: number;
   maxBytes?: number;
-  /** Orders whose state changed: they go out as `order.updated`. */
-  announce: (orders: readonly LocalOrder[]) => void;
+  /** What answers changed: orders, refusals, conflicts (the core's events). */
+  announce: (changes: AppliedChanges) => void;
+  /** A catch-up's progress (more than one batch to go out); null when it is over. */
+  progress?: (catchUp: CatchUp | null) => void;
   /** The hub answered a push. */
   onHubAnswered: () => void;
 }
@@ -30,88 +37,141 @@ export interface OutboxPusherOptions {
  * only with the hub's answer for it, in the transaction that records that answer.
  *
  * What the hub may answer a batch, and what happens:
- *   200        each result applied: applied/duplicate -> synced, rejected -> rejected
- *   413        halve the batch, keep the smaller caps; a lone mutation is rejected here
- *              (CASES F08: never the same oversized batch forever)
- *   no answer  while the hub's health answers: taken as 413 (a reset instead of a 413)
- *   400 + field mutations.N   that mutation rejected with the hub's message
- *   400, no field             halve until the culprit is alone, then reject it
+ *   200        each result applied: applied/duplicate -> synced, rejected -> refused
+ *              (shown to the agent, never sent again); the caps grow back (doubling)
+ *   413        halve the batch and the caps; a lone mutation is refused here as
+ *              `too-large` (CASES F08: never the same oversized batch forever)
+ *   no answer  retried at once; the same batch dying twice in a row while the hub's
+ *              health answers is taken as 413 (a proxy that resets instead of answering
+ *              413). A lone mutation is never refused for a reset: the round backs off.
+ *   400 + field mutations.N   that mutation refused (`invalid`) with the hub's message
+ *   400, no field             halve until the culprit is alone, then refuse it
  *   anything else             the round fails and backs off
  * Nothing here holds a database transaction across a network call.
  */
 export class OutboxPusher {
+  private readonly maxCount: number;
+  private readonly maxBytes: number;
   private countCap: number;
   private byteCap: number;
+  /** The batch whose push last died without an answer (first mutation id and size). */
+  private lastDied: string | null = null;
 
   constructor(private readonly options: OutboxPusherOptions) {
-    this.countCap = options.maxMutations ?? PUSH_MAX_MUTATIONS;
-    this.byteCap = options.maxBytes ?? PUSH_MAX_BYTES;
+    this.maxCount = options.maxMutations ?? PUSH_MAX_MUTATIONS;
+    this.maxBytes = options.maxBytes ?? PUSH_MAX_BYTES;
+    this.countCap = this.maxCount;
+    this.byteCap = this.maxBytes;
   }
 
   private get log(): Logger {
     return this.options.log;
   }
 
+  /** The current caps, for tests and the log. */
+  get caps(): { count: number; bytes: number } {
+    return { count: this.countCap, bytes: this.byteCap };
+  }
+
   /** Pushes until the outbox is empty; throws what should end the round. */
   async pushAll(): Promise<void> {
-    const { store, hub, seatId } = this.options;
+    const { hub, seatId } = this.options;
     // Narrowed for this round only while isolating a batch the hub refused as a whole.
     let roundCount = this.countCap;
+    const total = this.options.store().outboxLength();
+    let catchUp: CatchUp | null = null;
 
-    for (;;) {
-      const head = store.outboxHead(Math.min(roundCount, this.countCap));
-      if (head.length === 0) return;
-      const batch = buildPushBatch(head, seatId, head.length, this.byteCap);
+    try {
+      for (;;) {
+        const store = this.options.store();
+        const head = store.outboxHead(Math.min(roundCount, this.countCap));
+        if (head.length === 0) return;
+        const batch = buildPushBatch(head, seatId, head.length, this.byteCap);
+        if (!catchUp && total > batch.entries.length) {
+          catchUp = { total, done: 0 };
+          this.options.progress?.(catchUp);
+        }
 
-      let response: PushResponse;
-      try {
-        response = await hub.push(batch.body);
-      } catch (err) {
-        if (err instanceof HubUnreachableError && (await this.hubAnswersDespite(batch))) {
-          await this.onTooLarge(batch);
-          continue;
+        let response: PushResponse;
+        try {
+          response = await hub.push(batch.body);
+        } catch (err) {
+          if (err instanceof HubUnreachableError) {
+            if (await this.diedTwiceWhileHubAnswers(batch)) await this.onTooLarge(batch);
+            else if (this.lastDied === null) throw err;
+            continue;
+          }
+          if (!(err instanceof HubHttpError)) throw err;
+          if (err.status === 413) {
+            await this.onTooLarge(batch);
+            continue;
+          }
+          if (err.status === 400 || err.status === 422) {
+            roundCount = await this.onRefused(batch, err);
+            continue;
+          }
+          throw err;
         }
-        if (!(err instanceof HubHttpError)) throw err;
-        if (err.status === 413) {
-          await this.onTooLarge(batch);
-          continue;
+
+        this.options.onHubAnswered();
+        this.lastDied = null;
+        const removed = await this.applyResponse(batch, response);
+        if (removed === 0) {
+          throw new HubProtocolError(
+            `The hub answered a push of ${batch.entries.length} mutations without a result ` +
+              `for any of them.`,
+          );
         }
-        if (err.status === 400 || err.status === 422) {
-          roundCount = await this.onRefused(batch, err);
-          continue;
+        this.growCaps();
+        if (catchUp) {
+          catchUp = { total, done: Math.min(total, catchUp.done + removed) };
+          this.options.progress?.(catchUp);
         }
-        throw err;
       }
-
-      this.options.onHubAnswered();
-      const removed = await this.applyResponse(batch, response);
-      if (removed === 0) {
-        throw new HubProtocolError(
-          `The hub answered a push of ${batch.entries.length} mutations without a result ` +
-            `for any of them.`,
-        );
-      }
+    } finally {
+      if (catchUp) this.options.progress?.(null);
     }
   }
 
   /**
-   * A push of several mutations died without an answer. If the hub still answers its
-   * health check, the body was the trouble (a proxy or server that resets instead of
-   * answering 413): split it, rather than retrying the same batch forever (CASES F08).
+   * A push died without an answer. The first time, it is sent again as it is (a cut
+   * connection is the network's doing more often than the body's). The same batch dying
+   * again at once, while the hub's health answers, says the body is the trouble: true,
+   * split it, rather than retrying it forever (CASES F08). A lone mutation is never
+   * taken as too large on a reset. Leaves `lastDied` null when the round should fail.
    */
-  private async hubAnswersDespite(batch: PushBatch): Promise<boolean> {
-    if (batch.entries.length < 2) return false;
+  private async diedTwiceWhileHubAnswers(batch: PushBatch): Promise<boolean> {
+    const key = `${batch.entries[0]?.mutationId ?? ''}/${batch.entries.length}`;
     try {
       await this.options.hub.health();
     } catch {
+      this.lastDied = null;
       return false;
     }
+    if (this.lastDied !== key) {
+      this.lastDied = key;
+      this.log.info(
+        { mutations: batch.entries.length, bytes: batch.bytes },
+        `A push of ${batch.entries.length} mutations got no answer while the hub is up; ` +
+          `sending it once more.`,
+      );
+      return false;
+    }
+    this.lastDied = null;
+    if (batch.entries.length < 2) return false;
     this.log.warn(
       { mutations: batch.entries.length, bytes: batch.bytes },
-      `A push of ${batch.entries.length} mutations (${batch.bytes} bytes) got no answer ` +
-        `while the hub is up; taking it as too large.`,
+      `A push of ${batch.entries.length} mutations (${batch.bytes} bytes) died twice in a ` +
+        `row while the hub is up; taking it as too large.`,
     );
     return true;
+  }
+
+  /** After an answered push the caps double back towards their configured size. */
+  private growCaps(): void {
+    if (this.countCap >= this.maxCount && this.byteCap >= this.maxBytes) return;
+    this.countCap = Math.min(this.maxCount, this.countCap * 2);
+    this.byteCap = Math.min(this.maxBytes, this.byteCap * 2);
   }
 
   /** 413: halve the batch and remember the smaller caps; a lone mutation is refused here. */
@@ -120,8 +180,8 @@ export class OutboxPusher {
     if (batch.entries.length === 1 && first) {
       this.log.error(
         { mutationId: first.mutationId, localId: first.orderId, bytes: batch.bytes },
-        `The hub refused mutation ${first.mutationId} as too large even alone; order ` +
-          `${first.orderId} is marked rejected.`,
+        `The hub refused mutation ${first.mutationId} (${first.name}) as too large even alone; ` +
+          `it is shown to the agent as refused.`,
       );
       await this.applyOutcomes([
         {
@@ -129,6 +189,7 @@ export class OutboxPusher {
           result: {
             id: first.mutationId,
             status: 'rejected',
+            code: 'too-large',
             reason: `The order is too large for the hub to accept (${batch.bytes} bytes).`,
           },
         },
@@ -169,7 +230,12 @@ export class OutboxPusher {
     await this.applyOutcomes([
       {
         entry,
-        result: { id: entry.mutationId, status: 'rejected', reason: err.message + where },
+        result: {
+          id: entry.mutationId,
+          status: 'rejected',
+          code: 'invalid',
+          reason: err.message + where,
+        },
       },
     ]);
     return this.countCap;
@@ -207,7 +273,7 @@ export class OutboxPusher {
   }
 
   private async applyOutcomes(outcomes: PushOutcome[]): Promise<void> {
-    const orders = await this.options.store.applyPushResults(outcomes);
-    this.options.announce(orders);
+    const changes = await this.options.store().applyPushResults(outcomes);
+    this.options.announce(changes);
   }
 }

@@ -7,11 +7,12 @@ import { Backoff } from './backoff.js';
 import { buildPushBatch } from './push-batch.js';
 
 function entries(n: number, summary = '噪音扰民'): OutboxEntry[] {
-  return Array.from({ length: n }, (_, i) => ({
+  return Array.from({ length: n }, (_, i): OutboxEntry => ({
     seq: i + 1,
     mutationId: randomUUID(),
     name: 'order.create',
     orderId: randomUUID(),
+    orderNo: null,
     args: sampleOrderInput({ summary: `${summary}${i}` }),
     createdAt: new Date().toISOString(),
   }));

@@ -12,8 +12,28 @@ export interface PushBatch {
   bytes: number;
 }
 
+/**
+ * The wire form of an outbox entry. An edit names its order by the hub's number once the
+ * seat knows it, else by the seat's id (the create went out first, in the same order).
+ * A decision carries only the conflict and the choice; the field and the seat's value
+ * stay on the seat.
+ */
 export function toMutation(entry: OutboxEntry): Mutation {
-  return { id: entry.mutationId, name: entry.name, clientOrderId: entry.orderId, args: entry.args };
+  const id = entry.mutationId;
+  switch (entry.name) {
+    case 'order.create':
+      return { id, name: entry.name, clientOrderId: entry.orderId, args: entry.args };
+    case 'order.update':
+      return {
+        id,
+        name: entry.name,
+        order: entry.orderNo ? { orderNo: entry.orderNo } : { clientOrderId: entry.orderId },
+        baseVersion: entry.args.baseVersion,
+        changes: entry.args.changes,
+      };
+    case 'conflict.resolve':
+      return { id, name: entry.name, conflictId: entry.args.conflictId, choice: entry.args.choice };
+  }
 }
 
 /**

@@ -36,6 +36,14 @@ function hubOrdersPerLocalId(h: FakeHub): Map<string, number> {
   return counts;
 }
 
+async function saveMany(kit: SeatKit, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    ids.push((await kit.call('order.save', { order: sampleOrderInput() })).localId);
+  }
+  return ids;
+}
+
 describe('sync client', () => {
   it('keeps an order pending while the hub is down and syncs it once when it is back', async () => {
     const { hub, kit } = await setUp();
@@ -47,8 +55,15 @@ describe('sync client', () => {
       kit.events.some((e) => e.event === 'sync.status' && !e.payload.hubReachable),
     );
     const offline = await kit.call('sync.status', {});
-    expect(offline).toMatchObject({ hubReachable: false, pending: 1 });
+    expect(offline).toMatchObject({ hubReachable: false, pending: 1, conflicts: 0 });
     expect(offline.lastError).toMatch(/cannot be reached/);
+    // Backing off: the status says when the next attempt is due.
+    const backingOff = await kit.waitForEvent(
+      (e) => e.event === 'sync.status' && e.payload.nextRetryAt !== null,
+    );
+    if (backingOff.event !== 'sync.status') throw new Error('unreachable');
+    const retryAt = Date.parse(backingOff.payload.nextRetryAt ?? '');
+    expect(retryAt - Date.now()).toBeLessThanOrEqual(1_000);
     expect((await kit.call('order.list', {}))[0]).toMatchObject({ status: 'pending' });
 
     await hub.start();
@@ -97,7 +112,9 @@ describe('sync client', () => {
   it('marks a rejected mutation rejected with the reason and never sends it again', async () => {
     const { hub, kit } = await setUp({
       rejectMutation: (m) =>
-        m.args.summary.includes('无效') ? 'The address is outside Dongguan.' : null,
+        m.name === 'order.create' && m.args.summary.includes('无效')
+          ? 'The address is outside Dongguan.'
+          : null,
     });
     const bad = await kit.call('order.save', { order: sampleOrderInput({ summary: '无效地址' }) });
     const good = await kit.call('order.save', { order: sampleOrderInput() });
@@ -117,6 +134,26 @@ describe('sync client', () => {
     expect(await kit.call('order.list', {})).toContainEqual(
       expect.objectContaining({ localId: bad.localId, status: 'rejected' }),
     );
+    const refusals = await kit.call('sync.rejected', {});
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        mutationId,
+        name: 'order.create',
+        localId: bad.localId,
+        code: 'invalid',
+        reason: 'The address is outside Dongguan.',
+      }),
+    ]);
+    expect(kit.events.some((e) => e.event === 'sync.rejected')).toBe(true);
+
+    // Dismissed: the refusal and its refused order leave the seat.
+    await kit.call('sync.dismiss', { mutationId: mutationId ?? '' });
+    expect(await kit.call('sync.rejected', {})).toEqual([]);
+    expect(await kit.call('order.get', { localId: bad.localId })).toBeNull();
+    expect(await kit.core.handle('sync.dismiss', { mutationId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it('takes a duplicate answer after a lost one, keeping the first order number', async () => {
@@ -131,27 +168,62 @@ describe('sync client', () => {
     expect(synced.payload).toMatchObject({ orderNo: [...hub.orders.keys()][0] });
   });
 
-  it('splits a multi-order push whose answer is lost while the hub is up', async () => {
+  it('sends a batch whose answer was lost once again as it is, not split', async () => {
     const { hub, kit } = await setUp();
     await hub.stop();
-    const saved: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      saved.push((await kit.call('order.save', { order: sampleOrderInput() })).localId);
-    }
+    const saved = await saveMany(kit, 10);
     await hub.start();
     hub.loseNextAnswers(1);
 
-    await eventually(() => hub.orders.size === 10 && kit.events.length > 0);
+    await eventually(() => hub.pushes.length >= 2);
     await kit.call('sync.now', {});
-    expect(await kit.call('sync.status', {})).toMatchObject({ pending: 0 });
+    expect(hub.pushes.map((p) => p.mutations)).toEqual([10, 10]);
+    expect(await kit.call('sync.status', {})).toMatchObject({ pending: 0, rejected: 0 });
     const perId = hubOrdersPerLocalId(hub);
     expect(saved.every((id) => perId.get(id) === 1)).toBe(true);
+  });
+
+  it('splits only a batch that dies twice in a row while the hub is up; the caps grow back', async () => {
+    const { hub, kit } = await setUp();
+    await hub.stop();
+    const saved = await saveMany(kit, 10);
+    await hub.start();
+    hub.loseNextAnswers(2);
+
+    await eventually(() => hub.orders.size === 10);
+    await kit.call('sync.now', {});
+    // Sent twice as it was, then split (by count and bytes) into smaller batches.
+    const sizes = hub.pushes.map((p) => p.mutations);
+    expect(sizes.slice(0, 2)).toEqual([10, 10]);
+    expect(sizes.slice(2).every((n) => n < 10)).toBe(true);
+    expect(sizes.slice(2).reduce((a, b) => a + b, 0)).toBe(10);
+    expect(hub.pushes.every((p) => p.status === 200)).toBe(true);
+    const perId = hubOrdersPerLocalId(hub);
+    expect(saved.every((id) => perId.get(id) === 1)).toBe(true);
+
+    // Back to full batches: ten more orders go in one push.
+    await hub.stop();
+    await saveMany(kit, 10);
+    await hub.start();
+    await eventually(() => hub.orders.size === 20);
+    expect(hub.pushes.at(-1)?.mutations).toBe(10);
+  });
+
+  it('never refuses a lone mutation because its connection was cut', async () => {
+    const { hub, kit } = await setUp();
+    hub.loseNextAnswers(3);
+    const saved = await kit.call('order.save', { order: sampleOrderInput() });
+
+    await kit.waitForEvent(updatedTo(saved.localId, 'synced'));
+    expect(hub.pushes.map((p) => p.mutations)).toEqual([1, 1, 1, 1]);
+    expect(await kit.call('sync.status', {})).toMatchObject({ pending: 0, rejected: 0 });
+    expect(await kit.call('sync.rejected', {})).toEqual([]);
   });
 
   it('rejects only the mutation a 400 names and sends the rest', async () => {
     const { hub, kit } = await setUp({
       refusePush: (m) =>
-        m.args.summary.includes('旧分类')
+        m.name === 'order.create' && m.args.summary.includes('旧分类')
           ? { field: 'category', message: 'category has been retired' }
           : null,
     });
@@ -182,7 +254,7 @@ describe('sync client', () => {
   it('isolates a refused mutation when the 400 names no field', async () => {
     const { hub, kit } = await setUp({
       refusePush: (m) =>
-        m.args.summary.includes('坏')
+        m.name === 'order.create' && m.args.summary.includes('坏')
           ? { field: null, message: 'The order cannot be taken.' }
           : null,
     });

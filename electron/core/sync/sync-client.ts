@@ -1,22 +1,30 @@
 import type { Logger } from 'pino';
-import type { LocalOrder, SyncStatus } from '../../../shared/desk-api.js';
+import type { SyncStatus } from '../../../shared/desk-api.js';
 import type { SeatCoreEvent } from '../events.js';
 import type { HubClient } from '../hub/hub-client.js';
 import { HubHttpError, HubProtocolError, HubUnreachableError } from '../hub/hub-errors.js';
-import type { OrderStore } from '../store/order-store.js';
+import { fastRetryDelay } from '../hub/hub-events.js';
+import type { AppliedChanges } from '../store/order-store.js';
+import type { SeatStore } from '../store/seat-store.js';
 import { Backoff } from './backoff.js';
-import { OutboxPusher } from './outbox-pusher.js';
+import { OutboxPusher, type CatchUp } from './outbox-pusher.js';
 
 export type SyncTrigger =
   'save' | 'timer' | 'retry' | 'hub-back' | 'hub-event' | 'login' | 'manual';
 
 export interface SyncClientOptions {
-  store: OrderStore;
+  store: SeatStore;
   hub: HubClient;
   seatId: string;
   log: Logger;
   emit: (event: SeatCoreEvent) => void;
+  /** Signed in at the hub (a token), with the store unlocked: push and pull may run. */
   hasSession: () => boolean;
+  /**
+   * The hub's health answered while there is no hub session: the core signs in for real
+   * if the agent signed in offline meanwhile.
+   */
+  onHubHealthy?: () => Promise<void>;
   /** The hub refused the token (401): the core ends the session. */
   onUnauthorized: (reason: string) => void;
   /** Pause between rounds while all is well. */
@@ -46,8 +54,10 @@ const MAX_PULL_PAGES = 50;
  *                                                      +-------------+ (hub back, sync.now)
  *                                                      | backing off |
  *                                                      +-------------+
- *   delay = 50 ms doubling up to 60 s, drawn from the upper half of that span (jitter);
- *   a save while backing off waits for the delay, so a hub that is down is not hammered.
+ *   delay = 50 ms doubling up to 60 s, drawn from the upper half of that span (jitter),
+ *   but at most about 1 s (0.5..1 s) while the outbox holds entries and the hub cannot be
+ *   reached: noticing the hub is back is most of a catch-up's time (10k orders < 5 s).
+ *   A save while backing off waits for the delay, so a hub that is down is not hammered.
  *
  * How a push deals with 413 and 400 is in outbox-pusher.ts.
  */
@@ -66,6 +76,8 @@ export class SyncClient {
   private hubReachable = false;
   private lastSuccessAt: string | null = null;
   private lastError: string | null = null;
+  private nextRetryAt: string | null = null;
+  private catchUp: CatchUp | null = null;
   private lastStatusJson = '';
 
   constructor(private readonly options: SyncClientOptions) {
@@ -73,28 +85,35 @@ export class SyncClient {
     this.pullLog = options.log.child({ category: 'seat.sync.pull' });
     this.backoff = new Backoff(options.backoff ?? { baseMs: 50, maxMs: 60_000 });
     this.pusher = new OutboxPusher({
-      store: options.store,
+      store: () => options.store.orders,
       hub: options.hub,
       seatId: options.seatId,
       log: this.log,
       maxMutations: options.maxMutations,
       maxBytes: options.maxBytes,
-      announce: (orders) => this.announce(orders),
+      announce: (changes) => this.announce(changes),
       onHubAnswered: () => this.noteHubReachable(true),
+      progress: (catchUp) => {
+        this.catchUp = catchUp;
+        this.emitStatus();
+      },
     });
   }
 
   status(): SyncStatus {
-    const { pending, rejected } = this.closed
-      ? { pending: 0, rejected: 0 }
-      : this.options.store.counts();
+    const { pending, rejected, conflicts } = this.closed
+      ? { pending: 0, rejected: 0, conflicts: 0 }
+      : this.options.store.orders.counts();
     return {
       hubReachable: this.hubReachable,
       pending,
       rejected,
+      conflicts,
       syncing: this.current !== null,
       lastSuccessAt: this.lastSuccessAt,
       lastError: this.lastError,
+      nextRetryAt: this.mode === 'backoff' ? this.nextRetryAt : null,
+      catchUp: this.catchUp,
     };
   }
 
@@ -187,8 +206,10 @@ export class SyncClient {
       if (!this.options.hasSession()) {
         await this.options.hub.health();
         this.hubReachable = true;
-        const { pending } = this.options.store.counts();
-        this.lastError = pending > 0 ? `Not signed in: ${pending} orders wait to be sent.` : null;
+        await this.options.onHubHealthy?.();
+        const { pending } = this.options.store.orders.counts();
+        this.lastError = pending > 0 ? `Not signed in: ${pending} changes wait to be sent.` : null;
+        if (this.options.hasSession()) this.again = true;
       } else {
         await this.pusher.pushAll();
         await this.pullAll();
@@ -222,7 +243,10 @@ export class SyncClient {
       return;
     }
 
-    const delay = this.backoff.next();
+    const waiting = this.options.store.orders.counts().pending > 0;
+    const slow = this.backoff.next();
+    const delay =
+      waiting && err instanceof HubUnreachableError ? Math.min(slow, fastRetryDelay()) : slow;
     const known =
       err instanceof HubUnreachableError ||
       err instanceof HubHttpError ||
@@ -245,6 +269,7 @@ export class SyncClient {
   private schedule(mode: 'idle' | 'backoff', delayMs: number): void {
     this.clearTimer();
     this.mode = mode;
+    this.nextRetryAt = new Date(Date.now() + delayMs).toISOString();
     if (this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -258,25 +283,46 @@ export class SyncClient {
     this.timer = null;
   }
 
+  /** Pulls every page after the cursors: orders, their conflicts, the KB feed. */
   private async pullAll(): Promise<void> {
     const { store, hub, seatId } = this.options;
     for (let page = 0; page < MAX_PULL_PAGES; page++) {
-      const cursor = store.pullCursor();
-      const response = await hub.pull(cursor, seatId);
-      const changed = await store.applyPulled(response.orders, response.cursor);
-      this.announce(changed);
-      if (response.orders.length > 0) {
+      const cursor = store.orders.pullCursor();
+      const kbCursor = store.kb.cursor();
+      const response = await hub.pull(cursor, kbCursor, seatId);
+      const pulled = await store.orders.applyPulled(
+        response.orders,
+        response.conflicts,
+        response.cursor,
+      );
+      const kbChanged = await store.kb.applyFeed(response.kb, response.kbCursor);
+      this.announce({ ...pulled, rejected: [] });
+      if (response.orders.length > 0 || kbChanged > 0) {
         this.pullLog.info(
-          { orders: response.orders.length, changed: changed.length, hasMore: response.hasMore },
-          `Pulled ${response.orders.length} hub orders; ${changed.length} local orders changed.`,
+          {
+            orders: response.orders.length,
+            changed: pulled.orders.length,
+            kb: response.kb.length,
+            kbChanged,
+            hasMore: response.hasMore,
+          },
+          `Pulled ${response.orders.length} hub orders (${pulled.orders.length} local orders ` +
+            `changed) and ${response.kb.length} KB changes (${kbChanged} cached articles).`,
         );
       }
-      if (!response.hasMore || response.cursor === cursor) return;
+      const moved = response.cursor !== cursor || response.kbCursor !== kbCursor;
+      if (!response.hasMore || !moved) return;
     }
   }
 
-  private announce(orders: readonly LocalOrder[]): void {
-    for (const order of orders) this.options.emit({ event: 'order.updated', payload: order });
-    if (orders.length > 0) this.emitStatus();
+  private announce(changes: AppliedChanges): void {
+    const { emit } = this.options;
+    for (const order of changes.orders) emit({ event: 'order.updated', payload: order });
+    for (const refusal of changes.rejected) emit({ event: 'sync.rejected', payload: refusal });
+    if (changes.conflictsChanged) {
+      const open = this.options.store.orders.counts().conflicts;
+      emit({ event: 'conflicts.changed', payload: { open } });
+    }
+    if (changes.orders.length > 0 || changes.rejected.length > 0) this.emitStatus();
   }
 }
