@@ -9,7 +9,8 @@
  *   npx tsx tests/fakes/renderer-demo-bridge.ts --screenshots docs
  *       builds nothing: takes screenshots of an existing build (npm run build:renderer)
  *
- * Sign in with any account; password "wrong" is refused, account "offline" gets
+ * Sign in with any account; account "hub-down" signs in offline with a backlog stuck
+ * (the sync strip's error, retry and progress bar); password "wrong" is refused, account "offline" gets
  * hub-unreachable. HOTLINE_DEMO_SIP_WS and HOTLINE_DEMO_SIP_DOMAIN point the seat's phone at
  * a real PBX instead of the toy registrar (for a hand check of calls with media).
  */
@@ -25,12 +26,15 @@ import type {
   DeskEventPayload,
   DeskMethod,
   DeskResult,
+  LocalConflict,
   LocalOrder,
+  RejectedMutation,
+  SeatStatus,
   Session,
   SyncStatus,
 } from '../../shared/desk-api.js';
 import type { KbHit } from '../../shared/hub-api.js';
-import type { HubOrder, OrderInput } from '../../shared/order.js';
+import type { HubOrder, OrderChanges, OrderDraft, OrderInput } from '../../shared/order.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const DIST = resolve(here, '../../renderer/dist');
@@ -58,6 +62,7 @@ const pastOrder = (o: Partial<HubOrder> & Pick<HubOrder, 'orderNo'>): HubOrder =
   createdAt: daysAgo(30),
   deadline: null,
   lastReply: null,
+  assignedTo: null,
   version: 1,
   ...o,
 });
@@ -159,9 +164,99 @@ interface DeskState {
   session: Session | null;
   orders: LocalOrder[];
   hubSeq: number;
+  drafts: Map<string, { draft: OrderDraft; savedAt: string }>;
+  conflicts: LocalConflict[];
+  rejected: RejectedMutation[];
+  seat: SeatStatus;
 }
 
-const desk: DeskState = { session: null, orders: [], hubSeq: 600 };
+const desk: DeskState = {
+  session: null,
+  orders: [],
+  hubSeq: 600,
+  drafts: new Map(),
+  conflicts: [],
+  rejected: [],
+  seat: { seatId: 'demo-seat', keySource: 'os', unlocked: true, offlineSignIn: true, notices: [] },
+};
+
+/** One order assigned by the hub with a field in conflict, and one refused new order. */
+function sampleOutcomes() {
+  const assigned: LocalOrder = {
+    localId: randomUUID(),
+    status: 'synced',
+    orderNo: 'DG20261128000412',
+    rejectReason: null,
+    origin: 'hub',
+    createdAt: daysAgo(8),
+    input: {
+      type: 'complaint',
+      category: 'social-insurance',
+      territory: 'NC',
+      summary: '反映所在公司连续三个月未为其缴纳社会保险，要求核查并督促补缴。',
+      citizenName: '陈先生',
+      citizenAddress: '南城街道鸿福路 88 号',
+      callerNumber: CALLER,
+    },
+    hub: {
+      version: 4,
+      state: 'dispatched',
+      createdAt: daysAgo(8),
+      deadline: daysAgo(-2),
+      lastReply: '已转市人力资源局南城分局核查，预计三个工作日内回复。',
+      assignedTo: 'gh0137',
+    },
+    pendingEdits: 0,
+    openConflicts: 1,
+  };
+  const refused: LocalOrder = {
+    localId: randomUUID(),
+    status: 'rejected',
+    orderNo: null,
+    rejectReason: 'territory: XX is not a territory of Dongguan',
+    origin: 'seat',
+    createdAt: daysAgo(0, 9),
+    input: {
+      type: 'consultation',
+      category: 'housing-fund',
+      territory: 'NC',
+      summary: '咨询住房公积金租房提取额度。',
+      citizenName: '王女士',
+      citizenAddress: '',
+      callerNumber: '13900139000',
+    },
+    hub: null,
+    pendingEdits: 0,
+    openConflicts: 0,
+  };
+  desk.orders = [refused, assigned];
+  desk.conflicts = [
+    {
+      conflictId: 'cf-1',
+      localId: assigned.localId,
+      orderNo: 'DG20261128000412',
+      field: 'citizenAddress',
+      seatValue: '南城街道鸿福路 88 号',
+      hubValue: '南城街道鸿福路 86 号 2 栋',
+      hubChangedBy: 'lead01',
+      seatId: 'demo-seat',
+      mutationId: randomUUID(),
+      detectedAt: daysAgo(0, 9),
+      resolution: null,
+    },
+  ];
+  desk.rejected = [
+    {
+      mutationId: randomUUID(),
+      name: 'order.create',
+      localId: refused.localId,
+      orderNo: null,
+      code: 'invalid',
+      reason: 'territory: XX is not a territory of Dongguan',
+      at: daysAgo(0, 9),
+    },
+  ];
+}
 const deskSockets = new Set<WebSocket>();
 
 class FakeError extends Error {
@@ -179,14 +274,33 @@ function emit<E extends DeskEvent>(event: E, payload: DeskEventPayload<E>) {
   for (const socket of deskSockets) socket.send(frame);
 }
 
+/** Account "hub-down" signs in offline: the hub stays away, a backlog waits to go out. */
+let hubDown = false;
+
 function syncStatus(): SyncStatus {
+  if (hubDown) {
+    return {
+      hubReachable: false,
+      pending: 1340,
+      rejected: desk.rejected.length,
+      conflicts: desk.conflicts.length,
+      syncing: false,
+      lastSuccessAt: new Date(Date.now() - 25 * 60_000).toISOString(),
+      lastError: 'connect ECONNREFUSED 10.20.0.5:8443',
+      nextRetryAt: new Date(Date.now() + 14_000).toISOString(),
+      catchUp: { total: 2000, done: 660 },
+    };
+  }
   return {
     hubReachable: true,
     pending: desk.orders.filter((o) => o.status === 'pending').length,
-    rejected: 0,
+    rejected: desk.rejected.length,
+    conflicts: desk.conflicts.length,
     syncing: false,
-    lastSuccessAt: new Date().toISOString(),
+    lastSuccessAt: new Date(Date.now() - 40_000).toISOString(),
     lastError: null,
+    nextRetryAt: null,
+    catchUp: null,
   };
 }
 
@@ -213,7 +327,10 @@ function handleDesk(method: DeskMethod, params: Record<string, unknown>, host: s
           user: extension ?? '1001',
           displayName: '李敏',
         },
+        offline: account === 'hub-down',
       };
+      hubDown = account === 'hub-down';
+      sampleOutcomes();
       return desk.session;
     }
     case 'session.logout':
@@ -250,7 +367,7 @@ function handleDesk(method: DeskMethod, params: Record<string, unknown>, host: s
     case 'kb.search': {
       const q = String(params.q);
       const hits = KB.filter((h) => (h.title + h.answer).includes(q.slice(0, 2)));
-      return { query: q, hits, confident: hits.length > 0 };
+      return { query: q, hits, confident: hits.length > 0, offline: false };
     }
     case 'order.save': {
       const input = params.order as OrderInput;
@@ -259,10 +376,15 @@ function handleDesk(method: DeskMethod, params: Record<string, unknown>, host: s
         status: 'pending',
         orderNo: null,
         rejectReason: null,
+        origin: 'seat',
         createdAt: new Date().toISOString(),
         input,
+        hub: null,
+        pendingEdits: 0,
+        openConflicts: 0,
       };
       desk.orders.unshift(order);
+      if (typeof params.draftSlot === 'string') desk.drafts.delete(params.draftSlot);
       setTimeout(() => emit('sync.status', syncStatus()), 50);
       setTimeout(() => {
         order.status = 'synced';
@@ -272,8 +394,57 @@ function handleDesk(method: DeskMethod, params: Record<string, unknown>, host: s
       }, 2500);
       return order;
     }
+    case 'order.update': {
+      const order = desk.orders.find((o) => o.localId === params.localId);
+      if (!order) throw new FakeError('not-found', `no order ${String(params.localId)}`);
+      Object.assign(order.input, params.changes as OrderChanges);
+      if (typeof params.draftSlot === 'string') desk.drafts.delete(params.draftSlot);
+      return order;
+    }
+    case 'order.get':
+      return desk.orders.find((o) => o.localId === params.localId) ?? null;
     case 'order.list':
       return desk.orders;
+    case 'draft.save':
+      desk.drafts.set(String(params.slot), {
+        draft: params.draft as OrderDraft,
+        savedAt: new Date().toISOString(),
+      });
+      return {};
+    case 'draft.get':
+      return desk.drafts.get(String(params.slot)) ?? null;
+    case 'draft.discard':
+      desk.drafts.delete(String(params.slot));
+      return {};
+    case 'conflict.list':
+      return desk.conflicts;
+    case 'conflict.resolve': {
+      const conflict = desk.conflicts.find((c) => c.conflictId === params.conflictId);
+      if (!conflict) throw new FakeError('not-found', `no conflict ${String(params.conflictId)}`);
+      desk.conflicts = desk.conflicts.filter((c) => c !== conflict);
+      const order = desk.orders.find((o) => o.localId === conflict.localId);
+      if (order) order.openConflicts = Math.max(0, order.openConflicts - 1);
+      setTimeout(() => {
+        emit('conflicts.changed', { open: desk.conflicts.length });
+        emit('sync.status', syncStatus());
+      }, 50);
+      return {};
+    }
+    case 'sync.rejected':
+      return desk.rejected;
+    case 'sync.dismiss': {
+      const refusal = desk.rejected.find((r) => r.mutationId === params.mutationId);
+      desk.rejected = desk.rejected.filter((r) => r !== refusal);
+      if (refusal?.name === 'order.create') {
+        desk.orders = desk.orders.filter((o) => o.localId !== refusal.localId);
+      }
+      return {};
+    }
+    case 'seat.status':
+      return desk.seat;
+    case 'seat.dismissNotice':
+      desk.seat.notices = desk.seat.notices.filter((n) => n.id !== params.id);
+      return {};
     case 'sync.status':
     case 'sync.now':
       return syncStatus();
@@ -477,6 +648,22 @@ async function screenshots(outDir: string) {
     await page.getByTestId('order-save').click();
     await page.locator('[data-testid="order-status"][data-status="synced"]').waitFor();
     await page.screenshot({ path: join(outDir, 'screenshot-desk-saved.png') });
+
+    for (const view of ['orders', 'conflicts', 'rejected']) {
+      await page.getByTestId(`tab-${view}`).click();
+      await page.screenshot({ path: join(outDir, `screenshot-desk-${view}.png`) });
+    }
+
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-account').fill('hub-down');
+    await page.getByTestId('login-password').fill('secret');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('session-offline').waitFor();
+    await page.getByTestId('sync-progress').waitFor();
+    await page.screenshot({ path: join(outDir, 'screenshot-desk-offline.png') });
+    await page.getByTestId('lang-en').click();
+    await page.screenshot({ path: join(outDir, 'screenshot-desk-offline-en.png') });
+    await page.getByTestId('lang-zh-CN').click();
   } finally {
     await browser.close();
     await bridge.close();

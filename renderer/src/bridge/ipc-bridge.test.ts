@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { DeskEventFrame, DeskResponseFrame, DeskTransport } from '../../../shared/desk-api';
+import type {
+  DeskEventFrame,
+  DeskResponseFrame,
+  DeskTransport,
+  SyncStatus,
+} from '../../../shared/desk-api';
 import { DeskCallError } from '../../../shared/desk-api';
 import { IpcDeskBridge } from './ipc-bridge';
 
-const STATUS = {
+const STATUS: SyncStatus = {
   hubReachable: false,
   pending: 1,
   rejected: 0,
   syncing: false,
   lastSuccessAt: null,
   lastError: 'hub down',
+  conflicts: 0,
+  nextRetryAt: null,
+  catchUp: null,
 };
 
 /** A transport that answers with the frames a test queues, as the preload would. */

@@ -1,17 +1,20 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { DeskCallError, type DeskRequestFrame } from '../../../shared/desk-api';
+import { DeskCallError, type DeskRequestFrame, type SyncStatus } from '../../../shared/desk-api';
 import { setLogSink } from '../lib/log';
 import { SeatUnreachableError } from './errors';
 import { WsDeskBridge, type LinkState, type WebSocketLike } from './ws-bridge';
 
-const SYNC_STATUS = {
+const SYNC_STATUS: SyncStatus = {
   hubReachable: true,
   pending: 2,
   rejected: 0,
   syncing: false,
   lastSuccessAt: null,
   lastError: null,
+  conflicts: 0,
+  nextRetryAt: null,
+  catchUp: null,
 };
 
 type Handler = (frame: DeskRequestFrame, socket: WebSocket) => void;
@@ -90,7 +93,11 @@ describe('WsDeskBridge', () => {
       if (held.length < 2) return;
       for (const f of [...held].reverse()) {
         const q = (f.params as { q: string }).q;
-        answer(socket, { id: f.id, ok: true, result: { query: q, hits: [], confident: false } });
+        answer(socket, {
+          id: f.id,
+          ok: true,
+          result: { query: q, hits: [], confident: false, offline: false },
+        });
       }
     });
     cleanups.push(server.close);

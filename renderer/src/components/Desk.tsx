@@ -3,7 +3,9 @@ import { useDesk } from '../store/use-desk';
 import { KbPanel } from './KbPanel';
 import { OrderForm } from './OrderForm';
 import { PhonePanel } from './PhonePanel';
-import { PopPanel } from './PopPanel';
+import { CentreView } from './CentreView';
+import { SeatNotices } from './SeatNotices';
+import { SyncStrip } from './SyncStrip';
 import { TopBar } from './TopBar';
 
 /** One window, no scrolling at 1366x768: phone left, pop over the order centre, KB right. */
@@ -11,11 +13,13 @@ export function Desk() {
   return (
     <div className="desk">
       <TopBar />
+      <SyncStrip />
+      <SeatNotices />
       <LinkBanner />
       <main className="desk__main">
         <PhonePanel />
         <div className="column column--centre">
-          <PopPanel />
+          <CentreView />
           <OrderForm />
         </div>
         <KbPanel />

@@ -98,7 +98,18 @@ function KbList() {
       </p>
     );
   }
-  if (status === 'ready') return <Hits response={result} />;
+  if (status === 'ready') {
+    return (
+      <>
+        {result?.offline && (
+          <p className="notice notice--info" data-testid="kb-offline">
+            {t('kb.offline')}
+          </p>
+        )}
+        <Hits response={result} />
+      </>
+    );
+  }
   const kbStatus = popKbStatus(pop);
   if (kbStatus === 'hub-offline') {
     return (

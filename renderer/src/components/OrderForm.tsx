@@ -7,7 +7,7 @@ import { categoryName, orderTypeName, territoryName } from '../i18n/labels';
 import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/use-t';
 import { formatPhone } from '../lib/format';
-import { isDraftDirty, type DraftField, type FieldProblem } from '../store/order-slice';
+import { isFormDirty, type DraftField, type FieldProblem } from '../store/order-draft';
 import { useDesk } from '../store/use-desk';
 import { errorText } from '../i18n/translate';
 
@@ -38,8 +38,10 @@ export function OrderForm() {
   const saveOrder = useDesk((s) => s.saveOrder);
   const newDraft = useDesk((s) => s.newDraft);
   const call = useDesk((s) => s.call);
+  const editing = useDesk((s) => s.editing);
+  const dirty = isFormDirty(draft, editing);
 
-  const forOtherCall = call !== null && draft.callId !== call.callId && isDraftDirty(draft);
+  const forOtherCall = call !== null && draft.callId !== call.callId && dirty;
   const problem = (field: DraftField) => {
     const p = errors[field];
     return p ? <span className="field__error">{t(PROBLEM_KEYS[p])}</span> : null;
@@ -60,12 +62,22 @@ export function OrderForm() {
     <section className="panel order" aria-label={t('form.title')} onKeyDown={onKeyDown}>
       <header className="panel__head">
         <h2>{t('form.title')}</h2>
+        {editing && (
+          <span
+            className="tag tag--editing"
+            data-testid="order-editing"
+            data-local-id={editing.localId}
+          >
+            {t('form.editing', { no: editing.orderNo ?? t('local.noNumberYet') })}
+          </span>
+        )}
         {draft.callId && draft.callerNumber && (
           <span className="panel__meta">
             {t('form.linkedCall', { number: formatPhone(draft.callerNumber) })}
           </span>
         )}
         <div className="panel__spacer" />
+        <DraftStatus />
         <SaveStatus />
       </header>
 
@@ -172,23 +184,24 @@ export function OrderForm() {
         <button
           type="button"
           className="btn"
-          data-testid="order-new"
+          data-testid={editing ? 'order-cancel-edit' : 'order-new'}
           onClick={() =>
             newDraft(
               call && call.state !== 'ended' ? { callId: call.callId, caller: call.caller } : null,
             )
           }
         >
-          {t('form.new')}
+          {editing ? t('form.cancelEdit') : t('form.new')}
         </button>
         <button
           type="button"
           className="btn btn--primary"
           data-testid="order-save"
+          data-mode={editing ? 'edit' : 'new'}
           disabled={saving}
           onClick={() => void saveOrder()}
         >
-          {saving ? t('form.saving') : t('form.save')}
+          {saving ? t('form.saving') : t(editing ? 'form.saveEdit' : 'form.save')}
         </button>
       </footer>
     </section>
@@ -221,9 +234,42 @@ function SaveStatus() {
   );
 }
 
+/** Whether what is typed is kept on the seat yet (it outlives a reload once it is). */
+function DraftStatus() {
+  const { t } = useT();
+  const state = useDesk((s) => s.draftState);
+  const error = useDesk((s) => s.draftError);
+  const restored = useDesk((s) => s.draftRestored);
+  if (state === 'idle') return null;
+  let text: string;
+  if (state === 'failed' && error) text = t('form.draft.failed', { error: errorText(t, error) });
+  else if (state === 'saving') text = t('form.draft.saving');
+  else text = restored ? t('form.draft.restored') : t('form.draft.saved');
+  return (
+    <span
+      className={`draft-status draft-status--${state}`}
+      data-testid="order-draft"
+      data-state={state}
+      data-restored={String(restored)}
+      title={error?.message}
+      role={state === 'failed' ? 'alert' : undefined}
+    >
+      {text}
+    </span>
+  );
+}
+
 function SaveError() {
   const { t } = useT();
   const error = useDesk((s) => s.saveError);
+  const noChanges = useDesk((s) => s.noChanges);
+  if (noChanges) {
+    return (
+      <span className="order__error" role="status" data-testid="order-no-changes">
+        {t('form.noChanges')}
+      </span>
+    );
+  }
   if (!error) return null;
   const text =
     error.code === 'seat-unreachable'

@@ -177,21 +177,6 @@ function SyncBadge() {
         {pending > 0 ? t('sync.pending', { n: pending }) : t('sync.allSynced')}
         {sync?.syncing && <span className="spinner" aria-label={t('sync.syncing')} />}
       </span>
-      {sync && sync.rejected > 0 && (
-        <span className="badge badge--bad" data-testid="sync-rejected">
-          {t('sync.rejected', { n: sync.rejected })}
-        </span>
-      )}
-      {problem && (
-        <span
-          className="sync__error"
-          data-testid="sync-error"
-          data-code={problem.code}
-          title={problem.detail}
-        >
-          {problemText}
-        </span>
-      )}
       <button
         type="button"
         className="btn btn--ghost-dark btn--small"

@@ -1,6 +1,7 @@
 import { CATEGORIES } from '../../../shared/domain/categories';
 import { ORDER_TYPE_LABELS, type OrderType } from '../../../shared/domain/order-types';
 import { territoryByCode } from '../../../shared/domain/territories';
+import type { OrderEditableField } from '../../../shared/order';
 import type { Lang } from './messages';
 import { messageKey, type Translate } from './translate';
 
@@ -34,4 +35,27 @@ export function orderTypeName(type: string, lang: Lang): string {
 export function queueName(t: Translate, queue: string): string {
   const key = messageKey(`queue.${queue}`);
   return key ? t(key) : queue;
+}
+
+const FIELD_KEYS = {
+  type: 'field.type',
+  category: 'field.category',
+  territory: 'field.territory',
+  summary: 'field.summary',
+  citizenName: 'field.citizenName',
+  citizenAddress: 'field.citizenAddress',
+  callerNumber: 'field.callerNumber',
+} as const satisfies Record<OrderEditableField, string>;
+
+/** The label of an order field, as the form names it. */
+export function fieldLabel(t: Translate, field: OrderEditableField): string {
+  return t(FIELD_KEYS[field]);
+}
+
+/** A field's value for reading: codes by their names, text as it is. */
+export function fieldValue(field: OrderEditableField, value: string, lang: Lang): string {
+  if (field === 'type') return orderTypeName(value, lang);
+  if (field === 'category') return categoryName(value, lang);
+  if (field === 'territory') return territoryName(value, lang);
+  return value;
 }

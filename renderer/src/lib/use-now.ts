@@ -28,5 +28,9 @@ function subscribe(listener: () => void): () => void {
 
 /** The current time, to the second. */
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+  return useSyncExternalStore(
+    subscribe,
+    () => now,
+    () => now,
+  );
 }

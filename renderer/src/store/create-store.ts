@@ -1,9 +1,12 @@
 import { createStore } from 'zustand/vanilla';
 import { createAgentSlice } from './agent-slice';
+import { createConflictSlice } from './conflict-slice';
 import { createKbSlice } from './kb-slice';
 import { createOrderSlice } from './order-slice';
 import { createPhoneSlice } from './phone-slice';
 import { createPopSlice } from './pop-slice';
+import { createRejectedSlice } from './rejected-slice';
+import { createSeatSlice } from './seat-slice';
 import { createSessionSlice } from './session-slice';
 import { createSyncSlice } from './sync-slice';
 import type { DeskState, StoreDeps } from './types';
@@ -19,6 +22,9 @@ export function createDeskStore(deps: StoreDeps) {
     ...createOrderSlice(set, get, deps),
     ...createKbSlice(set, get, deps),
     ...createSyncSlice(set, get, deps),
+    ...createConflictSlice(set, get, deps),
+    ...createRejectedSlice(set, get, deps),
+    ...createSeatSlice(set, get, deps),
     ...createUiSlice(set, get, deps),
   }));
 }

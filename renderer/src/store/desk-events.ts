@@ -18,6 +18,13 @@ export function bindDeskEvents(
   const offs = [
     desk.on('sync.status', (status) => state().syncStatusChanged(status)),
     desk.on('order.updated', (order) => state().orderUpdated(order)),
+    desk.on('conflicts.changed', () => {
+      if (signedIn()) void state().loadConflicts();
+    }),
+    desk.on('sync.rejected', () => {
+      if (signedIn()) void state().loadRejected();
+    }),
+    desk.on('seat.status', (status) => state().seatStatusChanged(status)),
     desk.on('call.offered', (offer) => {
       if (!signedIn()) return;
       state().openPop(offer);

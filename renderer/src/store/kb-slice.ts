@@ -1,4 +1,4 @@
-import type { KbSearchResponse } from '../../../shared/hub-api';
+import type { DeskResult } from '../../../shared/desk-api';
 import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
 import type { SliceCreator } from './types';
 
@@ -6,7 +6,8 @@ import type { SliceCreator } from './types';
 export interface KbSlice {
   kbQuery: string;
   kbStatus: 'idle' | 'loading' | 'ready' | 'failed';
-  kbResult: KbSearchResponse | null;
+  /** `offline`: answered from this seat's cache while the hub is away. */
+  kbResult: DeskResult<'kb.search'> | null;
   kbError: ErrorInfo | null;
   searchKb(query: string): Promise<void>;
   clearKbSearch(): void;

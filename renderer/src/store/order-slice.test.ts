@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SUMMARY_MAX_CHARS, type OrderInput } from '../../../shared/order';
 import { setLogSink } from '../lib/log';
-import { fail, flush, localOrder, setup } from '../testing/fakes';
-import { emptyDraft, isDraftDirty, validateDraft } from './order-slice';
+import { fail, localOrder, setup } from '../testing/fakes';
+import { emptyDraft, isDraftDirty, validateDraft } from './order-draft';
 
 beforeAll(() => setLogSink(() => undefined));
 
@@ -114,22 +114,38 @@ describe('order slice', () => {
     expect(state().draft.summary).toBe('答案一\n答案二');
   });
 
-  it('loads this seat’s orders newest first', async () => {
+  it('keeps the seat core’s order of the list, never the seat clock’s', async () => {
     const { state } = setup({
       'order.list': () => [
         localOrder(
-          { ...emptyOrder(), summary: 'old' },
-          { localId: 'a', createdAt: '2026-12-01T00:00:00Z' },
+          { ...emptyOrder(), summary: 'later clock, listed second' },
+          { localId: 'a', createdAt: '2026-12-09T00:00:00Z' },
         ),
         localOrder(
-          { ...emptyOrder(), summary: 'new' },
-          { localId: 'b', createdAt: '2026-12-03T00:00:00Z' },
+          { ...emptyOrder(), summary: 'clock set back, listed first' },
+          { localId: 'b', createdAt: '2020-01-01T00:00:00Z' },
         ),
       ],
     });
     await state().loadLocalOrders();
-    await flush();
-    expect(state().localOrders.map((o) => o.localId)).toEqual(['b', 'a']);
+    expect(state().localOrders.map((o) => o.localId)).toEqual(['a', 'b']);
+
+    // An update keeps the order where it stands; a new one goes first.
+    state().orderUpdated(localOrder(emptyOrder(), { localId: 'b', status: 'synced' }));
+    state().orderUpdated(
+      localOrder(emptyOrder(), { localId: 'c', createdAt: '1999-01-01T00:00:00Z' }),
+    );
+    expect(state().localOrders.map((o) => [o.localId, o.status])).toEqual([
+      ['c', 'pending'],
+      ['a', 'pending'],
+      ['b', 'synced'],
+    ]);
+  });
+
+  it('says why the list is missing when order.list fails', async () => {
+    const { state } = setup({ 'order.list': () => fail('store-locked') });
+    await state().loadLocalOrders();
+    expect(state().localOrdersError?.code).toBe('store-locked');
   });
 });
 

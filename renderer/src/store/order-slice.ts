@@ -1,49 +1,73 @@
 import type { LocalOrder } from '../../../shared/desk-api';
 import { CATEGORY_CODES } from '../../../shared/domain/categories';
-import type { OrderType } from '../../../shared/domain/order-types';
-import { OrderInputSchema, SUMMARY_MAX_CHARS, type OrderInput } from '../../../shared/order';
+import {
+  ORDER_EDITABLE_FIELDS,
+  SUMMARY_MAX_CHARS,
+  type OrderChanges,
+  type OrderInput,
+} from '../../../shared/order';
 import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
-import { createLogger } from '../lib/log';
+import { createLogger, describeError } from '../lib/log';
+import { createDraftWriter, type DraftWriterState } from './draft-writer';
+import {
+  changedFields,
+  draftOf,
+  draftSlot,
+  emptyDraft,
+  fromStoredDraft,
+  isFormDirty,
+  toStoredDraft,
+  validateDraft,
+  NEW_ORDER_SLOT,
+  type DraftField,
+  type EditTarget,
+  type FieldErrors,
+  type OrderDraft,
+} from './order-draft';
 import type { PopView } from './pop-slice';
 import type { SliceCreator } from './types';
 
 const log = createLogger('seat.ui.order');
 
-/** The order being typed, as the form holds it (selects may still be unchosen: ''). */
-export interface OrderDraft {
-  type: OrderType | '';
-  category: string;
-  territory: string;
-  summary: string;
-  citizenName: string;
-  citizenAddress: string;
-  callerNumber: string;
-  /** The call the order is taken on; null for an order typed without a call. */
-  callId: string | null;
-}
+/** The draft slot the form wrote to last, so a reload knows which slot to read back. */
+export const DRAFT_SLOT_KEY = 'hotline.draftSlot';
 
-export type DraftField = Exclude<keyof OrderDraft, 'callId'>;
-export type FieldProblem = 'required' | 'choose' | 'too-long' | 'invalid';
-export type FieldErrors = Partial<Record<DraftField, FieldProblem>>;
-
-/** This seat's own orders kept for the desk (newest first). */
-export const LOCAL_ORDERS_KEPT = 50;
+/** How many of the seat's orders the desk keeps, in the order the seat core gave them. */
+export const LOCAL_ORDERS_KEPT = 200;
 
 export interface OrderSlice {
   draft: OrderDraft;
+  /** The saved order the form is changing; null while it holds a new order. */
+  editing: EditTarget | null;
   fieldErrors: FieldErrors;
   saving: boolean;
   saveError: ErrorInfo | null;
+  /** An edit was saved with nothing changed; the form says so instead of sending it. */
+  noChanges: boolean;
   /** The order saved last from this form; its status follows `order.updated`. */
   lastSaved: LocalOrder | null;
+  /** Writing the draft to the seat core as the agent types. */
+  draftState: DraftWriterState;
+  draftError: ErrorInfo | null;
+  /** The form holds a draft read back from the seat core (after a reload or a crash). */
+  draftRestored: boolean;
   localOrders: LocalOrder[];
+  localOrdersError: ErrorInfo | null;
   setField(field: DraftField, value: string): void;
   /** Adds text (a KB answer) to the summary, on a line of its own. */
   appendToSummary(text: string): void;
-  /** A fresh form, for the call given or for none. */
+  /** A fresh form, for the call given or for none; leaves edit mode. */
   newDraft(call: { callId: string; caller: string } | null): void;
-  /** Validates and saves; true when the seat core took the order. */
+  /** Validates and saves (order.save, or order.update in edit mode); true when taken. */
   saveOrder(): Promise<boolean>;
+  /** Loads a saved order into the form to change it; false when the form holds unsaved text. */
+  editOrder(order: LocalOrder): boolean;
+  /** Puts a refused order's fields in the form as a new order, to fix and save again. */
+  copyToForm(localId: string): Promise<boolean>;
+  /** Reads back the draft the seat core kept (on sign-in and after a reload). */
+  restoreDraft(): Promise<void>;
+  /** Writes the draft again (the link came back after a failed write). */
+  resaveDraft(): void;
   orderUpdated(order: LocalOrder): void;
   loadLocalOrders(): Promise<void>;
   /**
@@ -54,44 +78,6 @@ export interface OrderSlice {
   prefillForCall(call: { callId: string; caller: string }): void;
   /** The pop found the likely topic; it becomes the category if none is chosen yet. */
   prefillTopic(callId: string, topic: string | null): void;
-}
-
-export function emptyDraft(call: { callId: string; caller: string } | null = null): OrderDraft {
-  return {
-    type: 'consultation',
-    category: '',
-    territory: '',
-    summary: '',
-    citizenName: '',
-    citizenAddress: '',
-    callerNumber: call?.caller ?? '',
-    callId: call?.callId ?? null,
-  };
-}
-
-/** True when the agent typed something that a reset would throw away. */
-export function isDraftDirty(draft: OrderDraft): boolean {
-  return [draft.summary, draft.citizenName, draft.citizenAddress].some((v) => v.trim() !== '');
-}
-
-/** Checks the draft against the order schema the hub applies too. */
-export function validateDraft(
-  draft: OrderDraft,
-): { ok: true; order: OrderInput } | { ok: false; errors: FieldErrors } {
-  const { callId, ...fields } = draft;
-  const parsed = OrderInputSchema.safeParse(callId ? { ...fields, callId } : fields);
-  if (parsed.success) return { ok: true, order: parsed.data };
-
-  const errors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path[0] as DraftField;
-    if (errors[field]) continue;
-    if (field === 'type' || field === 'category' || field === 'territory') errors[field] = 'choose';
-    else if (issue.code === 'too_small') errors[field] = 'required';
-    else if (issue.code === 'too_big') errors[field] = 'too-long';
-    else errors[field] = 'invalid';
-  }
-  return { ok: false, errors };
 }
 
 /** The pop's likely topic when it is a category code the form offers, else null. */
@@ -109,104 +95,275 @@ function withTopic(draft: OrderDraft, pop: PopView | null): OrderDraft {
   return category ? { ...draft, category } : draft;
 }
 
-function upsert(orders: LocalOrder[], order: LocalOrder): LocalOrder[] {
-  const rest = orders.filter((o) => o.localId !== order.localId);
-  return [order, ...rest]
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .slice(0, LOCAL_ORDERS_KEPT);
+/**
+ * An order changed or arrived: it replaces its old entry where that stood, or goes first
+ * when new (the latest save). The seat core decides the order of the list, never the
+ * seat's clock.
+ */
+export function upsertOrder(orders: LocalOrder[], order: LocalOrder): LocalOrder[] {
+  const at = orders.findIndex((o) => o.localId === order.localId);
+  if (at < 0) return [order, ...orders].slice(0, LOCAL_ORDERS_KEPT);
+  return orders.map((o, i) => (i === at ? order : o));
+}
+
+/**
+ * The order being edited changed under the form (a pull, a decided conflict). Fields the
+ * agent has not touched take the new values, so the edit does not send old values back
+ * as changes; fields the agent changed keep what the agent typed.
+ */
+function rebase(draft: OrderDraft, before: OrderInput, after: OrderInput): OrderDraft {
+  const next = { ...draft };
+  for (const field of ORDER_EDITABLE_FIELDS) {
+    if (draft[field] === before[field]) (next as Record<DraftField, string>)[field] = after[field];
+  }
+  return next;
 }
 
 export const initialOrderState = {
   draft: emptyDraft(),
+  editing: null,
   fieldErrors: {},
   saving: false,
   saveError: null,
+  noChanges: false,
   lastSaved: null,
+  draftState: 'idle' as DraftWriterState,
+  draftError: null,
+  draftRestored: false,
   localOrders: [],
+  localOrdersError: null,
 };
 
-export const createOrderSlice: SliceCreator<OrderSlice> = (set, get, { desk }) => ({
-  ...initialOrderState,
+export const createOrderSlice: SliceCreator<OrderSlice> = (set, get, { desk, storage }) => {
+  const writer = createDraftWriter(
+    async (slot, write) => {
+      if (write.kind === 'save') await desk.call('draft.save', { slot, draft: write.draft });
+      else await desk.call('draft.discard', { slot });
+    },
+    (draftState, error) => {
+      if (draftState !== 'failed') return set({ draftState, draftError: null });
+      log.warn(`The order draft was not written: ${describeError(error)}.`);
+      set({ draftState, draftError: toErrorInfo(error) });
+    },
+  );
 
-  setField(field, value) {
-    const { draft, fieldErrors } = get();
-    const { [field]: _dropped, ...rest } = fieldErrors;
-    set({ draft: { ...draft, [field]: value }, fieldErrors: rest, saveError: null });
-  },
+  /** Counts draft writes, to tell whether the agent typed while a save was on its way. */
+  let draftWrites = 0;
 
-  appendToSummary(text) {
-    const { summary } = get().draft;
-    const joined = summary.trim() ? `${summary.trimEnd()}\n${text}` : text;
-    get().setField('summary', joined.slice(0, SUMMARY_MAX_CHARS));
-  },
+  /** The form changed: its draft goes to the seat core (coalesced by the writer). */
+  const saveDraft = () => {
+    draftWrites += 1;
+    const { draft, editing } = get();
+    const slot = draftSlot(draft);
+    storage.setItem(DRAFT_SLOT_KEY, slot);
+    writer.write(slot, { kind: 'save', draft: toStoredDraft(draft, editing) });
+  };
 
-  newDraft(call) {
-    const draft = withTopic(emptyDraft(call), get().pop);
-    set({ draft, fieldErrors: {}, saveError: null, lastSaved: null });
-  },
-
-  async saveOrder() {
-    const { draft, saving } = get();
-    if (saving) return false;
-    const checked = validateDraft(draft);
-    if (!checked.ok) {
-      set({ fieldErrors: checked.errors });
-      return false;
-    }
-
-    set({ saving: true, saveError: null });
-    try {
-      const saved = await desk.call('order.save', { order: checked.order });
-      log.info(`Order ${saved.localId} saved for call ${draft.callId ?? '-'}.`);
-      const next = { ...emptyDraft(), callerNumber: draft.callerNumber, callId: draft.callId };
-      set({
-        draft: withTopic(next, get().pop),
-        fieldErrors: {},
-        lastSaved: saved,
-        localOrders: upsert(get().localOrders, saved),
-      });
-      get().popOrderSaved(saved);
-      return true;
-    } catch (error) {
-      const info = toErrorInfo(error);
-      const field = info.field?.replace(/^order\./, '').split('.')[0] as DraftField | undefined;
-      const fieldErrors: FieldErrors = { ...get().fieldErrors };
-      if (field && field in draft) fieldErrors[field] = 'invalid';
-      set({ saveError: info, fieldErrors });
-      return false;
-    } finally {
-      set({ saving: false });
-    }
-  },
-
-  orderUpdated(order) {
-    const { lastSaved, localOrders } = get();
+  /** Replaces the form; the slot it leaves is dropped in the seat core, if it is another. */
+  const replaceForm = (draft: OrderDraft, editing: EditTarget | null) => {
+    const left = draftSlot(get().draft);
+    if (left !== draftSlot(draft)) writer.write(left, { kind: 'discard' });
     set({
-      lastSaved: lastSaved?.localId === order.localId ? order : lastSaved,
-      localOrders: upsert(localOrders, order),
+      draft,
+      editing,
+      fieldErrors: {},
+      saveError: null,
+      noChanges: false,
+      draftRestored: false,
     });
-    get().popOrderSaved(order);
-  },
+  };
 
-  async loadLocalOrders() {
-    try {
-      const orders = await desk.call('order.list', {});
-      set({ localOrders: orders.reduce(upsert, [] as LocalOrder[]) });
-    } catch (error) {
-      log.warn(`Local orders not loaded: ${toErrorInfo(error).message}.`);
-    }
-  },
+  /** Sends the checked form: a new order, or the changed fields of the one being edited. */
+  const send = async (
+    order: OrderInput,
+    editing: EditTarget | null,
+    slot: string,
+  ): Promise<LocalOrder | null> => {
+    if (!editing) return desk.call('order.save', { order, draftSlot: slot });
+    const changes = changedFields(order, editing.base);
+    if (Object.keys(changes).length === 0) return null;
+    return desk.call('order.update', {
+      localId: editing.localId,
+      changes: changes as OrderChanges,
+      draftSlot: slot,
+    });
+  };
 
-  prefillForCall(call) {
-    const { draft } = get();
-    if (draft.callId === call.callId || isDraftDirty(draft)) return;
-    get().newDraft(call);
-  },
+  return {
+    ...initialOrderState,
 
-  prefillTopic(callId, topic) {
-    const { draft } = get();
-    if (draft.callId !== callId || draft.category) return;
-    const category = topicCategory(topic);
-    if (category) set({ draft: { ...draft, category } });
-  },
-});
+    setField(field, value) {
+      const { draft, fieldErrors } = get();
+      const { [field]: _dropped, ...rest } = fieldErrors;
+      set({
+        draft: { ...draft, [field]: value },
+        fieldErrors: rest,
+        saveError: null,
+        noChanges: false,
+      });
+      saveDraft();
+    },
+
+    appendToSummary(text) {
+      const { summary } = get().draft;
+      const joined = summary.trim() ? `${summary.trimEnd()}\n${text}` : text;
+      get().setField('summary', joined.slice(0, SUMMARY_MAX_CHARS));
+    },
+
+    newDraft(call) {
+      replaceForm(withTopic(emptyDraft(call), get().pop), null);
+      set({ lastSaved: null });
+    },
+
+    async saveOrder() {
+      const { draft, editing, saving } = get();
+      if (saving) return false;
+      const checked = validateDraft(draft);
+      if (!checked.ok) {
+        set({ fieldErrors: checked.errors });
+        return false;
+      }
+
+      set({ saving: true, saveError: null, noChanges: false });
+      // The save clears the slot's draft in the seat core: no older write may land after it.
+      const slot = draftSlot(draft);
+      writer.forget(slot);
+      const writesBefore = draftWrites;
+      try {
+        await writer.idle();
+        const saved = await send(checked.order, editing, slot);
+        if (!saved) {
+          set({ noChanges: true });
+          return false;
+        }
+        // Typing during the save rewrote the slot after the save cleared it; the form is
+        // reset below, so that draft goes too.
+        if (draftWrites !== writesBefore) writer.write(slot, { kind: 'discard' });
+        const what = editing ? 'changed' : 'saved';
+        log.info(`Order ${saved.localId} ${what} for call ${draft.callId ?? '-'}.`);
+        const next = { ...emptyDraft(), callerNumber: draft.callerNumber, callId: draft.callId };
+        set({
+          draft: withTopic(next, get().pop),
+          editing: null,
+          fieldErrors: {},
+          lastSaved: saved,
+          draftState: 'idle',
+          draftRestored: false,
+          localOrders: upsertOrder(get().localOrders, saved),
+        });
+        get().popOrderSaved(saved);
+        return true;
+      } catch (error) {
+        const info = toErrorInfo(error);
+        const path = info.field?.replace(/^(order|changes)\./, '') ?? '';
+        const field = path.split('.')[0] as DraftField;
+        const fieldErrors: FieldErrors = { ...get().fieldErrors };
+        if (field && field in draft) fieldErrors[field] = 'invalid';
+        set({ saveError: info, fieldErrors });
+        // The draft may be gone with a save the core took before the link dropped; write it.
+        saveDraft();
+        return false;
+      } finally {
+        set({ saving: false });
+      }
+    },
+
+    editOrder(order) {
+      const { draft, editing } = get();
+      if (editing?.localId === order.localId) return true;
+      if (isFormDirty(draft, editing)) return false;
+      const target = { localId: order.localId, orderNo: order.orderNo, base: order.input };
+      replaceForm(draftOf(order.input, draft.callId), target);
+      set({ lastSaved: null });
+      return true;
+    },
+
+    async copyToForm(localId) {
+      const { draft, editing } = get();
+      if (isFormDirty(draft, editing)) return false;
+      try {
+        const order = await desk.call('order.get', { localId });
+        if (!order) {
+          set({
+            saveError: { code: 'not-found', message: `order ${localId} is not on this seat` },
+          });
+          return false;
+        }
+        replaceForm(draftOf(order.input, order.input.callId ?? null), null);
+        set({ lastSaved: null });
+        saveDraft();
+        return true;
+      } catch (error) {
+        set({ saveError: toErrorInfo(error) });
+        return false;
+      }
+    },
+
+    async restoreDraft() {
+      const slot = storage.getItem(DRAFT_SLOT_KEY) ?? NEW_ORDER_SLOT;
+      try {
+        const kept = await desk.call('draft.get', { slot });
+        if (!kept || isFormDirty(get().draft, get().editing)) return;
+        const { editing: editingId } = kept.draft;
+        const order = editingId ? await desk.call('order.get', { localId: editingId }) : null;
+        if (isFormDirty(get().draft, get().editing)) return;
+        const editing = order
+          ? { localId: order.localId, orderNo: order.orderNo, base: order.input }
+          : null;
+        set({
+          draft: fromStoredDraft(kept.draft),
+          editing,
+          fieldErrors: {},
+          draftRestored: true,
+          draftState: 'saved',
+        });
+        log.info(`The draft of slot ${slot} (saved ${kept.savedAt}) is back in the form.`);
+      } catch (error) {
+        log.warn(`The draft of slot ${slot} was not read back: ${describeError(error)}.`);
+      }
+    },
+
+    resaveDraft() {
+      if (get().draftState === 'failed') saveDraft();
+    },
+
+    orderUpdated(order) {
+      const { lastSaved, localOrders, editing, draft } = get();
+      set({
+        lastSaved: lastSaved?.localId === order.localId ? order : lastSaved,
+        localOrders: upsertOrder(localOrders, order),
+      });
+      if (editing?.localId === order.localId) {
+        set({
+          editing: { ...editing, orderNo: order.orderNo, base: order.input },
+          draft: rebase(draft, editing.base, order.input),
+        });
+      }
+      get().popOrderSaved(order);
+    },
+
+    async loadLocalOrders() {
+      try {
+        const orders = await desk.call('order.list', {});
+        set({ localOrders: orders.slice(0, LOCAL_ORDERS_KEPT), localOrdersError: null });
+      } catch (error) {
+        const info = toErrorInfo(error);
+        log.warn(`Local orders not loaded: ${info.message}.`);
+        set({ localOrdersError: info });
+      }
+    },
+
+    prefillForCall(call) {
+      const { draft, editing } = get();
+      if (draft.callId === call.callId || isFormDirty(draft, editing)) return;
+      get().newDraft(call);
+    },
+
+    prefillTopic(callId, topic) {
+      const { draft } = get();
+      if (draft.callId !== callId || draft.category) return;
+      const category = topicCategory(topic);
+      if (category) set({ draft: { ...draft, category } });
+    },
+  };
+};

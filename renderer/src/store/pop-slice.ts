@@ -2,6 +2,7 @@ import type { LocalOrder, Pop } from '../../../shared/desk-api';
 import { normalizePhone } from '../../../shared/domain/phone';
 import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
 import type { CallOffer } from '../phone/phone-types';
+import { upsertOrder } from './order-slice';
 import type { SliceCreator } from './types';
 
 export type PopStatus = 'loading' | 'ready' | 'failed';
@@ -71,6 +72,8 @@ export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => ({
       return;
     }
 
+    // A new call: the centre shows its pop, whatever list the agent was looking at.
+    get().showView('pop');
     const { callId, caller } = offer;
     const base = { callId, number: caller, queue: offer.queue, waitMs: offer.waitMs };
     if (!caller) {
@@ -97,8 +100,7 @@ export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => ({
   popOrderSaved(order) {
     const pop = get().pop;
     if (!pop?.data || !sameNumber(order.input.callerNumber, pop.number)) return;
-    const others = pop.data.localOrders.filter((o) => o.localId !== order.localId);
-    const localOrders = [order, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const localOrders = upsertOrder(pop.data.localOrders, order);
     set({ pop: { ...pop, data: { ...pop.data, localOrders } } });
   },
 });

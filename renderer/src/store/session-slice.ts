@@ -3,10 +3,12 @@ import { LoginRequestSchema, type LoginRequest } from '../../../shared/hub-api';
 import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
 import { createLogger, describeError } from '../lib/log';
 import { initialAgentState } from './agent-slice';
+import { initialConflictState } from './conflict-slice';
 import { initialKbState } from './kb-slice';
 import { initialOrderState } from './order-slice';
 import { initialPhoneState } from './phone-slice';
 import { initialPopState } from './pop-slice';
+import { initialRejectedState } from './rejected-slice';
 import { initialSyncState } from './sync-slice';
 import type { SliceCreator } from './types';
 
@@ -51,6 +53,11 @@ export interface SessionSlice {
   sessionEnded(reason: string): void;
   /** The link to the seat core came back: check the session is still there, catch up. */
   resume(): Promise<void>;
+  /**
+   * Reads the session again, for a session signed in offline once the hub answers: the
+   * seat core then signs in at the hub by itself and the badge goes.
+   */
+  refreshSession(): Promise<void>;
 }
 
 export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) => {
@@ -61,8 +68,16 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
     set({ phase: 'signed-in', session, loginError: null, endedReason: null });
     get().agentStateChanged('not-ready');
     void phone.start(session.sip);
+    catchUp();
+    void get().restoreDraft();
+  };
+
+  /** What the desk shows about the seat's orders, read again from the seat core. */
+  const catchUp = () => {
     void get().refreshSync();
     void get().loadLocalOrders();
+    void get().loadConflicts();
+    void get().loadRejected();
   };
 
   const leave = (endedReason: SessionEnd | null) => {
@@ -74,6 +89,9 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
       ...initialOrderState,
       ...initialKbState,
       ...initialSyncState,
+      ...initialConflictState,
+      ...initialRejectedState,
+      centreView: 'pop',
       phase: 'signed-out',
       session: null,
       endedReason,
@@ -95,6 +113,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
 
     async boot() {
       set({ phase: 'booting' });
+      // Before the session: a store kept aside at start-up is news even on the sign-in page.
+      void get().loadSeatStatus();
       try {
         const session = await desk.call('session.get', {});
         if (session) enter(session);
@@ -139,6 +159,16 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
       end({ code: 'hub-ended', detail: reason });
     },
 
+    async refreshSession() {
+      if (get().phase !== 'signed-in') return;
+      try {
+        const session = await desk.call('session.get', {});
+        if (session && get().phase === 'signed-in') set({ session });
+      } catch (error) {
+        log.warn(`The session was not read again: ${describeError(error)}.`);
+      }
+    },
+
     async resume() {
       if (get().phase !== 'signed-in') return;
       try {
@@ -147,8 +177,9 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
           end({ code: 'seat-lost', detail: 'the seat core no longer has this session' });
           return;
         }
-        void get().refreshSync();
-        void get().loadLocalOrders();
+        catchUp();
+        void get().loadSeatStatus();
+        get().resaveDraft();
       } catch (error) {
         log.warn(`Catching up after the link came back failed: ${describeError(error)}.`);
       }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { KbSearchResponse } from '../../../shared/hub-api';
+import type { DeskResult } from '../../../shared/desk-api';
 import { setLogSink } from '../lib/log';
 import { SYNC, fail, setup } from '../testing/fakes';
 import { syncProblem } from './sync-slice';
@@ -61,10 +61,16 @@ describe('sync slice', () => {
 });
 
 describe('kb slice', () => {
-  const answer = (q: string): KbSearchResponse => ({ query: q, hits: [], confident: false });
+  type KbAnswer = DeskResult<'kb.search'>;
+  const answer = (q: string): KbAnswer => ({
+    query: q,
+    hits: [],
+    confident: false,
+    offline: false,
+  });
 
   it('searches and keeps only the answer to the latest query', async () => {
-    let releaseFirst: (r: KbSearchResponse) => void = () => undefined;
+    let releaseFirst: (r: KbAnswer) => void = () => undefined;
     const { state } = setup({
       'kb.search': ({ q }) =>
         q === '社保' ? new Promise((resolve) => (releaseFirst = resolve)) : answer(q),

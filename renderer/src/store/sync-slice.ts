@@ -39,11 +39,11 @@ export function syncProblem(
 
 export const initialSyncState = { sync: null, syncBusy: false, syncError: null } as const;
 
-export const createSyncSlice: SliceCreator<SyncSlice> = (set, _get, { desk }) => ({
+export const createSyncSlice: SliceCreator<SyncSlice> = (set, get, { desk }) => ({
   ...initialSyncState,
   async refreshSync() {
     try {
-      set({ sync: await desk.call('sync.status', {}), syncError: null });
+      get().syncStatusChanged(await desk.call('sync.status', {}));
     } catch (error) {
       set({ syncError: toErrorInfo(error) });
     }
@@ -51,7 +51,7 @@ export const createSyncSlice: SliceCreator<SyncSlice> = (set, _get, { desk }) =>
   async syncNow() {
     set({ syncBusy: true });
     try {
-      set({ sync: await desk.call('sync.now', {}), syncError: null });
+      get().syncStatusChanged(await desk.call('sync.now', {}));
     } catch (error) {
       set({ syncError: toErrorInfo(error) });
     } finally {
@@ -60,5 +60,7 @@ export const createSyncSlice: SliceCreator<SyncSlice> = (set, _get, { desk }) =>
   },
   syncStatusChanged(status) {
     set({ sync: status, syncError: null });
+    // An offline sign-in becomes a hub session once the hub answers again.
+    if (status.hubReachable && get().session?.offline) void get().refreshSession();
   },
 });

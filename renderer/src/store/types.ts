@@ -2,10 +2,13 @@ import type { StoreApi } from 'zustand';
 import type { DeskBridge } from '../../../shared/desk-api';
 import type { PhoneControl } from '../phone/phone-types';
 import type { AgentSlice } from './agent-slice';
+import type { ConflictSlice } from './conflict-slice';
 import type { KbSlice } from './kb-slice';
 import type { OrderSlice } from './order-slice';
 import type { PhoneSlice } from './phone-slice';
 import type { PopSlice } from './pop-slice';
+import type { RejectedSlice } from './rejected-slice';
+import type { SeatSlice } from './seat-slice';
 import type { SessionSlice } from './session-slice';
 import type { SyncSlice } from './sync-slice';
 import type { UiSlice } from './ui-slice';
@@ -18,6 +21,9 @@ export type DeskState = SessionSlice &
   OrderSlice &
   KbSlice &
   SyncSlice &
+  ConflictSlice &
+  RejectedSlice &
+  SeatSlice &
   UiSlice;
 
 /** What the store's actions reach outside the store: services, never state. */

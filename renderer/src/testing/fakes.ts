@@ -13,6 +13,7 @@ import {
   type DeskResult,
   type LocalOrder,
   type Pop,
+  type SeatStatus,
   type Session,
   type SyncStatus,
 } from '../../../shared/desk-api';
@@ -108,15 +109,27 @@ export const SESSION: Session = {
     user: '1001',
     displayName: '李敏',
   },
+  offline: false,
 };
 
 export const SYNC: SyncStatus = {
   hubReachable: true,
   pending: 0,
   rejected: 0,
+  conflicts: 0,
   syncing: false,
   lastSuccessAt: null,
   lastError: null,
+  nextRetryAt: null,
+  catchUp: null,
+};
+
+export const SEAT_STATUS: SeatStatus = {
+  seatId: 'seat-1',
+  keySource: 'os',
+  unlocked: true,
+  offlineSignIn: true,
+  notices: [],
 };
 
 export function popFor(number: string, extra: Partial<Pop> = {}): Pop {
@@ -137,8 +150,12 @@ export function localOrder(input: OrderInput, extra: Partial<LocalOrder> = {}): 
     status: 'pending',
     orderNo: null,
     rejectReason: null,
+    origin: 'seat',
     createdAt: '2026-12-04T02:00:00.000Z',
     input,
+    hub: null,
+    pendingEdits: 0,
+    openConflicts: 0,
     ...extra,
   };
 }
@@ -155,6 +172,13 @@ export function baseHandlers(): Handlers {
     'call.event': () => ({}),
     'pop.lookup': ({ callerNumber }) => popFor(callerNumber),
     'agent.setState': ({ state }) => ({ state }),
+    'seat.status': () => SEAT_STATUS,
+    'seat.dismissNotice': () => ({}),
+    'draft.get': () => null,
+    'draft.save': () => ({}),
+    'draft.discard': () => ({}),
+    'conflict.list': () => [],
+    'sync.rejected': () => [],
   };
 }
 
