@@ -70,6 +70,22 @@ describe('drafts through the desk API', () => {
     expect(draftRows(kit.dir)).toBe(0);
   });
 
+  it('keeps each agent’s drafts apart on a shared desk PC', async () => {
+    const kit = await seat();
+    await kit.call('draft.save', { slot: 'new', draft: { summary: '早班的草稿' } });
+    await kit.call('session.logout', {});
+    await kit.call('session.login', { account: 'agent02', password: 'secret', extension: '1002' });
+    expect(await kit.call('draft.get', { slot: 'new' })).toBeNull();
+    await kit.call('draft.save', { slot: 'new', draft: { summary: '晚班的草稿' } });
+
+    await kit.call('session.logout', {});
+    await kit.call('session.login', agent01);
+    expect(await kit.call('draft.get', { slot: 'new' })).toMatchObject({
+      draft: { summary: '早班的草稿' },
+    });
+    expect(draftRows(kit.dir)).toBe(2);
+  });
+
   it('refuses a bad draft or edit by field, changing nothing', async () => {
     const kit = await seat();
     const saved = await kit.call('order.save', { order: sampleOrderInput() });

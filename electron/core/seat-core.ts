@@ -145,6 +145,15 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
   });
 
   let session: Session | null = null;
+  // Drafts belong to the agent who typed them: a desk PC is shared between shifts, and
+  // the next agent's form must not open on the last one's half-typed order.
+  function draftKey(slot: string): string;
+  function draftKey(slot: string | undefined): string | undefined;
+  function draftKey(slot: string | undefined): string | undefined {
+    if (slot === undefined) return undefined;
+    if (!session) throw new DeskError('not-logged-in', 'Sign in before using drafts.');
+    return `${session.agent.id}/${slot}`;
+  }
   /** An offline session's sign-in, kept in memory only until the hub answers again. */
   let offlineLogin: LoginRequest | null = null;
   let closed = false;
@@ -324,7 +333,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     },
 
     'order.save': async ({ order, draftSlot }) => {
-      const saved = await storage.orders.create(order, draftSlot);
+      const saved = await storage.orders.create(order, draftKey(draftSlot));
       events.emit({ event: 'order.updated', payload: saved });
       sync.emitStatus();
       sync.trigger('save');
@@ -333,7 +342,8 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
 
     'order.update': async ({ localId, changes, draftSlot }) => {
       const before = storage.orders.get(localId);
-      const updated = before && (await storage.orders.update(localId, changes, draftSlot));
+      const updated =
+        before && (await storage.orders.update(localId, changes, draftKey(draftSlot)));
       if (!updated) throw new DeskError('not-found', `Order ${localId} is not on this seat.`);
       events.emit({ event: 'order.updated', payload: updated });
       if (updated.openConflicts !== before.openConflicts) announceConflicts();
@@ -348,14 +358,14 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
       storage.orders.list({ callerNumber, limit: ORDER_LIST_LIMIT }),
 
     'draft.save': async ({ slot, draft }) => {
-      await storage.drafts.save(slot, draft);
+      await storage.drafts.save(draftKey(slot), draft);
       return {};
     },
 
-    'draft.get': ({ slot }) => storage.drafts.get(slot),
+    'draft.get': ({ slot }) => storage.drafts.get(draftKey(slot)),
 
     'draft.discard': async ({ slot }) => {
-      await storage.drafts.discard(slot);
+      await storage.drafts.discard(draftKey(slot));
       return {};
     },
 
