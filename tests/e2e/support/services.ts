@@ -15,6 +15,8 @@ export interface Service {
   readonly logFile: string;
   /** SIGTERM, then SIGKILL after 5 s; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL at once, as a crash or a power cut would end it; resolves when it is gone. */
+  kill(): Promise<void>;
 }
 
 async function startService(opts: {
@@ -73,6 +75,11 @@ async function startService(opts: {
       clearTimeout(timer);
       log.end();
       return code;
+    },
+    async kill() {
+      if (!gone) child.kill('SIGKILL');
+      await exited;
+      log.end();
     },
   };
 }
