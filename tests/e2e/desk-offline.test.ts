@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -201,5 +201,27 @@ describe('the browser seat offline', () => {
       orderNo,
     );
     expect(decided).toEqual([{ resolution: 'seat' }]);
+  });
+
+  it('keeps a damaged store file aside, starts a fresh one and says so on the page', async () => {
+    await seat!.stop();
+    const dir = join(work, 'seat');
+    const garbage = Buffer.from('这不是一个 SQLite 文件 '.repeat(200));
+    await writeFile(join(dir, 'seat.sqlite'), garbage);
+    await rm(join(dir, 'seat.sqlite-wal'), { force: true });
+    await rm(join(dir, 'seat.sqlite-shm'), { force: true });
+
+    await startTheSeat();
+    await page.goto(seat!.url);
+    await expect.poll(attr('seat-notice', 'data-kind'), { timeout: 15_000 }).toBe('store-damaged');
+    const kept = (await readdir(dir)).filter((f) => f.startsWith('seat.sqlite.damaged-'));
+    expect(kept).toHaveLength(1);
+    expect(await byId('seat-notice').textContent()).toContain(kept[0]);
+    // Kept byte for byte, and the seat works on a fresh file.
+    expect((await readFile(join(dir, kept[0]!))).equals(garbage)).toBe(true);
+    await signIn(page);
+    await fillOrder('换了新的本地库后继续受理');
+    await byId('order-save').click();
+    await expect.poll(attr('local-order', 'data-status'), { timeout: 15_000 }).toBe('synced');
   });
 });
