@@ -63,6 +63,7 @@ export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
   app.decorate('routeCatalog', catalog);
   app.addHook('onRequest', enforceAccess(ctx.store, ctx.clock));
   app.addHook('preValidation', validateInput);
+  endKeepAliveOnClose(app);
 
   registerHealth(app, ctx);
   registerLogin(app, ctx);
@@ -81,4 +82,25 @@ export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
   registerAudit(app, ctx);
   await app.ready();
   return app;
+}
+
+/**
+ * Lets the hub's close end with requests in flight. The HTTP server's close() shuts the
+ * connections idle at that moment, and Fastify answers the requests that arrive during
+ * the close with `Connection: close`; but a request that came before the close and is
+ * answered after it (a seat's sync push still at the store) is answered keep-alive, and
+ * its connection then sits idle and open for keepAliveTimeout (72 s), app.close() with
+ * it. Seats keep such connections (undici) and have a request out at any time, so every
+ * response sent once the close has begun says `Connection: close`: Node ends the
+ * connection when the response is out.
+ */
+function endKeepAliveOnClose(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 }
