@@ -5,8 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const dir = process.argv[2];
-// unit-pg: the server's tests again on PostgreSQL (scripts/test-all, scripts/pg/start).
-const expectedSuites = ['unit', 'unit-pg', 'e2e'];
+// unit-pg: the server's tests again on PostgreSQL (scripts/test-all, scripts/pg/start);
+// fault: the short fault-injection run (tests/fault).
+const expectedSuites = ['unit', 'unit-pg', 'fault', 'e2e'];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
