@@ -153,60 +153,44 @@ export function registerOrderChanges(app: FastifyInstance, ctx: HubContext): voi
     },
   );
 
-  app.get<{ Params: OrderParamsT }>(
-    orderRoute(HUB_PATHS.orderRevisions),
-    {
-      config: {
-        access: ORDER_READ_ROLES,
-        api: {
-          summary: 'An order’s change log, oldest first',
-          params: OrderParams,
-          response: OrderRevisionListSchema,
-          errors: [404],
+  // The two logs of an order read alike: 404 for an unknown order, an audited read.
+  const registerLog = <K extends string, T>(
+    key: K,
+    path: (orderNo: string) => string,
+    summary: string,
+    response: z.ZodType,
+    read: (orderNo: string) => Promise<T[] | null>,
+  ): void => {
+    app.get<{ Params: OrderParamsT }>(
+      orderRoute(path),
+      {
+        config: {
+          access: ORDER_READ_ROLES,
+          api: { summary, params: OrderParams, response, errors: [404] },
         },
       },
-    },
-    async (request) => {
-      const revisions = await ctx.store.orders.revisions(request.params.orderNo);
-      if (!revisions)
-        throw new HttpError(404, 'not_found', 'no order with this orderNo', 'orderNo');
-      await recordAudit(
-        ctx,
-        request,
-        'read',
-        [auditSubject.order(request.params.orderNo)],
-        'revisions',
-      );
-      return { revisions };
-    },
+      async (request) => {
+        const { orderNo } = request.params;
+        const rows = await read(orderNo);
+        if (!rows) throw new HttpError(404, 'not_found', 'no order with this orderNo', 'orderNo');
+        await recordAudit(ctx, request, 'read', [auditSubject.order(orderNo)], key);
+        return { [key]: rows } as Record<K, T[]>;
+      },
+    );
+  };
+  registerLog(
+    'revisions',
+    HUB_PATHS.orderRevisions,
+    'An order’s change log, oldest first',
+    OrderRevisionListSchema,
+    (orderNo) => ctx.store.orders.revisions(orderNo),
   );
-
-  app.get<{ Params: OrderParamsT }>(
-    orderRoute(HUB_PATHS.orderConflicts),
-    {
-      config: {
-        access: ORDER_READ_ROLES,
-        api: {
-          summary: 'An order’s sync conflicts, open and decided',
-          params: OrderParams,
-          response: OrderConflictListSchema,
-          errors: [404],
-        },
-      },
-    },
-    async (request) => {
-      const conflicts = await ctx.store.orders.conflicts(request.params.orderNo);
-      if (!conflicts)
-        throw new HttpError(404, 'not_found', 'no order with this orderNo', 'orderNo');
-      await recordAudit(
-        ctx,
-        request,
-        'read',
-        [auditSubject.order(request.params.orderNo)],
-        'conflicts',
-      );
-      return { conflicts };
-    },
+  registerLog(
+    'conflicts',
+    HUB_PATHS.orderConflicts,
+    'An order’s sync conflicts, open and decided',
+    OrderConflictListSchema,
+    (orderNo) => ctx.store.orders.conflicts(orderNo),
   );
 
   app.post<{ Params: z.infer<typeof ConflictParams> }>(

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_CALL_FLAGS, CHROMIUM_PATH } from './support/browser-seat.js';
+import { dropWorkDir, openDeskBrowser } from './support/browser-seat.js';
 import { readKamailioLog, startPbx, stopPbx } from './support/pbx.js';
 import { CALLER, saveOrderWhileHubIsDown, signIn, takeQueuedCall } from './support/desk-flow.js';
 import { startHub, startSeatHost, type Service } from './support/services.js';
@@ -41,14 +41,7 @@ beforeAll(async () => {
     dataDir: join(work, 'seat'),
     logDir: work,
   });
-  browser = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_CALL_FLAGS,
-    permissions: ['microphone'],
-    viewport: { width: 1366, height: 768 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
 }, 120_000);
 
 afterAll(async () => {
@@ -56,8 +49,7 @@ afterAll(async () => {
   await seat?.stop();
   await hub?.stop();
   await stopPbx();
-  if (process.env.KEEP_E2E_WORK) console.log(`e2e work dir kept: ${work}`);
-  else if (work) await rm(work, { recursive: true, force: true });
+  await dropWorkDir(work);
 });
 
 describe('one real call, end to end', () => {

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
-import { CHROMIUM_CALL_FLAGS, CHROMIUM_PATH } from './support/browser-seat.js';
+import { dropWorkDir, openDeskBrowser } from './support/browser-seat.js';
 import { signIn } from './support/desk-flow.js';
 import { startPbx, stopPbx } from './support/pbx.js';
 import { startHub, startSeatHost, type Service } from './support/services.js';
@@ -90,14 +90,7 @@ beforeAll(async () => {
   await startPbx();
   await startTheHub();
   await startTheSeat();
-  browser = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_CALL_FLAGS,
-    permissions: ['microphone'],
-    viewport: { width: 1366, height: 768 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
 }, 120_000);
 
 afterAll(async () => {
@@ -105,8 +98,7 @@ afterAll(async () => {
   await seat?.stop();
   await hub?.stop();
   await stopPbx();
-  if (process.env.KEEP_E2E_WORK) console.log(`e2e work dir kept: ${work}`);
-  else if (work) await rm(work, { recursive: true, force: true });
+  await dropWorkDir(work);
 });
 
 describe('the browser seat offline', () => {

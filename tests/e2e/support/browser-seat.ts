@@ -32,6 +32,30 @@ export const CHROMIUM_CALL_FLAGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
+/**
+ * Headless Chromium for the desk page, with its profile in `profileDir`, the microphone
+ * allowed and a desk-sized window; answers the browser and its first page.
+ */
+export async function openDeskBrowser(
+  profileDir: string,
+): Promise<{ browser: BrowserContext; page: Page }> {
+  const browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_CALL_FLAGS,
+    permissions: ['microphone'],
+    viewport: { width: 1366, height: 768 },
+  });
+  return { browser, page: browser.pages()[0] ?? (await browser.newPage()) };
+}
+
+/** Removes an e2e work folder, or keeps it and says where when KEEP_E2E_WORK is set. */
+export async function dropWorkDir(work: string | undefined): Promise<void> {
+  if (!work) return;
+  if (process.env.KEEP_E2E_WORK) console.log(`e2e work dir kept: ${work}`);
+  else await rm(work, { recursive: true, force: true });
+}
+
 export interface BrowserSeat {
   page: Page;
   waitRegistered(timeoutMs?: number): Promise<void>;
