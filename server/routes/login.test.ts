@@ -43,6 +43,26 @@ describe('POST login', () => {
     expect(bad).toMatchObject({ status: 400, body: { error: { field: 'dataKeyFor' } } });
   });
 
+  it('hands no seat store key to roles that do not work at a desk, and signs them in not at all', async () => {
+    const hub = await fresh.open();
+    for (const [account, extension] of [
+      ['unit01', '1801'],
+      ['admin01', '1999'],
+    ] as const) {
+      const res = await post({ account, password: 'demo1234', extension, dataKeyFor: 'web-7' });
+      expect(res).toMatchObject({
+        status: 403,
+        body: { error: { code: 'seat_key_forbidden', field: 'dataKeyFor' } },
+      });
+    }
+    expect(await hub.store.audit.list({ subject: 'seat-key:web-7', limit: 5 })).toEqual([]);
+    expect((await hub.store.agents.findByAccount('unit01'))?.state).toBe('logged-out');
+    // Without the ask they sign in as before.
+    expect(
+      (await post({ account: 'unit01', password: 'demo1234', extension: '1801' })).status,
+    ).toBe(200);
+  });
+
   it('signs an agent in at the seat it names', async () => {
     const hub = await fresh.open();
     const res = await post({ account: 'agent03', password: 'demo1234', extension: '1005' });

@@ -12,6 +12,7 @@ import { hashPassword, needsRehash, verifyPassword } from '../auth/password.js';
 import { issueSession } from '../auth/sessions.js';
 import type { HubContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
+import { CALL_ROLES } from '../http/access.js';
 import type { AgentRecord } from '../store/repository.js';
 
 /** Verified against for unknown accounts; made once, lazily, with the real cost. */
@@ -49,7 +50,7 @@ export function registerLogin(
             'from one address, an account that failed there gets no further try for a while.',
           body: LoginRequestSchema,
           response: LoginResponseSchema,
-          errors: [413, 429],
+          errors: [403, 413, 429],
         },
       },
     },
@@ -74,6 +75,17 @@ export function registerLogin(
         throw new HttpError(401, 'invalid_credentials', 'account or password is wrong');
       }
       await throttle.succeeded(input.account, address);
+      // A web seat's store key goes to the roles that work at a desk; an admin or a unit
+      // handler never needs one, and handing it to every account would let any login
+      // open a copied seat file. Refused before anything is recorded.
+      if (input.dataKeyFor !== undefined && !CALL_ROLES.includes(agent.role)) {
+        throw new HttpError(
+          403,
+          'seat_key_forbidden',
+          `a ${agent.role} account does not work at a desk and gets no seat store key`,
+          'dataKeyFor',
+        );
+      }
       if (needsRehash(agent.passwordHash)) {
         await ctx.store.agents.setPasswordHash(agent.id, await hashPassword(input.password));
         log.info({ agent: agent.id }, 'password hash upgraded to argon2id');

@@ -32,6 +32,8 @@ function httpError(error: OrderChangeError): HttpError {
   switch (error.code) {
     case 'stale':
       return new HttpError(409, 'stale_order', error.message, `changes.${error.fields[0] ?? ''}`);
+    case 'ahead':
+      return new HttpError(409, 'base_ahead', error.message, 'baseVersion');
     case 'unknown-agent':
       return new HttpError(400, 'invalid_request', `agentId: ${error.message}`, 'agentId');
     case 'unknown-conflict':

@@ -36,6 +36,27 @@ async function pull(token: string, query: string) {
 }
 
 describe('GET sync/pull', () => {
+  it('answers 409 cursor_ahead to a cursor past anything this hub handed out (a restored hub)', async () => {
+    const hub = await fresh.open();
+    const { token } = await login(hub.app);
+    await push(token, 'seat-A', ['一']);
+    const { cursor, kbCursor } = PullResponseSchema.parse(
+      (await pull(token, 'seatId=seat-A&cursor=0')).body,
+    );
+    expect((await pull(token, `seatId=seat-A&cursor=${cursor}`)).status).toBe(200);
+
+    const ahead = await pull(token, `seatId=seat-A&cursor=${Number(cursor) + 1}`);
+    expect(ahead).toMatchObject({
+      status: 409,
+      body: { error: { code: 'cursor_ahead', field: 'cursor' } },
+    });
+    const kbAhead = await pull(token, `seatId=seat-A&kbCursor=${Number(kbCursor) + 5}`);
+    expect(kbAhead).toMatchObject({
+      status: 409,
+      body: { error: { code: 'cursor_ahead', field: 'kbCursor' } },
+    });
+  });
+
   it('returns this seat’s orders after the cursor, in version order', async () => {
     const hub = await fresh.open();
     const { token } = await login(hub.app);

@@ -10,7 +10,7 @@ import type { HubContext } from '../context.js';
 import { auditSubject, recordAudit } from '../auth/audit.js';
 import { CALL_ROLES } from '../http/access.js';
 import { requireAuth } from '../http/auth.js';
-import { parseOrThrow } from '../http/errors.js';
+import { HttpError, parseOrThrow } from '../http/errors.js';
 
 /**
  * A seat pulls hub-side changes after its cursors. The order cursor is the hub's global
@@ -32,6 +32,7 @@ export function registerSyncPull(app: FastifyInstance, ctx: HubContext): void {
       'assigned to it, with their open conflicts; KB publishes and retires after kbCursor.',
     query: PullRequestSchema,
     response: PullResponseSchema,
+    errors: [409],
   };
   app.get(
     HUB_PATHS.syncPull,
@@ -39,6 +40,7 @@ export function registerSyncPull(app: FastifyInstance, ctx: HubContext): void {
     async (request): Promise<PullResponse> => {
       const auth = requireAuth(request);
       const query = parseOrThrow(PullRequestSchema, request.query, 'query');
+      await refuseCursorsAhead(ctx, Number(query.cursor), Number(query.kbCursor));
       const page = await ctx.store.orders.pull({
         ...(query.seatId !== undefined ? { seatId: query.seatId } : {}),
         agentId: auth.agentId,
@@ -59,4 +61,31 @@ export function registerSyncPull(app: FastifyInstance, ctx: HubContext): void {
       };
     },
   );
+}
+
+/**
+ * A cursor past anything this hub has handed out comes from another hub's life (this one
+ * restored from an older backup): answering "nothing new" would hide every change until
+ * the hub's counters passed the seat's. 409 `cursor_ahead` tells the seat to pull from 0.
+ */
+async function refuseCursorsAhead(
+  ctx: Pick<HubContext, 'store'>,
+  cursor: number,
+  kbCursor: number,
+): Promise<void> {
+  const ahead = (field: string, value: number, latest: number) =>
+    new HttpError(
+      409,
+      'cursor_ahead',
+      `${field} ${value} is ahead of this hub's latest change (${latest}): pull again from 0`,
+      field,
+    );
+  if (cursor > 0) {
+    const latest = await ctx.store.orders.latestVersion();
+    if (cursor > latest) throw ahead('cursor', cursor, latest);
+  }
+  if (kbCursor > 0) {
+    const { cursor: latest } = await ctx.store.kb.feed(0, 1);
+    if (kbCursor > latest) throw ahead('kbCursor', kbCursor, latest);
+  }
 }

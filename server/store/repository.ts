@@ -155,7 +155,7 @@ export interface OrderChangeOutcome {
 export class OrderChangeError extends Error {
   constructor(
     message: string,
-    readonly code: 'unknown-order' | 'stale' | 'unknown-conflict' | 'unknown-agent',
+    readonly code: 'unknown-order' | 'stale' | 'ahead' | 'unknown-conflict' | 'unknown-agent',
     /** The fields a stale edit collided on (code `stale`). */
     readonly fields: readonly string[] = [],
   ) {
@@ -219,6 +219,8 @@ export interface OrderRepository {
   pull(query: PullQuery): Promise<PullPage>;
   get(orderNo: string): Promise<HubOrder | null>;
   count(): Promise<number>;
+  /** The newest order version handed out: no pull cursor or base version can be past it. */
+  latestVersion(): Promise<number>;
   /**
    * A person edits an order at the hub, on the version they saw: a named field changed
    * after `baseVersion` refuses the whole edit (OrderChangeError `stale`, naming them).

@@ -87,6 +87,28 @@ describe.each(testBackends())('order changes on $name', (backend) => {
     expect(revision).toMatchObject({ oldValue: '路灯不亮', seatId: 'seat-1', mutationId: 'u-1' });
   });
 
+  it('refuses a mutation id another seat already used, and a base version the hub never made', async () => {
+    const { orderNo, version } = await created();
+    // The same create id from another seat is no retry: it would tie that seat's order
+    // to this one.
+    const [stolen] = await store.orders.applyPush({ ...samplePush(['1']), seatId: 'seat-2' });
+    expect(stolen).toMatchObject({ status: 'rejected', code: 'invalid' });
+    expect(await store.orders.count()).toBe(1);
+
+    await store.orders.edit(orderNo, version, { territory: 'DC' }, LEAD);
+    const after = (await store.orders.get(orderNo))?.version ?? 0;
+    const [ahead] = await store.orders.applyPush(
+      batch([update('9', { orderNo }, after + 100_000, { territory: 'NC' })]),
+    );
+    expect(ahead).toMatchObject({ status: 'rejected', code: 'invalid' });
+    expect((ahead as { reason: string }).reason).toMatch(/ahead/);
+    expect(await store.orders.get(orderNo)).toMatchObject({ territory: 'DC', version: after });
+    await expect(
+      store.orders.edit(orderNo, after + 1, { summary: '来自未来的版本' }, LEAD),
+    ).rejects.toMatchObject({ code: 'ahead' });
+    expect(await store.orders.latestVersion()).toBe(after);
+  });
+
   it('applies each kind of mutation once: a repeated batch is all duplicates, nothing rewritten', async () => {
     const { orderNo } = await created();
     await store.orders.edit(orderNo, 1, { summary: '组长改过' }, LEAD);

@@ -134,9 +134,26 @@ function describeRef(ref: OrderRef): string {
   return 'orderNo' in ref ? ref.orderNo : `with clientOrderId ${ref.clientOrderId}`;
 }
 
+/** A mutation id found in the applied log, with the seat that sent it then. */
+interface AppliedBefore extends Numbered {
+  seatId: string;
+}
+
+/**
+ * A mutation id seen before: from the same seat it is a retry, answered as a duplicate
+ * with the order it made; from another seat it is a collision or a forged id, and
+ * answering that seat another seat's order would tie its order to someone else's.
+ */
+function repeated(id: string, before: AppliedBefore, seatId: string): MutationResult {
+  if (before.seatId !== seatId) {
+    return rejected(id, 'invalid', `mutation id ${id} was already used by another seat`);
+  }
+  return { id, status: 'duplicate', orderNo: before.orderNo, version: before.version };
+}
+
 function rejected(
   id: string,
-  code: 'unknown-order' | 'forbidden' | 'unknown-conflict',
+  code: 'unknown-order' | 'forbidden' | 'unknown-conflict' | 'invalid',
   reason: string,
 ): MutationResult {
   return { id, status: 'rejected', code, reason };
@@ -201,7 +218,7 @@ export class SqlOrderRepository implements OrderRepository {
     item: OrderUpdateItem | ConflictResolveItem,
   ): Promise<MutationResult> {
     const before = (await this.appliedMutations(tx, [item.mutationId])).get(item.mutationId);
-    if (before) return { id: item.mutationId, status: 'duplicate', ...before };
+    if (before) return repeated(item.mutationId, before, batch.seatId);
     const actor = {
       by: seatActor(batch.seatId),
       seatId: batch.seatId,
@@ -243,6 +260,17 @@ export class SqlOrderRepository implements OrderRepository {
         item.mutationId,
         'forbidden',
         `order ${order.order_no} was neither pushed by this account nor assigned to it`,
+      );
+    }
+    // A base past the order's version was never made by this hub: the seat's copy comes
+    // from a hub since restored from an older backup. Taking it would skip the conflict
+    // rule, so it is refused and shown to the agent.
+    if (item.baseVersion !== null && item.baseVersion > order.version) {
+      return rejected(
+        item.mutationId,
+        'invalid',
+        `baseVersion ${item.baseVersion} is ahead of order ${order.order_no}'s version ` +
+          `${order.version}: this seat's copy did not come from this hub`,
       );
     }
     const edit = await applySeatEdit(tx, order, item.baseVersion, item.changes, actor, agentId);
@@ -290,7 +318,7 @@ export class SqlOrderRepository implements OrderRepository {
     const freshByClient = new Map<string, OrderCreateItem>();
     const decisions = items.map((item): Decision => {
       const before = stored.get(item.mutationId);
-      if (before) return { id: item.mutationId, status: 'duplicate', ...before };
+      if (before) return repeated(item.mutationId, before, batch.seatId);
       const earlier = fresh.get(item.mutationId);
       if (earlier) return { repeats: earlier };
       const owner = owners.get(item.clientOrderId);
@@ -325,25 +353,30 @@ export class SqlOrderRepository implements OrderRepository {
   private async appliedMutations(
     tx: Transaction<HubTables>,
     ids: readonly string[],
-  ): Promise<Map<string, Numbered>> {
+  ): Promise<Map<string, AppliedBefore>> {
     const unique = [...new Set(ids)];
-    type Row = Pick<AppliedMutationRow, 'mutation_id' | 'order_no' | 'version'>;
+    type Row = Pick<AppliedMutationRow, 'mutation_id' | 'order_no' | 'version' | 'seat_id'>;
     const rows: Row[] =
       this.ctx.backend === 'postgres'
         ? (
-            await sql<Row>`SELECT m.mutation_id, m.order_no, m.version
+            await sql<Row>`SELECT m.mutation_id, m.order_no, m.version, m.seat_id
               FROM unnest(${unique}::text[]) AS wanted (id)
               CROSS JOIN LATERAL (
-                SELECT mutation_id, order_no, version FROM applied_mutations
+                SELECT mutation_id, order_no, version, seat_id FROM applied_mutations
                 WHERE mutation_id = wanted.id LIMIT 1
               ) AS m`.execute(tx)
           ).rows
         : await tx
             .selectFrom('applied_mutations')
-            .select(['mutation_id', 'order_no', 'version'])
+            .select(['mutation_id', 'order_no', 'version', 'seat_id'])
             .where('mutation_id', 'in', unique)
             .execute();
-    return new Map(rows.map((r) => [r.mutation_id, { orderNo: r.order_no, version: r.version }]));
+    return new Map(
+      rows.map((r) => [
+        r.mutation_id,
+        { orderNo: r.order_no, version: Number(r.version), seatId: r.seat_id },
+      ]),
+    );
   }
 
   /** The order number that holds each of these client order ids, by id. */
@@ -528,6 +561,13 @@ export class SqlOrderRepository implements OrderRepository {
     actor: HubActor,
   ): Promise<OrderChangeOutcome> {
     const { outcome } = await this.hubChange(orderNo, actor, async (tx, order, who) => {
+      if (baseVersion > order.version) {
+        throw new OrderChangeError(
+          `baseVersion ${baseVersion} is ahead of order ${orderNo}'s version ${order.version}: ` +
+            'reload it and edit again',
+          'ahead',
+        );
+      }
       const { stale } = await applyHubEdit(tx, order, baseVersion, changes, who);
       if (stale.length > 0) {
         throw new OrderChangeError(
@@ -665,6 +705,15 @@ export class SqlOrderRepository implements OrderRepository {
       .where('order_no', '=', orderNo)
       .executeTakeFirst();
     return row ? toHubOrder(row) : null;
+  }
+
+  async latestVersion(): Promise<number> {
+    const row = await this.ctx.db
+      .selectFrom('counters')
+      .select('value')
+      .where('name', '=', 'version')
+      .executeTakeFirstOrThrow();
+    return Number(row.value);
   }
 
   async count(): Promise<number> {
