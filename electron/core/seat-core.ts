@@ -180,6 +180,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     session = null;
     offlineLogin = null;
     hub.forgetToken();
+    storage.setAgent(null);
     hubEvents.stop();
     pop.clear();
     if (keySource === 'hub') {
@@ -426,6 +427,8 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     hub.adoptSession(response);
     const granted: Session = { agent: response.agent, sip: response.sip, offline: false };
     session = granted;
+    // Together with the token: what is shown, saved and pushed from now on is this agent's.
+    storage.setAgent(granted.agent.id);
     offlineLogin = null;
     coreLog.info(
       { agentId: response.agent.id, extension: response.agent.extension },
@@ -479,6 +482,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
       agent: { ...check.session.agent, extension: params.extension },
     };
     offlineLogin = params;
+    storage.setAgent(session.agent.id);
     coreLog.warn(
       { agentId: session.agent.id },
       `Agent ${session.agent.id} signed in offline (the hub cannot be reached); ` +

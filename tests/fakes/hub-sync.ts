@@ -5,7 +5,9 @@
  * bodies on the way out, 413 above the body limit, each mutation id applied once).
  *
  * It can be taken down and brought back on the same port, lose the answer to a push
- * after applying it, and reject chosen mutations, which is what the sync tests need.
+ * after applying it, reject chosen mutations, and be "restored from an older backup"
+ * (pull cursors ahead of it get 409 cursor_ahead, like the real hub), which is what the
+ * sync tests need. Each order remembers the agent whose session pushed its create.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -54,6 +56,13 @@ export interface FakeHubOptions {
   stateAfter?: (requested: AgentState) => AgentState;
 }
 
+/** A pull as the fake read it, with how it answered. */
+export interface PullRecord {
+  cursor: string;
+  kbCursor: string;
+  status: number;
+}
+
 export interface PushRecord {
   status: number;
   bytes: number;
@@ -63,11 +72,12 @@ export interface PushRecord {
 export interface FakeHub {
   readonly url: string;
   readonly port: number;
-  /** Orders the hub holds, by order number. */
-  readonly orders: Map<string, HubOrder & { seatId: string; mutationId: string }>;
+  /** Orders the hub holds, by order number, with the agent whose session created each. */
+  readonly orders: Map<string, FakeHubOrder>;
   /** How often each mutation id arrived in a push that was read. */
   readonly received: Map<string, number>;
   readonly pushes: PushRecord[];
+  readonly pulls: PullRecord[];
   readonly stateReports: AgentState[];
   readonly kbQueries: string[];
   /** Every request, as `METHOD /path` (no query). */
@@ -80,6 +90,18 @@ export interface FakeHub {
   loseNextAnswers(n: number): void;
   /** Makes every token invalid (the next call gets 401). */
   revokeTokens(): void;
+  /** A copy of what the hub holds now: orders, mutation ids, counters. */
+  backup(): FakeHubBackup;
+  /**
+   * The hub goes back to an older backup: later orders, edits and mutation ids are gone,
+   * the order version and the KB feed's end are back where they were. A pull with a
+   * cursor past either is answered 409 cursor_ahead, as by the real hub.
+   */
+  restore(backup: FakeHubBackup): void;
+  /** Moves the KB feed's end (the fake's feed has no items, only its cursor). */
+  setKbCursor(kbCursor: number): void;
+  /** An edit made at the hub (a lead, a unit): the order gets a new version. */
+  editAtHub(orderNo: string, changes: Partial<OrderInput>): void;
   emit(event: HubEvent): void;
   readonly eventClients: number;
   /** The hub goes away: listener and connections closed. */
@@ -87,6 +109,15 @@ export interface FakeHub {
   /** Back on the same port. */
   start(): Promise<void>;
   close(): Promise<void>;
+}
+
+export type FakeHubOrder = HubOrder & { seatId: string; mutationId: string; agentId: string };
+
+export interface FakeHubBackup {
+  readonly orders: ReadonlyMap<string, FakeHubOrder>;
+  readonly byMutation: ReadonlyMap<string, string>;
+  readonly version: number;
+  readonly kbHead: number;
 }
 
 class HttpError extends Error {
@@ -102,26 +133,32 @@ class HttpError extends Error {
 
 export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHub> {
   const bodyLimit = options.bodyLimitBytes ?? 32 * 1024 * 1024;
-  const orders = new Map<string, HubOrder & { seatId: string; mutationId: string }>();
+  const orders = new Map<string, FakeHubOrder>();
   const byMutation = new Map<string, string>();
   const received = new Map<string, number>();
   const pushes: PushRecord[] = [];
+  const pulls: PullRecord[] = [];
   const stateReports: AgentState[] = [];
   const kbQueries: string[] = [];
   const requests: string[] = [];
   const history = new Map<string, Partial<CallerHistory>>();
   const dataKeys = new Map<string, string>();
-  let tokens = new Set<string>();
+  /** Token -> the agent it was issued to. */
+  let tokens = new Map<string, string>();
   let version = 0;
+  let kbHead = 0;
   let loseAnswers = 0;
   let port = 0;
   let server: Server | null = null;
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<WebSocket>();
 
-  const authorize = (req: IncomingMessage) => {
+  /** Answers the agent the request's token belongs to. */
+  const authorize = (req: IncomingMessage): string => {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || !tokens.has(token)) throw new HttpError(401, 'unauthorized', 'Sign in first.');
+    const agentId = token ? tokens.get(token) : undefined;
+    if (!agentId) throw new HttpError(401, 'unauthorized', 'Sign in first.');
+    return agentId;
   };
 
   const readBody = async (req: IncomingMessage): Promise<{ text: string; bytes: number }> => {
@@ -160,7 +197,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
    * conflicts: the conflict rule is the real hub's, tested against it); a decision on a
    * conflict is refused, there being none.
    */
-  const apply = (mutation: Mutation, seatId: string): MutationResult => {
+  const apply = (mutation: Mutation, seatId: string, agentId: string): MutationResult => {
     received.set(mutation.id, (received.get(mutation.id) ?? 0) + 1);
     const known = byMutation.get(mutation.id);
     const existing = known ? orders.get(known) : undefined;
@@ -193,6 +230,15 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
           reason: 'No such order.',
         };
       }
+      if (mutation.baseVersion !== null && mutation.baseVersion > order.version) {
+        // As the real hub: an edit based on a version this hub never had (it was restored).
+        return {
+          id: mutation.id,
+          status: 'rejected',
+          code: 'invalid',
+          reason: `baseVersion ${mutation.baseVersion} is ahead of the order's ${order.version}.`,
+        };
+      }
       Object.assign(order, mutation.changes, { version: ++version });
       byMutation.set(mutation.id, order.orderNo);
       return { id: mutation.id, status: 'applied', orderNo: order.orderNo, version };
@@ -219,6 +265,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       version,
       seatId,
       mutationId: mutation.id,
+      agentId,
     });
     byMutation.set(mutation.id, orderNo);
     return { id: mutation.id, status: 'applied', orderNo, version };
@@ -237,7 +284,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
         throw new HttpError(401, 'bad-credentials', 'Wrong account or password.');
       }
       const token = randomUUID();
-      tokens.add(token);
+      tokens.set(token, `agent-${body.account}`);
       let dataKey: string | undefined;
       if (body.dataKeyFor) {
         dataKey = dataKeys.get(body.dataKeyFor) ?? randomBytes(32).toString('base64url');
@@ -270,7 +317,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       return response;
     }
 
-    authorize(req);
+    const agentId = authorize(req);
 
     if (method === 'POST' && url.pathname === HUB_PATHS.agentState) {
       const body = check(AgentStateRequestSchema, parseJson((await readBody(req)).text));
@@ -283,7 +330,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       const number = decodeURIComponent(historyMatch[1]);
       const own = [...orders.values()]
         .filter((o) => o.callerNumber === number)
-        .map(({ seatId: _s, mutationId: _m, ...order }) => order);
+        .map(({ seatId: _s, mutationId: _m, agentId: _a, ...order }) => order);
       const extra = history.get(number) ?? {};
       const result: CallerHistory = {
         number,
@@ -329,7 +376,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       pushes.push({ status: 200, bytes, mutations: body.mutations.length });
       const response: PushResponse = {
         protocol: SYNC_PROTOCOL_VERSION,
-        results: body.mutations.map((m) => apply(m, body.seatId)),
+        results: body.mutations.map((m) => apply(m, body.seatId, agentId)),
       };
       if (loseAnswers > 0) {
         loseAnswers--;
@@ -342,6 +389,21 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     if (method === 'GET' && url.pathname === HUB_PATHS.syncPull) {
       const query = check(PullRequestSchema, Object.fromEntries(url.searchParams));
       const after = Number(query.cursor);
+      const ahead =
+        after > version ? 'cursor' : Number(query.kbCursor) > kbHead ? 'kbCursor' : null;
+      pulls.push({
+        cursor: query.cursor,
+        kbCursor: query.kbCursor,
+        status: ahead ? 409 : 200,
+      });
+      if (ahead) {
+        throw new HttpError(
+          409,
+          'cursor_ahead',
+          `${ahead} is ahead of this hub's latest change: pull again from 0`,
+          ahead,
+        );
+      }
       const changed = [...orders.values()]
         .filter((o) => o.version > after && (!query.seatId || o.seatId === query.seatId))
         .sort((a, b) => a.version - b.version);
@@ -349,10 +411,10 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       const response: PullResponse = {
         protocol: SYNC_PROTOCOL_VERSION,
         cursor: String(page.at(-1)?.version ?? after),
-        orders: page.map(({ seatId: _s, mutationId: _m, ...order }) => order),
+        orders: page.map(({ seatId: _s, mutationId: _m, agentId: _a, ...order }) => order),
         conflicts: [],
-        // The fake has no KB feed: its cursor stays where the seat says it is.
-        kbCursor: query.kbCursor,
+        // The fake's KB feed has no items, only its end.
+        kbCursor: String(kbHead),
         kb: [],
         hasMore: changed.length > page.length,
       };
@@ -421,6 +483,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     orders,
     received,
     pushes,
+    pulls,
     stateReports,
     kbQueries,
     requests,
@@ -430,7 +493,31 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       loseAnswers = n;
     },
     revokeTokens() {
-      tokens = new Set();
+      tokens = new Map();
+    },
+    backup() {
+      return {
+        orders: new Map([...orders].map(([no, order]) => [no, structuredClone(order)])),
+        byMutation: new Map(byMutation),
+        version,
+        kbHead,
+      };
+    },
+    restore(backup) {
+      orders.clear();
+      for (const [no, order] of backup.orders) orders.set(no, structuredClone(order));
+      byMutation.clear();
+      for (const [id, no] of backup.byMutation) byMutation.set(id, no);
+      version = backup.version;
+      kbHead = backup.kbHead;
+    },
+    setKbCursor(kbCursor) {
+      kbHead = kbCursor;
+    },
+    editAtHub(orderNo, changes) {
+      const order = orders.get(orderNo);
+      if (!order) throw new Error(`The fake hub has no order ${orderNo}.`);
+      Object.assign(order, changes, { version: ++version });
     },
     emit(event) {
       for (const ws of sockets) ws.send(JSON.stringify(event));

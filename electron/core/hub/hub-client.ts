@@ -21,7 +21,12 @@ import {
   type PullResponse,
   type PushResponse,
 } from '../../../shared/sync-protocol.js';
-import { HubHttpError, HubProtocolError, HubUnreachableError } from './hub-errors.js';
+import {
+  HubHttpError,
+  HubProtocolError,
+  HubSessionChangedError,
+  HubUnreachableError,
+} from './hub-errors.js';
 
 export type FetchLike = typeof fetch;
 
@@ -36,6 +41,8 @@ export interface HubClientOptions {
    * the shift): the seat must sign in again.
    */
   onSessionLost?: () => void;
+  /** Overrides of HUB_TIMEOUTS (tests use short ones). */
+  timeouts?: Partial<Record<keyof typeof HUB_TIMEOUTS, number>>;
 }
 
 /** Renew this long before the bearer token ends, so no request goes out with a stale one. */
@@ -50,6 +57,11 @@ interface RequestOptions<S extends z.ZodType> {
   schema: S | null;
   timeoutMs: number;
   auth?: boolean;
+  /**
+   * Checked right before the request goes out (and again before a retry after a 401),
+   * with no await in between: false throws HubSessionChangedError and sends nothing.
+   */
+  stillValid?: () => boolean;
 }
 
 /**
@@ -89,8 +101,10 @@ export class HubClient {
   private readonly now: () => number;
   private readonly onSessionLost: () => void;
   private readonly closing = new AbortController();
+  private readonly timeouts: Record<keyof typeof HUB_TIMEOUTS, number>;
 
   constructor(options: HubClientOptions) {
+    this.timeouts = { ...HUB_TIMEOUTS, ...options.timeouts };
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? fetch;
     this.log = options.log;
@@ -127,7 +141,7 @@ export class HubClient {
       path: HUB_PATHS.login,
       body: request,
       schema: LoginResponseSchema,
-      timeoutMs: HUB_TIMEOUTS.login,
+      timeoutMs: this.timeouts.login,
       auth: false,
     });
   }
@@ -169,7 +183,7 @@ export class HubClient {
         path: HUB_PATHS.logout,
         body: refreshToken ? { refreshToken } : {},
         schema: null,
-        timeoutMs: HUB_TIMEOUTS.session,
+        timeoutMs: this.timeouts.session,
       });
     } finally {
       this.forgetToken();
@@ -208,7 +222,7 @@ export class HubClient {
         path: HUB_PATHS.sessionRefresh,
         body: { refreshToken },
         schema: SessionTokensSchema,
-        timeoutMs: HUB_TIMEOUTS.session,
+        timeoutMs: this.timeouts.session,
         auth: false,
       });
       // Signed out or in again meanwhile: this answer belongs to a session that is gone.
@@ -231,7 +245,7 @@ export class HubClient {
       path: HUB_PATHS.agentState,
       body: { state },
       schema: AgentStateAnswerSchema,
-      timeoutMs: HUB_TIMEOUTS.state,
+      timeoutMs: this.timeouts.state,
     });
     return answer.state;
   }
@@ -241,7 +255,7 @@ export class HubClient {
       method: 'GET',
       path: HUB_PATHS.callerHistory(number),
       schema: CallerHistorySchema,
-      timeoutMs: HUB_TIMEOUTS.lookup,
+      timeoutMs: this.timeouts.lookup,
     });
   }
 
@@ -251,18 +265,23 @@ export class HubClient {
       path: HUB_PATHS.kbSearch,
       query: { q, limit: String(limit) },
       schema: KbSearchResponseSchema,
-      timeoutMs: HUB_TIMEOUTS.kb,
+      timeoutMs: this.timeouts.kb,
     });
   }
 
-  /** `body` is the serialised PushRequest; the caller has measured its bytes. */
-  push(body: string): Promise<PushResponse> {
+  /**
+   * `body` is the serialised PushRequest; the caller has measured its bytes. `stillValid`
+   * says the session the batch was read for is still the one signed in (a batch of one
+   * agent's entries must never go out under the next agent's token).
+   */
+  push(body: string, stillValid?: () => boolean): Promise<PushResponse> {
     return this.request({
       method: 'POST',
       path: HUB_PATHS.syncPush,
       body,
       schema: PushResponseSchema,
-      timeoutMs: HUB_TIMEOUTS.push,
+      timeoutMs: this.timeouts.push,
+      stillValid,
     });
   }
 
@@ -276,7 +295,7 @@ export class HubClient {
       path: HUB_PATHS.syncPull,
       query: { cursor: cursor ?? undefined, kbCursor: kbCursor ?? undefined, seatId },
       schema: PullResponseSchema,
-      timeoutMs: HUB_TIMEOUTS.pull,
+      timeoutMs: this.timeouts.pull,
     });
   }
 
@@ -285,7 +304,7 @@ export class HubClient {
       method: 'GET',
       path: HUB_PATHS.health,
       schema: null,
-      timeoutMs: HUB_TIMEOUTS.health,
+      timeoutMs: this.timeouts.health,
       auth: false,
     });
   }
@@ -317,6 +336,9 @@ export class HubClient {
       if (value !== undefined) url.searchParams.set(key, value);
     }
 
+    if (options.stillValid && !options.stillValid()) {
+      throw new HubSessionChangedError(`The session changed before ${options.path} went out.`);
+    }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.auth !== false) {
       if (!this.token) throw new HubHttpError(401, 'not-logged-in', 'Not signed in to the hub.');
@@ -330,15 +352,33 @@ export class HubClient {
 
     let response: Response;
     let text: string;
+    // One controller per request, aborted by a plain timer or by close(). Not
+    // AbortSignal.any([.., AbortSignal.timeout()]): on Node 20 the timeout signal inside
+    // any() can be garbage-collected before it fires (nodejs/node#57736), and a request
+    // on a stalled connection then never ends. Timer and listener go in the finally.
+    const controller = new AbortController();
+    const onClosing = () => controller.abort(this.closing.signal.reason);
+    const timer = setTimeout(() => {
+      controller.abort(new DOMException(`No answer in ${options.timeoutMs} ms.`, 'TimeoutError'));
+    }, options.timeoutMs);
+    if (this.closing.signal.aborted) onClosing();
+    else this.closing.signal.addEventListener('abort', onClosing, { once: true });
     try {
-      const signal = AbortSignal.any([this.closing.signal, AbortSignal.timeout(options.timeoutMs)]);
-      response = await this.fetchImpl(url, { method: options.method, headers, body, signal });
+      response = await this.fetchImpl(url, {
+        method: options.method,
+        headers,
+        body,
+        signal: controller.signal,
+      });
       text = await response.text();
     } catch (err) {
       throw new HubUnreachableError(
         `The hub at ${this.baseUrl} cannot be reached (${describeNetworkError(err)}).`,
         { cause: err },
       );
+    } finally {
+      clearTimeout(timer);
+      this.closing.signal.removeEventListener('abort', onClosing);
     }
 
     if (!response.ok) throw this.toHttpError(options, response.status, text);

@@ -26,3 +26,11 @@ export class HubHttpError extends Error {
 export class HubProtocolError extends Error {
   override readonly name = 'HubProtocolError';
 }
+
+/**
+ * A request was not sent: the session it was made for ended (a sign-out, another agent
+ * signed in) before it went out. Nothing reached the hub.
+ */
+export class HubSessionChangedError extends Error {
+  override readonly name = 'HubSessionChangedError';
+}

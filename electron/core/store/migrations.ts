@@ -128,6 +128,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    description: 'the agent of each order made on the seat, outbox entry and refusal',
+    sql: `
+      -- The agent whose session made the row (a desk PC is shared between shifts). NULL:
+      -- made before this migration, the agent is unknown; such rows are pushed with
+      -- whoever signs in next and shown to every agent.
+      ALTER TABLE orders ADD COLUMN agent_id TEXT;
+      ALTER TABLE outbox ADD COLUMN agent_id TEXT;
+      ALTER TABLE rejected ADD COLUMN agent_id TEXT;
+      CREATE INDEX outbox_by_agent ON outbox (agent_id, seq);
+    `,
+  },
 ];
 
 /** Applies the migrations the file lacks; returns the versions applied now. */

@@ -223,3 +223,76 @@ describe('OrderStore.update', () => {
     db.close();
   });
 });
+
+describe('agents on one seat', () => {
+  it('keeps conflicts, refusals and counts to the agent whose order it is', async () => {
+    const { db, store, seat } = open();
+    seat.setAgent('agent-a');
+    const order = await store.create(sampleOrderInput());
+    const [create] = store.outboxHead(1);
+    if (!create) throw new Error('no outbox entry');
+    await store.applyPushResults([
+      {
+        entry: create,
+        result: { id: create.mutationId, status: 'applied', orderNo: 'DG1', version: 1 },
+      },
+    ]);
+    await store.update(order.localId, { summary: '甲改的' });
+    const [edit] = store.outboxHead(1);
+    if (!edit) throw new Error('no outbox entry');
+    expect(edit.agentId).toBe('agent-a');
+    await store.applyPushResults([
+      {
+        entry: edit,
+        result: {
+          id: edit.mutationId,
+          status: 'applied',
+          orderNo: 'DG1',
+          version: 3,
+          conflicts: [
+            {
+              conflictId: 'c-1',
+              orderNo: 'DG1',
+              field: 'summary',
+              seatValue: '甲改的',
+              hubValue: '中心改的',
+              hubChangedBy: 'lead01',
+              seatId: 'seat-1',
+              mutationId: edit.mutationId,
+              detectedAt: new Date().toISOString(),
+              resolution: null,
+            },
+          ],
+        },
+      },
+    ]);
+    await store.update(order.localId, { citizenName: '王先生' });
+    const [second] = store.outboxHead(1);
+    if (!second) throw new Error('no outbox entry');
+    await store.applyPushResults([
+      {
+        entry: second,
+        result: { id: second.mutationId, status: 'rejected', code: 'invalid', reason: 'no' },
+      },
+    ]);
+    expect(store.counts()).toEqual({ pending: 0, rejected: 1, conflicts: 1 });
+
+    seat.setAgent('agent-b');
+    expect(store.counts()).toEqual({ pending: 0, rejected: 0, conflicts: 0 });
+    expect(store.conflicts()).toEqual([]);
+    expect(store.rejected()).toEqual([]);
+    expect(await store.resolveConflict('c-1', 'seat')).toBeNull();
+    expect(await store.dismissRejected(second.mutationId)).toBe(false);
+    await store.create(sampleOrderInput({ summary: '乙的' }));
+    expect(store.outboxHead(10).map((e) => e.agentId)).toEqual(['agent-b']);
+
+    seat.setAgent('agent-a');
+    expect(store.conflicts().map((c) => c.conflictId)).toEqual(['c-1']);
+    expect(store.outboxHead(10)).toEqual([]);
+    expect(store.counts()).toEqual({ pending: 0, rejected: 1, conflicts: 1 });
+    // No agent set (tools): every row.
+    seat.setAgent(null);
+    expect(store.counts()).toEqual({ pending: 1, rejected: 1, conflicts: 1 });
+    db.close();
+  });
+});

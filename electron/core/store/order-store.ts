@@ -36,6 +36,8 @@ export type OutboxEntry = OutboxPayload & {
   orderId: string;
   /** The hub's number of the order when the entry is read, else null. */
   orderNo: string | null;
+  /** The agent whose session made the entry; null: made before the seat recorded it. */
+  agentId: string | null;
   createdAt: string;
 };
 
@@ -80,11 +82,21 @@ interface OutboxRow {
   order_no: string | null;
   args: string;
   created_at: string;
+  agent_id: string | null;
 }
+
+type Scope = string | null;
 
 type HubMeta = Omit<NonNullable<LocalOrder['hub']>, 'version'>;
 
 const KV_PULL_CURSOR = 'sync.pull.cursor';
+
+/**
+ * Rows the current agent sees and pushes: their own and those of no known agent (made
+ * before the seat recorded agents). Takes the agent id twice; null (no agent set: tests,
+ * tools) sees everything.
+ */
+const mine = (column: string) => `(? IS NULL OR ${column} IS NULL OR ${column} = ?)`;
 
 const ORDER_COLUMNS = `o.*,
   (SELECT count(*) FROM outbox x WHERE x.order_id = o.local_id AND x.name = 'order.update')
@@ -106,32 +118,36 @@ export class OrderStore {
     insertOrder: Statement;
     insertOutbox: Statement;
     getOrder: Statement<[string], OrderRow>;
+    getVisible: Statement<[string, Scope, Scope], OrderRow>;
     hubOf: Statement<[string], { hub_version: number | null; hub_fields: string | null }>;
     sealedArgs: Statement<[string], { args: string }>;
     outboxCountOf: Statement<[string], { n: number }>;
     markSynced: Statement<[string]>;
     byOrderNo: Statement<[string], { local_id: string }>;
-    listRecent: Statement<[number], OrderRow>;
-    outboxHead: Statement<[number], OutboxRow>;
+    listRecent: Statement<[Scope, Scope, number], OrderRow>;
+    outboxHead: Statement<[Scope, Scope, number], OutboxRow>;
     outboxOf: Statement<[string], OutboxRow>;
-    outboxLength: Statement<[], { n: number }>;
+    outboxLength: Statement<[Scope, Scope], { n: number }>;
     deleteOutbox: Statement;
     markRejected: Statement;
     setLocal: Statement;
     setHub: Statement;
     conflictsOf: Statement<[string], { conflict_id: string; body: string }>;
-    allConflicts: Statement<[], { local_id: string; body: string }>;
-    getConflict: Statement<[string], { local_id: string; body: string }>;
+    allConflicts: Statement<[Scope, Scope], { local_id: string; body: string }>;
+    getConflict: Statement<[string, Scope, Scope], { local_id: string; body: string }>;
     insertConflict: Statement;
     deleteConflict: Statement;
     pendingResolves: Statement<[], { args: string }>;
     insertRejected: Statement;
-    listRejected: Statement<[], RejectedRow>;
-    getRejected: Statement<[string], RejectedRow>;
+    listRejected: Statement<[Scope, Scope], RejectedRow>;
+    getRejected: Statement<[string, Scope, Scope], RejectedRow>;
     deleteRejected: Statement;
     deleteOrder: Statement;
     deleteDraft: Statement;
-    count: Statement<[], { outbox: number; rejected: number; conflicts: number }>;
+    count: Statement<
+      [Scope, Scope, Scope, Scope, Scope, Scope],
+      { outbox: number; rejected: number; conflicts: number }
+    >;
     getKv: Statement<[string], { value: string }>;
     setKv: Statement;
   };
@@ -141,18 +157,24 @@ export class OrderStore {
     private readonly writer: StoreWriter,
     private readonly sealer: SealerRef,
     private readonly log: Logger,
+    /** The signed-in agent (null: none set, every row is seen). */
+    private readonly agent: () => string | null = () => null,
   ) {
     this.stmt = {
       insertOrder: db.prepare(
         `INSERT INTO orders (local_id, fields, caller_key, status, created_at, origin, save_seq,
-           order_no, hub_version, hub_fields, hub_meta)
+           order_no, hub_version, hub_fields, hub_meta, agent_id)
          VALUES (?, ?, ?, ?, ?, ?, coalesce((SELECT max(save_seq) FROM orders), 0) + 1,
-           ?, ?, ?, ?)`,
+           ?, ?, ?, ?, ?)`,
       ),
       insertOutbox: db.prepare(
-        `INSERT INTO outbox (mutation_id, name, order_id, args, created_at) VALUES (?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (mutation_id, name, order_id, args, created_at, agent_id)
+         VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       getOrder: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE local_id = ?`),
+      getVisible: db.prepare(
+        `SELECT ${ORDER_COLUMNS} FROM orders o WHERE local_id = ? AND ${mine('o.agent_id')}`,
+      ),
       hubOf: db.prepare(`SELECT hub_version, hub_fields FROM orders WHERE local_id = ?`),
       sealedArgs: db.prepare(`SELECT args FROM outbox WHERE mutation_id = ?`),
       outboxCountOf: db.prepare(`SELECT count(*) AS n FROM outbox WHERE order_id = ?`),
@@ -161,16 +183,17 @@ export class OrderStore {
       ),
       byOrderNo: db.prepare(`SELECT local_id FROM orders WHERE order_no = ?`),
       listRecent: db.prepare(
-        `SELECT ${ORDER_COLUMNS} FROM orders o ORDER BY save_seq DESC LIMIT ?`,
+        `SELECT ${ORDER_COLUMNS} FROM orders o WHERE ${mine('o.agent_id')}
+         ORDER BY save_seq DESC LIMIT ?`,
       ),
       outboxHead: db.prepare(
         `SELECT x.*, o.order_no FROM outbox x JOIN orders o ON o.local_id = x.order_id
-         ORDER BY x.seq LIMIT ?`,
+         WHERE ${mine('x.agent_id')} ORDER BY x.seq LIMIT ?`,
       ),
       outboxOf: db.prepare(
         `SELECT x.*, NULL AS order_no FROM outbox x WHERE x.order_id = ? ORDER BY x.seq`,
       ),
-      outboxLength: db.prepare(`SELECT count(*) AS n FROM outbox`),
+      outboxLength: db.prepare(`SELECT count(*) AS n FROM outbox x WHERE ${mine('x.agent_id')}`),
       deleteOutbox: db.prepare(`DELETE FROM outbox WHERE mutation_id = ?`),
       markRejected: db.prepare(
         `UPDATE orders SET status = 'rejected', reject_reason = ? WHERE local_id = ?`,
@@ -186,9 +209,12 @@ export class OrderStore {
       conflictsOf: db.prepare(`SELECT conflict_id, body FROM conflicts WHERE local_id = ?`),
       allConflicts: db.prepare(
         `SELECT c.local_id, c.body FROM conflicts c JOIN orders o ON o.local_id = c.local_id
-         ORDER BY o.save_seq, c.conflict_id`,
+         WHERE ${mine('o.agent_id')} ORDER BY o.save_seq, c.conflict_id`,
       ),
-      getConflict: db.prepare(`SELECT local_id, body FROM conflicts WHERE conflict_id = ?`),
+      getConflict: db.prepare(
+        `SELECT c.local_id, c.body FROM conflicts c JOIN orders o ON o.local_id = c.local_id
+         WHERE c.conflict_id = ? AND ${mine('o.agent_id')}`,
+      ),
       insertConflict: db.prepare(
         `INSERT INTO conflicts (conflict_id, local_id, body) VALUES (?, ?, ?)
          ON CONFLICT (conflict_id) DO UPDATE SET local_id = excluded.local_id, body = excluded.body`,
@@ -196,11 +222,14 @@ export class OrderStore {
       deleteConflict: db.prepare(`DELETE FROM conflicts WHERE conflict_id = ?`),
       pendingResolves: db.prepare(`SELECT args FROM outbox WHERE name = 'conflict.resolve'`),
       insertRejected: db.prepare(
-        `INSERT OR IGNORE INTO rejected (mutation_id, name, local_id, order_no, code, reason, args, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO rejected
+           (mutation_id, name, local_id, order_no, code, reason, args, at, agent_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      listRejected: db.prepare(`SELECT * FROM rejected ORDER BY seq`),
-      getRejected: db.prepare(`SELECT * FROM rejected WHERE mutation_id = ?`),
+      listRejected: db.prepare(`SELECT * FROM rejected r WHERE ${mine('r.agent_id')} ORDER BY seq`),
+      getRejected: db.prepare(
+        `SELECT * FROM rejected r WHERE mutation_id = ? AND ${mine('r.agent_id')}`,
+      ),
       deleteRejected: db.prepare(`DELETE FROM rejected WHERE mutation_id = ?`),
       deleteOrder: db.prepare(
         `DELETE FROM orders WHERE local_id = ? AND status = 'rejected'
@@ -208,8 +237,10 @@ export class OrderStore {
       ),
       deleteDraft: db.prepare(`DELETE FROM drafts WHERE slot = ?`),
       count: db.prepare(
-        `SELECT (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM rejected) AS rejected,
-           (SELECT count(*) FROM conflicts) AS conflicts`,
+        `SELECT (SELECT count(*) FROM outbox x WHERE ${mine('x.agent_id')}) AS outbox,
+           (SELECT count(*) FROM rejected r WHERE ${mine('r.agent_id')}) AS rejected,
+           (SELECT count(*) FROM conflicts c JOIN orders o ON o.local_id = c.local_id
+             WHERE ${mine('o.agent_id')}) AS conflicts`,
       ),
       getKv: db.prepare(`SELECT value FROM kv WHERE key = ?`),
       setKv: db.prepare(
@@ -229,6 +260,7 @@ export class OrderStore {
     const createdAt = now.toISOString();
     const sealed = sealer.seal(JSON.stringify(input));
     const callerKey = this.callerKeys(input.callerNumber)[0] ?? '';
+    const agentId = this.agent();
 
     await this.writer.run(() => {
       this.stmt.insertOrder.run(
@@ -242,8 +274,9 @@ export class OrderStore {
         null,
         null,
         null,
+        agentId,
       );
-      this.stmt.insertOutbox.run(mutationId, 'order.create', localId, sealed, createdAt);
+      this.stmt.insertOutbox.run(mutationId, 'order.create', localId, sealed, createdAt, agentId);
       if (draftSlot) this.stmt.deleteDraft.run(draftSlot);
     }, `save order ${localId}`);
 
@@ -265,8 +298,9 @@ export class OrderStore {
   ): Promise<LocalOrder | null> {
     const sealer = this.sealer.get();
     const mutationId = randomUUID();
+    const agentId = this.agent();
     const found = await this.writer.run(() => {
-      const row = this.stmt.getOrder.get(localId);
+      const row = this.stmt.getVisible.get(localId, agentId, agentId);
       if (!row) return false;
       if (row.status === 'rejected') {
         throw new OrderNotEditableError(
@@ -280,6 +314,7 @@ export class OrderStore {
         localId,
         sealer.seal(JSON.stringify(args)),
         now.toISOString(),
+        agentId,
       );
       for (const conflict of this.conflictRows(localId)) {
         if (conflict.field in changes) this.stmt.deleteConflict.run(conflict.conflictId);
@@ -295,30 +330,37 @@ export class OrderStore {
     return this.mustGet(localId);
   }
 
+  /** The order, when it is the current agent's (or of no known agent). */
   get(localId: string): LocalOrder | null {
-    const row = this.stmt.getOrder.get(localId);
+    const a = this.agent();
+    const row = this.stmt.getVisible.get(localId, a, a);
     return row ? this.toOrder(row) : null;
   }
 
   /** Newest save first. An empty or missing number lists the seat's latest orders. */
   list(filter: { callerNumber?: string; limit: number }): LocalOrder[] {
     const raw = filter.callerNumber?.trim() ?? '';
-    if (raw === '') return this.stmt.listRecent.all(filter.limit).map((r) => this.toOrder(r));
+    const a = this.agent();
+    if (raw === '') return this.stmt.listRecent.all(a, a, filter.limit).map((r) => this.toOrder(r));
 
     const keys = this.callerKeys(raw);
     const rows = this.db
       .prepare<unknown[], OrderRow>(
         `SELECT ${ORDER_COLUMNS} FROM orders o
-         WHERE caller_key IN (${keys.map(() => '?').join(', ')})
+         WHERE caller_key IN (${keys.map(() => '?').join(', ')}) AND ${mine('o.agent_id')}
          ORDER BY save_seq DESC LIMIT ?`,
       )
-      .all(...keys, filter.limit);
+      .all(...keys, a, a, filter.limit);
     return rows.map((r) => this.toOrder(r));
   }
 
-  /** Outbox entries, refused mutations not dismissed, open conflicts. No key needed. */
+  /**
+   * The current agent's outbox entries, refused mutations not dismissed and open conflicts
+   * (with those of no known agent). No key needed.
+   */
   counts(): { pending: number; rejected: number; conflicts: number } {
-    const row = this.stmt.count.get();
+    const a = this.agent();
+    const row = this.stmt.count.get(a, a, a, a, a, a);
     return {
       pending: row?.outbox ?? 0,
       rejected: row?.rejected ?? 0,
@@ -326,13 +368,24 @@ export class OrderStore {
     };
   }
 
-  /** The oldest `limit` outbox entries, in push order. */
-  outboxHead(limit: number): OutboxEntry[] {
-    return this.stmt.outboxHead.all(limit).map((row) => this.toEntry(row));
+  /** The agent the store serves now (null: none set, every row). */
+  currentAgent(): string | null {
+    return this.agent();
   }
 
+  /**
+   * The current agent's oldest `limit` outbox entries (and those of no known agent), in
+   * push order; other agents' entries wait for their agent to sign in here.
+   */
+  outboxHead(limit: number): OutboxEntry[] {
+    const a = this.agent();
+    return this.stmt.outboxHead.all(a, a, limit).map((row) => this.toEntry(row));
+  }
+
+  /** How many entries outboxHead would go through. */
   outboxLength(): number {
-    return this.stmt.outboxLength.get()?.n ?? 0;
+    const a = this.agent();
+    return this.stmt.outboxLength.get(a, a)?.n ?? 0;
   }
 
   /**
@@ -388,11 +441,15 @@ export class OrderStore {
    * hub's values when newer; one it does not hold is added with origin `hub`. The open
    * conflicts of each pulled order are replaced by the hub's list, except those the agent
    * has decided here and whose decision is still in the outbox.
+   *
+   * `rebase` (a pull from 0 after the hub was restored from an older backup): the hub's
+   * values and version replace the seat's even when its version is not newer.
    */
   async applyPulled(
     orders: readonly HubOrder[],
     conflicts: readonly OrderConflict[],
     cursor: string,
+    options: { rebase?: boolean } = {},
   ): Promise<{ orders: LocalOrder[]; conflictsChanged: boolean }> {
     const sealer = this.sealer.get();
     const changed: string[] = [];
@@ -406,7 +463,7 @@ export class OrderStore {
           .map((r) => (JSON.parse(sealer.open(r.args)) as { conflictId: string }).conflictId),
       );
       for (const order of orders) {
-        const localId = this.takeHubOrder(order);
+        const localId = this.takeHubOrder(order, options.rebase ?? false);
         if (localId) changed.push(localId);
         const id = localId ?? this.localIdOf(order);
         if (!id) continue;
@@ -433,9 +490,11 @@ export class OrderStore {
     return this.stmt.getKv.get(KV_PULL_CURSOR)?.value ?? null;
   }
 
+  /** Open conflicts on the current agent's orders (and those of no known agent). */
   conflicts(): LocalConflict[] {
     const sealer = this.sealer.get();
-    return this.stmt.allConflicts.all().map((row) => ({
+    const a = this.agent();
+    return this.stmt.allConflicts.all(a, a).map((row) => ({
       ...(JSON.parse(sealer.open(row.body)) as OrderConflict),
       localId: row.local_id,
     }));
@@ -449,8 +508,9 @@ export class OrderStore {
   async resolveConflict(conflictId: string, choice: 'hub' | 'seat'): Promise<LocalOrder | null> {
     const sealer = this.sealer.get();
     const mutationId = randomUUID();
+    const agentId = this.agent();
     const localId = await this.writer.run(() => {
-      const row = this.stmt.getConflict.get(conflictId);
+      const row = this.stmt.getConflict.get(conflictId, agentId, agentId);
       if (!row) return null;
       const conflict = JSON.parse(sealer.open(row.body)) as OrderConflict;
       const args = { conflictId, choice, field: conflict.field, seatValue: conflict.seatValue };
@@ -460,6 +520,7 @@ export class OrderStore {
         row.local_id,
         sealer.seal(JSON.stringify(args)),
         new Date().toISOString(),
+        agentId,
       );
       this.stmt.deleteConflict.run(conflictId);
       this.recompute(row.local_id);
@@ -470,9 +531,10 @@ export class OrderStore {
     return this.mustGet(localId);
   }
 
-  /** Refused mutations the agent has not dismissed, oldest first. */
+  /** Refused mutations the current agent has not dismissed, oldest first. */
   rejected(): RejectedMutation[] {
-    return this.stmt.listRejected.all().map((row) => ({
+    const a = this.agent();
+    return this.stmt.listRejected.all(a, a).map((row) => ({
       mutationId: row.mutation_id,
       name: row.name,
       localId: row.local_id,
@@ -488,8 +550,9 @@ export class OrderStore {
    * refused create with nothing else waiting for it). False when there is no such refusal.
    */
   async dismissRejected(mutationId: string): Promise<boolean> {
+    const a = this.agent();
     return this.writer.run(() => {
-      const row = this.stmt.getRejected.get(mutationId);
+      const row = this.stmt.getRejected.get(mutationId, a, a);
       if (!row) return false;
       this.stmt.deleteRejected.run(mutationId);
       if (row.name === 'order.create' && row.local_id) {
@@ -511,6 +574,7 @@ export class OrderStore {
       reason,
       sealer.seal(JSON.stringify(entry.args)),
       now.toISOString(),
+      entry.agentId,
     );
     if (entry.name === 'order.create') this.stmt.markRejected.run(reason, entry.orderId);
   }
@@ -584,7 +648,7 @@ export class OrderStore {
   }
 
   /** Takes a pulled order in; answers the local id when the order changed or is new. */
-  private takeHubOrder(order: HubOrder): string | null {
+  private takeHubOrder(order: HubOrder, rebase: boolean): string | null {
     const sealer = this.sealer.get();
     const fields = hubFields(order);
     const meta: HubMeta = {
@@ -610,16 +674,18 @@ export class OrderStore {
         order.version,
         sealed,
         sealedMeta,
+        // Pulled for the signed-in agent: theirs or assigned to them.
+        this.agent(),
       );
       return id;
     }
     const row = this.stmt.getOrder.get(localId);
-    if (!row || (row.hub_version !== null && row.hub_version >= order.version && row.hub_meta)) {
-      return null;
-    }
+    if (!row) return null;
+    const newer = row.hub_version === null || row.hub_version < order.version || !row.hub_meta;
+    if (!newer && !(rebase && row.hub_version !== order.version)) return null;
     this.stmt.setHub.run(
       order.orderNo,
-      Math.max(row.hub_version ?? 0, order.version),
+      rebase ? order.version : Math.max(row.hub_version ?? 0, order.version),
       sealer.seal(JSON.stringify(fields)),
       sealedMeta,
       0,
@@ -689,18 +755,23 @@ export class OrderStore {
     return order;
   }
 
-  /** The orders named, read in chunks (a catch-up announces thousands). */
+  /**
+   * The orders named that the current agent sees (events go to their desk), read in
+   * chunks (a catch-up announces thousands).
+   */
   private getMany(localIds: readonly string[]): LocalOrder[] {
     const ids = [...new Set(localIds)];
+    const a = this.agent();
     const orders: LocalOrder[] = [];
     for (let i = 0; i < ids.length; i += 200) {
       const chunk = ids.slice(i, i + 200);
       const rows = this.db
-        .prepare<string[], OrderRow>(
+        .prepare<unknown[], OrderRow>(
           `SELECT ${ORDER_COLUMNS} FROM orders o
-           WHERE local_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY save_seq`,
+           WHERE local_id IN (${chunk.map(() => '?').join(', ')}) AND ${mine('o.agent_id')}
+           ORDER BY save_seq`,
         )
-        .all(...chunk);
+        .all(...chunk, a, a);
       for (const row of rows) orders.push(this.toOrder(row));
     }
     return orders;
@@ -722,6 +793,7 @@ export class OrderStore {
       mutationId: row.mutation_id,
       orderId: row.order_id,
       orderNo: row.order_no,
+      agentId: row.agent_id,
       createdAt: row.created_at,
       name: row.name,
       args,

@@ -40,12 +40,22 @@ export class SeatStore {
   private writer!: StoreWriter;
   private parts!: { orders: OrderStore; drafts: DraftStore; kb: KbCache };
   private readonly slot = new SealerSlot();
+  private agentId: string | null = null;
 
   constructor(
     readonly file: string,
     private readonly log: Logger,
   ) {
     this.openOrKeepAside();
+  }
+
+  /**
+   * The agent whose session the seat serves: orders, outbox entries and refusals made
+   * now carry it, and only theirs (and those of no known agent) are shown and pushed.
+   * Null (no session, tests, tools): every row.
+   */
+  setAgent(agentId: string | null): void {
+    this.agentId = agentId;
   }
 
   get orders(): OrderStore {
@@ -227,7 +237,7 @@ export class SeatStore {
     this.db = db;
     this.writer = new StoreWriter(db, this.log);
     this.parts = {
-      orders: new OrderStore(db, this.writer, this.slot, this.log),
+      orders: new OrderStore(db, this.writer, this.slot, this.log, () => this.agentId),
       drafts: new DraftStore(db, this.writer, this.slot),
       kb: new KbCache(db, this.writer),
     };

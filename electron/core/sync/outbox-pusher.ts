@@ -5,7 +5,12 @@ import {
   type PushResponse,
 } from '../../../shared/sync-protocol.js';
 import type { HubClient } from '../hub/hub-client.js';
-import { HubHttpError, HubProtocolError, HubUnreachableError } from '../hub/hub-errors.js';
+import {
+  HubHttpError,
+  HubProtocolError,
+  HubSessionChangedError,
+  HubUnreachableError,
+} from '../hub/hub-errors.js';
 import type { AppliedChanges, OrderStore, PushOutcome } from '../store/order-store.js';
 import { buildPushBatch, type PushBatch } from './push-batch.js';
 
@@ -84,6 +89,7 @@ export class OutboxPusher {
     try {
       for (;;) {
         const store = this.options.store();
+        const agent = store.currentAgent();
         const head = store.outboxHead(Math.min(roundCount, this.countCap));
         if (head.length === 0) return;
         const batch = buildPushBatch(head, seatId, head.length, this.byteCap);
@@ -94,8 +100,16 @@ export class OutboxPusher {
 
         let response: PushResponse;
         try {
-          response = await hub.push(batch.body);
+          // The entries are this agent's: they never go out under another session.
+          response = await hub.push(
+            batch.body,
+            () => this.options.store().currentAgent() === agent,
+          );
         } catch (err) {
+          if (err instanceof HubSessionChangedError) {
+            this.log.info('The agent changed before a push went out; it waits for its agent.');
+            return;
+          }
           if (err instanceof HubUnreachableError) {
             if (await this.diedTwiceWhileHubAnswers(batch)) await this.onTooLarge(batch);
             else if (this.lastDied === null) throw err;

@@ -13,6 +13,7 @@ function entries(n: number, summary = '噪音扰民'): OutboxEntry[] {
     name: 'order.create',
     orderId: randomUUID(),
     orderNo: null,
+    agentId: null,
     args: sampleOrderInput({ summary: `${summary}${i}` }),
     createdAt: new Date().toISOString(),
   }));

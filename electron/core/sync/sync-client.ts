@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SyncStatus } from '../../../shared/desk-api.js';
+import type { PullResponse } from '../../../shared/sync-protocol.js';
 import type { SeatCoreEvent } from '../events.js';
 import type { HubClient } from '../hub/hub-client.js';
 import { HubHttpError, HubProtocolError, HubUnreachableError } from '../hub/hub-errors.js';
@@ -283,17 +284,45 @@ export class SyncClient {
     this.timer = null;
   }
 
-  /** Pulls every page after the cursors: orders, their conflicts, the KB feed. */
+  /**
+   * Pulls every page after the cursors: orders, their conflicts, the KB feed.
+   *
+   * A 409 `cursor_ahead` says a cursor is past anything the hub has handed out: the hub
+   * was restored from an older backup. Both cursors go back to '0' and the pull starts
+   * again, once per round; the pages of that pull rebase the orders on the hub's values
+   * and versions (the seat's came from the hub's lost life). Nothing is written until a
+   * page is taken in, so a round that dies meanwhile gets the 409 and starts over.
+   */
   private async pullAll(): Promise<void> {
     const { store, hub, seatId } = this.options;
+    let restart: { cursor: string; kbCursor: string } | null = null;
+    let rebase = false;
     for (let page = 0; page < MAX_PULL_PAGES; page++) {
-      const cursor = store.orders.pullCursor();
-      const kbCursor = store.kb.cursor();
-      const response = await hub.pull(cursor, kbCursor, seatId);
+      const cursor = restart?.cursor ?? store.orders.pullCursor();
+      const kbCursor = restart?.kbCursor ?? store.kb.cursor();
+      restart = null;
+      let response: PullResponse;
+      try {
+        response = await hub.pull(cursor, kbCursor, seatId);
+      } catch (err) {
+        const ahead =
+          err instanceof HubHttpError && err.status === 409 && err.code === 'cursor_ahead';
+        if (!ahead || rebase) throw err;
+        this.pullLog.warn(
+          { cursor, kbCursor, field: err.field },
+          `The hub says the pull cursor is ahead of it (${err.message}); it was restored ` +
+            `from an older backup. Pulling everything again from 0.`,
+        );
+        restart = { cursor: '0', kbCursor: '0' };
+        rebase = true;
+        page--;
+        continue;
+      }
       const pulled = await store.orders.applyPulled(
         response.orders,
         response.conflicts,
         response.cursor,
+        { rebase },
       );
       const kbChanged = await store.kb.applyFeed(response.kb, response.kbCursor);
       this.announce({ ...pulled, rejected: [] });
