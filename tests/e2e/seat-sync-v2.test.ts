@@ -116,6 +116,47 @@ describe('protocol v2 against the real hub', () => {
     expect(final?.input.summary).toBe('坐席离线改的摘要');
   });
 
+  it('an offline edit of one field, acknowledged after a lead changed another, still brings the lead’s field back', async () => {
+    const { hub, kit } = await signedInSeat();
+    const saved = await kit.call('order.save', { order: sampleOrderInput() });
+    const first = await synced(kit, saved.localId);
+    const orderNo = first.orderNo ?? '';
+
+    await hub.stop();
+    await hub.whileDown(async (at) => {
+      const { token } = await login(at.app, 'lead01', '1901');
+      const res = await at.app.inject({
+        method: 'PATCH',
+        url: HUB_PATHS.order(orderNo),
+        headers: bearer(token),
+        payload: { baseVersion: first.hub?.version, changes: { summary: '组长补充：已联系物业' } },
+      });
+      expect(res.statusCode).toBe(200);
+    });
+    await kit.call('order.update', {
+      localId: saved.localId,
+      changes: { citizenAddress: '东城街道主山社区' },
+    });
+    await hub.start();
+    await kit.call('sync.now', {});
+    await kit.call('sync.now', {});
+
+    // No conflict (different fields), and the seat holds both changes, as the hub does.
+    expect(await kit.call('conflict.list', {})).toEqual([]);
+    const atHub = await hubOrder(hub.hub, orderNo);
+    expect(atHub).toMatchObject({
+      summary: '组长补充：已联系物业',
+      citizenAddress: '东城街道主山社区',
+    });
+    const onSeat = await kit.call('order.get', { localId: saved.localId });
+    expect(onSeat).toMatchObject({ status: 'synced', pendingEdits: 0 });
+    expect(onSeat?.input).toMatchObject({
+      summary: '组长补充：已联系物业',
+      citizenAddress: '东城街道主山社区',
+    });
+    expect(onSeat?.hub?.version).toBe(atHub.version);
+  });
+
   it('an order a lead assigns to the agent arrives with origin hub, and can be edited', async () => {
     const { hub, kit } = await signedInSeat();
     // Another agent's order, pushed from another seat.

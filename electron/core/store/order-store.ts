@@ -637,9 +637,15 @@ export class OrderStore {
     } else if (hub && entry.name === 'conflict.resolve' && entry.args.choice === 'seat') {
       (hub as Record<string, unknown>)[entry.args.field] = entry.args.seatValue;
     }
+    // The version stays the last one pulled: the hub may have changed other fields between
+    // that version and this edit's, and the seat has not seen them. Raising it here would
+    // make the next pull, which brings exactly those, look old and be skipped, and would
+    // send the next edit with a base that claims the seat saw them (the conflict rule
+    // would then let it overwrite a lead's change unseen). `hub_fields` is the best guess
+    // until that pull.
     this.stmt.setHub.run(
       orderNo,
-      Math.max(row.hub_version ?? 0, version),
+      row.hub_version,
       hub ? sealer.seal(JSON.stringify(hub)) : null,
       null,
       1,
