@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SEED_PASSWORD } from '../../server/seed/agents.js';
+import { SEED_AGENTS, SEED_PASSWORD } from '../../server/seed/agents.js';
 import { checkRun, type CheckResult, type SeatEnd } from './end-check.js';
 import { FaultProxy, type FaultStats } from './fault-proxy.js';
 import { readHubData, type HubTarget } from './hub-data.js';
+import { LeadDriver, type LeadStats } from './lead-driver.js';
 import { Prng } from './prng.js';
 import { freePort, HubProcess, WorkerProcess } from './processes.js';
 import { readJournal, type WorkerReport } from './worker-protocol.js';
@@ -15,8 +16,8 @@ import { readJournal, type WorkerReport } from './worker-protocol.js';
  * check (end-check.ts).
  *
  *   seats --HTTP/WS--> fault proxy --TCP--> hub (SQLite file or PostgreSQL)
- *     ^                                       ^
- *     '------ SIGKILL + restart (chaos) ------'
+ *     ^                                       ^  ^
+ *     '------ SIGKILL + restart (chaos) ------'  '--- lead01 (PATCH, assign; direct)
  */
 export interface FaultRunOptions {
   /** Mutations to make over all seats (journalled, i.e. answered ok by the core). */
@@ -35,6 +36,8 @@ export interface FaultRunOptions {
   hubKillShare?: number;
   /** Share of mutations that edit a saved order (when the core has order.update). */
   editShare?: number;
+  /** Pause between two of the lead's actions at the hub, [min, max] ms; null: no lead. */
+  leadEveryMs?: [number, number] | null;
   log?: (line: string) => void;
 }
 
@@ -43,6 +46,8 @@ export interface FaultRunResult extends CheckResult {
   seats: number;
   kills: { seat: number; hub: number; duringPush: number };
   proxy: FaultStats;
+  /** What the lead did at the hub (lead-driver.ts). */
+  lead: Omit<LeadStats, 'errors'>;
   /** Errors the workers reported (valid calls the core refused, crashes). */
   workerErrors: string[];
   notes: string[];
@@ -51,6 +56,11 @@ export interface FaultRunResult extends CheckResult {
 }
 
 const ACCOUNTS = ['agent01', 'agent02', 'agent03', 'agent04', 'agent05'];
+function agentIdOf(account: string): string {
+  const agent = SEED_AGENTS.find((a) => a.account === account);
+  if (!agent) throw new Error(`no seed agent ${account}`);
+  return agent.id;
+}
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Caller numbers of seat `index`: 64 of its own, so orders can be listed by number. */
@@ -132,15 +142,36 @@ export async function runFault(options: FaultRunOptions): Promise<FaultRunResult
         edits: true,
         editShare: options.editShare ?? 0.4,
         callerNumbers: callerNumbers(index),
+        otherNumbers: Array.from({ length: options.seats }, (_, i) => i)
+          .filter((i) => i !== index)
+          .flatMap((i) => callerNumbers(i)),
+        conflictLookShare: 0.1,
+        resolveShare: 0.5,
       },
       onReport,
     );
   });
 
   const kills = { seat: 0, hub: 0, duringPush: 0 };
+  let seatDown: string | null = null;
+  const lead =
+    options.leadEveryMs === null
+      ? null
+      : new LeadDriver({
+          hubUrl: hub.url,
+          hubTarget,
+          prng: prng.fork(3),
+          agentIds: ACCOUNTS.slice(0, options.seats).map(agentIdOf),
+          password: SEED_PASSWORD,
+          everyMs: options.leadEveryMs ?? [300, 1500],
+          seatDown: () => seatDown,
+          journals: workers.map((w) => w.config.journal),
+          log,
+        });
   try {
     await hub.start();
     for (const w of workers) w.start();
+    lead?.start();
 
     // Chaos: kill at random moments until every seat has made its share.
     const killEvery = options.killEveryMs ?? [3000, 8000];
@@ -195,7 +226,10 @@ export async function runFault(options: FaultRunOptions): Promise<FaultRunResult
       if (victim) {
         await victim.kill();
         kills.seat += 1;
+        seatDown = victim.seatId;
+        lead?.poke(victim.config.journal);
         await sleep(downMs);
+        seatDown = null;
         victim.start();
       } else {
         await hub.kill();
@@ -204,6 +238,7 @@ export async function runFault(options: FaultRunOptions): Promise<FaultRunResult
         await hub.start();
       }
     }
+    await lead?.stop();
     const made = workers.reduce((sum, w) => sum + w.mutations, 0);
     log(`fault: ${made} mutations made; faults off, draining (kills ${JSON.stringify(kills)})`);
 
@@ -221,34 +256,51 @@ export async function runFault(options: FaultRunOptions): Promise<FaultRunResult
       return {
         index: w.config.index,
         seatId: state.seatId,
+        agentId: state.agentId,
         journal: readJournal(w.config.journal),
         kills: w.lives - 1,
         status: state.status,
         rejected: state.rejected,
+        rejectedList: state.rejectedList,
         orders: state.orders,
+        conflicts: state.conflicts,
       };
     });
     const check = checkRun(seatEnds, hubData);
+    const { errors: leadErrors, ...leadStats } = lead?.stats ?? {
+      edits: 0,
+      stale: 0,
+      assigns: 0,
+      unreachable: 0,
+      errors: [],
+    };
     const result: FaultRunResult = {
       ...check,
       seed: options.seed,
       seats: options.seats,
       kills,
       proxy: { ...proxy.stats },
-      workerErrors,
+      lead: leadStats,
+      workerErrors: [...workerErrors, ...leadErrors],
       notes: [...notes],
       durationS: Math.round((performance.now() - started) / 100) / 10,
       ok:
         check.lost === 0 &&
         check.doubled === 0 &&
         check.mismatched === 0 &&
+        check.valuesLost === 0 &&
+        check.conflictsMismatched === 0 &&
         check.problems.length === 0 &&
-        workerErrors.length === 0,
+        workerErrors.length === 0 &&
+        leadErrors.length === 0,
     };
     log(summaryLine(result));
-    for (const problem of [...check.problems, ...workerErrors]) log(`fault: PROBLEM ${problem}`);
+    for (const problem of [...check.problems, ...result.workerErrors]) {
+      log(`fault: PROBLEM ${problem}`);
+    }
     return result;
   } finally {
+    await lead?.stop();
     await Promise.all(workers.map((w) => w.stop()));
     await hub.stop();
     await proxy.close();
@@ -258,9 +310,12 @@ export async function runFault(options: FaultRunOptions): Promise<FaultRunResult
 export function summaryLine(r: FaultRunResult): string {
   return (
     `fault: ${r.ok ? 'OK' : 'FAILED'} seed ${r.seed}: ${r.journalled} mutations ` +
-    `(${r.journalledCreates} creates, ${r.journalledEdits} edits) from ${r.seats} seats, ` +
-    `${r.hubOrders} orders at the hub; lost ${r.lost}, doubled ${r.doubled}, ` +
-    `mismatched ${r.mismatched}; kills: ${r.kills.seat} seat, ${r.kills.hub} hub ` +
+    `(${r.journalledCreates} creates, ${r.journalledEdits} edits, ${r.journalledResolves} ` +
+    `decisions) from ${r.seats} seats, ${r.hubOrders} orders at the hub; lead: ` +
+    `${r.lead.edits} edits (${r.lead.stale} stale), ${r.lead.assigns} assigns; conflicts ` +
+    `${r.hubConflicts} (${r.hubConflictsOpen} open); lost ${r.lost}, doubled ${r.doubled}, ` +
+    `mismatched ${r.mismatched}, conflicts mismatched ${r.conflictsMismatched}, values lost ` +
+    `${r.valuesLost}; kills: ${r.kills.seat} seat, ${r.kills.hub} hub ` +
     `(${r.kills.duringPush} during a push); proxy ${JSON.stringify(r.proxy)}; ${r.durationS} s`
   );
 }

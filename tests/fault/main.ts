@@ -96,13 +96,29 @@ async function main(): Promise<void> {
       fault_duration_s: result.durationS,
       fault_ok: result.ok,
       fault_proxy_connections: { ...result.proxy },
+      fault_hub_edits: result.lead.edits,
+      fault_hub_edits_stale: result.lead.stale,
+      fault_hub_assigns: result.lead.assigns,
+      fault_conflicts: result.hubConflicts,
+      fault_conflicts_open: result.hubConflictsOpen,
+      fault_conflict_decisions: result.journalledResolves,
+      fault_conflicts_mismatched: result.conflictsMismatched,
+      fault_values_lost: result.valuesLost,
     },
     [
       `hub on ${backend}; ${seats} seat-core processes through a TCP fault proxy ` +
         '(pass, drop, stall, cut, delay per connection); SIGKILL of seats and hub, mostly ' +
         'while a push was in flight, each restarted on the same data',
-      `fault_mutations counts the mutations the seat cores answered ok (journalled); the end ` +
-        'check compares every order field by field between seat and hub, by clientOrderId',
+      `fault_mutations counts the mutations the seat cores answered ok (journalled: creates, ` +
+        'edits, conflict decisions); the end check compares every order field by field ' +
+        'between seat and hub, by clientOrderId (by order number for orders assigned to a ' +
+        "seat), and each seat's open conflicts with the hub's",
+      `a lead (lead01, straight to the hub, not through the proxy) edited ` +
+        `${result.lead.edits} orders (${result.lead.stale} PATCHes refused 409 as stale, ` +
+        `${result.lead.unreachable} attempts while the hub was down) and assigned ` +
+        `${result.lead.assigns} to another seat's agent; fault_conflicts counts the hub's ` +
+        "conflict rows on the seats' orders, fault_conflict_decisions the conflicts seats " +
+        'decided (the rest stay open, and must be open on both sides)',
       ...result.notes,
       ...result.problems.slice(0, 20),
       ...result.workerErrors.slice(0, 20),

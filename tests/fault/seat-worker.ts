@@ -2,7 +2,13 @@ import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs'
 import { createHash } from 'node:crypto';
 import pino from 'pino';
 import { createSeatCore, type SeatCore, type SeatCoreResponse } from '../../electron/core/index.js';
-import type { LocalOrder, SyncStatus } from '../../shared/desk-api.js';
+import type {
+  LocalConflict,
+  LocalOrder,
+  RejectedMutation,
+  Session,
+  SyncStatus,
+} from '../../shared/desk-api.js';
 import { CATEGORY_CODES } from '../../shared/domain/categories.js';
 import { ORDER_TYPES } from '../../shared/domain/order-types.js';
 import { TERRITORY_CODES } from '../../shared/domain/territories.js';
@@ -45,8 +51,10 @@ const prng = new Prng(config.seed).fork(journal.length + 1);
 const orders = new Map<string, OrderInput>();
 for (const entry of journal) {
   if (entry.op === 'create') orders.set(entry.localId, entry.input);
-  else Object.assign(orders.get(entry.localId) ?? {}, entry.changes);
+  else if (entry.op === 'update') Object.assign(orders.get(entry.localId) ?? {}, entry.changes);
 }
+/** Conflicts this life has looked at: decided, or left open for good. */
+const conflictsSeen = new Set<string>();
 
 const core: SeatCore = createSeatCore({
   dataDir: config.dataDir,
@@ -158,12 +166,47 @@ function record(entry: JournalEntry): void {
 
 let editsSupported = config.edits;
 
+/**
+ * Looks at the open conflicts (a lead edited the same field at the hub): decides one not
+ * seen before in this life, hub or seat at random, or leaves it open. True when a
+ * decision was journalled (it counts as this turn's mutation).
+ */
+async function lookAtConflicts(): Promise<boolean> {
+  const listed = await call('conflict.list', {});
+  if (!listed.ok) {
+    if (listed.error.code === 'not-logged-in') await signIn();
+    return false;
+  }
+  for (const conflict of listed.result as LocalConflict[]) {
+    if (conflictsSeen.has(conflict.conflictId)) continue;
+    conflictsSeen.add(conflict.conflictId);
+    if (!prng.chance(config.resolveShare)) continue;
+    const choice = prng.chance(0.5) ? 'hub' : 'seat';
+    const res = await call('conflict.resolve', { conflictId: conflict.conflictId, choice });
+    if (res.ok) {
+      record({ op: 'resolve', localId: conflict.localId, conflictId: conflict.conflictId, choice });
+      return true;
+    }
+    // Gone meanwhile (a pull brought the hub's decision, or an edit superseded it).
+    if (res.error.code === 'not-found') continue;
+    await onRefusal('conflict.resolve', res);
+    return false;
+  }
+  return false;
+}
+
+/** Local ids in save order, so edits can favour the newest orders as agents do. */
+const orderIds = [...orders.keys()];
+
 /** One mutation; false when the core refused it for a reason worth retrying (signed out). */
 async function mutate(): Promise<void> {
   const n = journal.length + 1;
-  const ids = [...orders.keys()];
+  if (prng.chance(config.conflictLookShare) && (await lookAtConflicts())) return;
+  const ids = orderIds;
   if (editsSupported && ids.length > 0 && prng.chance(config.editShare)) {
-    const localId = prng.pick(ids);
+    // Half the edits go to one of the last few orders (the call just taken), the rest
+    // anywhere: the recent ones are also where a lead's edit is most likely to meet them.
+    const localId = prng.chance(0.5) ? prng.pick(ids.slice(-8)) : prng.pick(ids);
     const changes = edit(n);
     const res = await call('order.update', { localId, changes });
     if (res.ok) {
@@ -184,6 +227,7 @@ async function mutate(): Promise<void> {
   if (res.ok) {
     const saved = res.result as LocalOrder;
     orders.set(saved.localId, { ...input });
+    orderIds.push(saved.localId);
     record({ op: 'create', localId: saved.localId, input });
     return;
   }
@@ -235,17 +279,28 @@ async function drain(timeoutMs: number): Promise<void> {
   if (last?.ok) status = last.result as SyncStatus;
   const rejected = await call('sync.rejected', {});
   const held = new Map<string, LocalOrder>();
-  for (const callerNumber of config.callerNumbers) {
+  // Its own numbers, then the others' (orders a lead assigned to this agent).
+  for (const callerNumber of [...config.callerNumbers, ...config.otherNumbers]) {
     const res = await call('order.list', { callerNumber });
     if (!res.ok) throw new Error(`order.list: ${res.error.code}: ${res.error.message}`);
     for (const order of res.result as LocalOrder[]) held.set(order.localId, order);
   }
+  const conflicts = await call('conflict.list', {});
+  if (!conflicts.ok) throw new Error(`conflict.list: ${conflicts.error.code}`);
+  const session = await call('session.get', {});
   send({
     type: 'state',
     seatId: core.seatId,
+    agentId: session.ok ? ((session.result as Session | null)?.agent.id ?? null) : null,
     status,
     rejected: rejected.ok ? (rejected.result as unknown[]).length : -1,
+    rejectedList: rejected.ok ? (rejected.result as RejectedMutation[]) : [],
     orders: [...held.values()],
+    conflicts: (conflicts.result as LocalConflict[]).map((c) => ({
+      conflictId: c.conflictId,
+      orderNo: c.orderNo,
+      field: c.field,
+    })),
   });
 }
 
