@@ -3,7 +3,7 @@
  * that tests and demos can rely on its numbers, counts and texts.
  */
 export class Prng {
-  private state: number;
+  protected state: number;
 
   constructor(seed: number) {
     this.state = seed >>> 0;
