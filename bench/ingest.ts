@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { HUB_PATHS } from '../shared/hub-api.js';
 import type { OrderInput } from '../shared/order.js';
 import {
@@ -17,6 +16,7 @@ import { SEED_AGENTS } from '../server/seed/agents.js';
 import { seedStore } from '../server/seed/seed.js';
 import { YearGenerator } from '../server/seed/year/generate.js';
 import { openHubStore, type StoreTarget } from '../server/store/open-store.js';
+import { withScratchDatabase } from '../server/testing/pg-databases.js';
 import { benchFlags, loadAverages, runBench } from './lib/cli.js';
 import { benchHub, signIn } from './lib/hub.js';
 import { ms, quantile, writeResult, type Figures } from './lib/result.js';
@@ -117,31 +117,6 @@ async function measure(
   }
 }
 
-/**
- * Runs `work` on a new database beside the one `adminUrl` names (scripts/pg/start prints
- * such a URL) and drops it after, so the benchmark never writes to data it did not make.
- */
-async function withScratchDatabase<T>(
-  adminUrl: string,
-  work: (url: string) => Promise<T>,
-): Promise<T> {
-  const name = `hub_bench_ingest_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    try {
-      return await work(url.toString());
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
 function median(values: number[]): number {
   return quantile(values, 0.5);
 }
@@ -173,7 +148,7 @@ async function main(): Promise<void> {
 
   const pgUrl = process.env.HUB_BENCH_PG_URL;
   if (pgUrl) {
-    const pg = await withScratchDatabase(pgUrl, (url) =>
+    const pg = await withScratchDatabase(pgUrl, 'hub_bench_ingest', (url) =>
       measure({ postgresUrl: url }, args, inputs),
     );
     figures.hub_ingest_orders_per_s_postgres = Math.round(median(pg.map((r) => r.ordersPerSecond)));

@@ -68,3 +68,22 @@ export async function dropDatabases(adminUrl: string, names: readonly string[]):
     }
   });
 }
+
+/**
+ * Runs `work` on a new empty database beside the one `adminUrl` names (scripts/pg/start
+ * prints such a URL) and drops it after, so a benchmark or a fault run never writes to
+ * data it did not make.
+ */
+export async function withScratchDatabase<T>(
+  adminUrl: string,
+  prefix: string,
+  work: (url: string) => Promise<T>,
+): Promise<T> {
+  const name = scratchName(prefix);
+  const url = await createDatabase(adminUrl, name);
+  try {
+    return await work(url);
+  } finally {
+    await dropDatabases(adminUrl, [name]);
+  }
+}

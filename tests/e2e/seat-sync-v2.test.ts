@@ -54,25 +54,33 @@ async function synced(seat: SeatKit, localId: string): Promise<LocalOrder> {
   return order;
 }
 
+/**
+ * An order saved and synced; then the hub goes down for the seat, and a lead changes the
+ * order's summary at the hub meanwhile. The hub stays down: the test starts it again.
+ */
+async function leadEditsWhileSeatIsCut(hub: RealHub, seat: SeatKit, summary: string) {
+  const saved = await seat.call('order.save', { order: sampleOrderInput() });
+  const first = await synced(seat, saved.localId);
+  const orderNo = first.orderNo ?? '';
+  await hub.stop();
+  await hub.whileDown(async (at) => {
+    const { token } = await login(at.app, 'lead01', '1901');
+    const res = await at.app.inject({
+      method: 'PATCH',
+      url: HUB_PATHS.order(orderNo),
+      headers: bearer(token),
+      payload: { baseVersion: first.hub?.version, changes: { summary } },
+    });
+    expect(res.statusCode).toBe(200);
+  });
+  return { saved, orderNo };
+}
+
 describe('protocol v2 against the real hub', () => {
   it('an offline edit meets a lead’s edit: field by field, the conflict shown and decided', async () => {
     const { hub, kit } = await signedInSeat();
-    const saved = await kit.call('order.save', { order: sampleOrderInput() });
-    const first = await synced(kit, saved.localId);
-    const orderNo = first.orderNo ?? '';
-
-    await hub.stop();
     // The lead edits the summary at the hub while the seat cannot see it...
-    await hub.whileDown(async (at) => {
-      const { token } = await login(at.app, 'lead01', '1901');
-      const res = await at.app.inject({
-        method: 'PATCH',
-        url: HUB_PATHS.order(orderNo),
-        headers: bearer(token),
-        payload: { baseVersion: first.hub?.version, changes: { summary: '组长改过的摘要' } },
-      });
-      expect(res.statusCode).toBe(200);
-    });
+    const { saved, orderNo } = await leadEditsWhileSeatIsCut(hub, kit, '组长改过的摘要');
     // ...and the agent edits the summary and the address on the seat, offline.
     const edited = await kit.call('order.update', {
       localId: saved.localId,
@@ -118,21 +126,7 @@ describe('protocol v2 against the real hub', () => {
 
   it('an offline edit of one field, acknowledged after a lead changed another, still brings the lead’s field back', async () => {
     const { hub, kit } = await signedInSeat();
-    const saved = await kit.call('order.save', { order: sampleOrderInput() });
-    const first = await synced(kit, saved.localId);
-    const orderNo = first.orderNo ?? '';
-
-    await hub.stop();
-    await hub.whileDown(async (at) => {
-      const { token } = await login(at.app, 'lead01', '1901');
-      const res = await at.app.inject({
-        method: 'PATCH',
-        url: HUB_PATHS.order(orderNo),
-        headers: bearer(token),
-        payload: { baseVersion: first.hub?.version, changes: { summary: '组长补充：已联系物业' } },
-      });
-      expect(res.statusCode).toBe(200);
-    });
+    const { saved, orderNo } = await leadEditsWhileSeatIsCut(hub, kit, '组长补充：已联系物业');
     await kit.call('order.update', {
       localId: saved.localId,
       changes: { citizenAddress: '东城街道主山社区' },

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { writeResult } from '../../bench/lib/result.js';
+import { withScratchDatabase } from '../../server/testing/pg-databases.js';
 import { randomSeed } from './prng.js';
 import { runFault, type FaultRunResult } from './fault-run.js';
 
@@ -21,27 +21,6 @@ function wholeNumber(flag: string, raw: string | undefined, fallback: number, mi
     throw new Error(`--${flag} must be a whole number >= ${min}, got "${raw}"`);
   }
   return Number(raw);
-}
-
-async function withScratchDatabase<T>(
-  adminUrl: string,
-  work: (url: string) => Promise<T>,
-): Promise<T> {
-  const name = `hub_fault_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    try {
-      return await work(url.toString());
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    }
-  } finally {
-    await admin.end();
-  }
 }
 
 async function main(): Promise<void> {
@@ -71,7 +50,7 @@ async function main(): Promise<void> {
     const adminUrl =
       process.env.HUB_FAULT_PG_URL ??
       execFileSync('bash', ['scripts/pg/start'], { encoding: 'utf8' }).trim();
-    result = await withScratchDatabase(adminUrl, (url) => run(url));
+    result = await withScratchDatabase(adminUrl, 'hub_fault', (url) => run(url));
   } else {
     result = await run(null);
   }
