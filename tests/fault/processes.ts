@@ -28,6 +28,35 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** A child process the run starts, kills with SIGKILL, and stops cleanly. */
+abstract class ChildHandle {
+  protected child: ChildProcess | null = null;
+
+  get running(): boolean {
+    return this.child !== null;
+  }
+
+  /** SIGKILL, as a crash or a power cut would end it. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGKILL');
+    await exited(child);
+    this.child = null;
+  }
+
+  /** Asks the child to stop with `ask`, and kills it if it has not after 10 s. */
+  protected async end(ask: (child: ChildProcess) => void): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    ask(child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited(child);
+    clearTimeout(timer);
+    this.child = null;
+  }
+}
+
 export interface HubProcessOptions {
   port: number;
   /** HUB_DB or HUB_DB_URL, and anything else for the hub's environment. */
@@ -35,18 +64,15 @@ export interface HubProcessOptions {
   logFile: string;
 }
 
-export class HubProcess {
-  private child: ChildProcess | null = null;
+export class HubProcess extends ChildHandle {
   starts = 0;
 
-  constructor(private readonly options: HubProcessOptions) {}
+  constructor(private readonly options: HubProcessOptions) {
+    super();
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.options.port}`;
-  }
-
-  get running(): boolean {
-    return this.child !== null;
   }
 
   /** Starts the hub and waits until it answers its health check (directly, not proxied). */
@@ -86,31 +112,16 @@ export class HubProcess {
     }
   }
 
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill('SIGKILL');
-    await exited(child);
-    this.child = null;
-  }
-
   /** SIGTERM (a clean stop), SIGKILL after 10 s. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited(child);
-    clearTimeout(timer);
-    this.child = null;
+  stop(): Promise<void> {
+    return this.end((child) => child.kill('SIGTERM'));
   }
 }
 
 const WORKER_ENTRY = fileURLToPath(new URL('./seat-worker.ts', import.meta.url));
 
 /** A seat worker process; its reports go to `onReport` with the worker's index. */
-export class WorkerProcess {
-  private child: ChildProcess | null = null;
+export class WorkerProcess extends ChildHandle {
   lives = 0;
   seatId: string | null = null;
   /** Mutations journalled, as last reported (over all lives). */
@@ -120,10 +131,8 @@ export class WorkerProcess {
   constructor(
     readonly config: WorkerConfig,
     private readonly onReport: (index: number, report: WorkerReport) => void,
-  ) {}
-
-  get running(): boolean {
-    return this.child !== null;
+  ) {
+    super();
   }
 
   start(): void {
@@ -158,22 +167,8 @@ export class WorkerProcess {
     this.child?.send(request);
   }
 
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill('SIGKILL');
-    await exited(child);
-    this.child = null;
-  }
-
   /** Asks the worker to close its core and exit; SIGKILL after 10 s. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.send({ type: 'close' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited(child);
-    clearTimeout(timer);
-    this.child = null;
+  stop(): Promise<void> {
+    return this.end(() => this.send({ type: 'close' }));
   }
 }
