@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { pbxConfig, REPO_ROOT } from './pbx.js';
@@ -200,16 +199,53 @@ export async function runSipp(opts: SippOptions): Promise<SippResult> {
   return (await startSipp(opts)).done;
 }
 
-/** Resolves when something has bound UDP host:port (SIPp is listening). */
-async function waitUdpBound(host: string, port: number, timeoutMs: number): Promise<void> {
+/**
+ * Whether a UDP socket is bound to host:port (or to any address on that port), read from
+ * /proc/net/udp. Probing by binding the port ourselves would race SIPp's own bind: if the
+ * probe held the port at the moment SIPp started, SIPp exited with "cannot bind" and the
+ * probe then kept succeeding until the timeout.
+ */
+async function udpBound(host: string, port: number): Promise<boolean> {
+  const table = await readFile('/proc/net/udp', 'utf8');
+  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  const hostHex = host
+    .split('.')
+    .map((o) => Number(o).toString(16).toUpperCase().padStart(2, '0'))
+    .reverse()
+    .join('');
+  return table
+    .split('\n')
+    .slice(1)
+    .some((line) => {
+      const local = line.trim().split(/\s+/)[1];
+      return local === `${hostHex}:${portHex}` || local === `00000000:${portHex}`;
+    });
+}
+
+/**
+ * Resolves when something has bound UDP host:port (SIPp is listening). Fails at once, with
+ * SIPp's exit code and stderr, if the process ends before that (a port already taken, a
+ * bad scenario), rather than after the whole timeout with nothing to go on.
+ */
+async function waitUdpBound(
+  sipp: SippProcess,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<void> {
+  let exited: SippResult | undefined;
+  void sipp.done.then((r) => (exited = r));
   await waitUntil(
-    `a process bound to udp ${host}:${port}`,
-    () =>
-      new Promise<boolean>((resolve) => {
-        const s = createSocket('udp4');
-        s.once('error', () => resolve(true));
-        s.bind(port, host, () => s.close(() => resolve(false)));
-      }),
+    `SIPp (pid ${sipp.pid}) bound to udp ${host}:${port}`,
+    () => {
+      if (exited) {
+        throw new Error(
+          `SIPp (pid ${sipp.pid}) exited with ${exited.exitCode} before binding udp ${host}:${port}:\n` +
+            `${exited.stderr}${exited.errors}`,
+        );
+      }
+      return udpBound(host, port);
+    },
     timeoutMs,
   );
 }
@@ -249,7 +285,7 @@ export async function startSippSeat(opts: {
     sets: opts.behaviour === 'busy' ? {} : { hold_ms: opts.holdMs },
     timeoutMs: opts.timeoutMs ?? 120_000,
   });
-  await waitUdpBound('127.0.0.1', opts.sipPort, 5000);
+  await waitUdpBound(uas, '127.0.0.1', opts.sipPort, 10_000);
   const register = (expires: number): Promise<SippResult> =>
     runSipp({
       scenario: 'register.xml',
