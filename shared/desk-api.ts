@@ -2,9 +2,14 @@ import { z } from 'zod';
 import {
   AGENT_STATES,
   AgentSchema,
+  AgentStateAnswerSchema,
+  CALLBACK_OUTCOMES,
+  CallbackListSchema,
+  CallbackSchema,
   CallerHistorySchema,
   KbSearchResponseSchema,
   LoginRequestSchema,
+  SEAT_NOT_READY_REASONS,
   SipConfigSchema,
 } from './hub-api.js';
 import {
@@ -148,7 +153,14 @@ export const PopSchema = z.object({
 });
 export type Pop = z.infer<typeof PopSchema>;
 
-export const CALL_EVENTS = ['ringing', 'answered', 'ended', 'missed', 'failed'] as const;
+/**
+ * What the phone engine reports of a call. Inbound: ringing, then answered and ended, or
+ * missed (rang out, caller gave up, declined) or failed (answering did not work).
+ * Outbound (a call back, a call to a department): dialing, then answered and ended, or
+ * failed (busy, not found, no answer ...).
+ */
+export const CALL_EVENTS = ['ringing', 'dialing', 'answered', 'ended', 'missed', 'failed'] as const;
+export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 
 const empty = z.strictObject({});
 
@@ -157,18 +169,41 @@ export const DESK_METHODS = {
   'session.logout': { params: empty, result: empty },
   /** The current session, so a reloaded renderer can carry on. */
   'session.get': { params: empty, result: SessionSchema.nullable() },
+  /** `reason` goes with not-ready (break, meal ...); the hub answers what it holds. */
   'agent.setState': {
-    params: z.strictObject({ state: z.enum(AGENT_STATES) }),
-    result: z.object({ state: z.enum(AGENT_STATES) }),
+    params: z.strictObject({
+      state: z.enum(AGENT_STATES),
+      reason: z.enum(SEAT_NOT_READY_REASONS).optional(),
+    }),
+    result: AgentStateAnswerSchema,
   },
-  /** The renderer reports each call event; the core logs it and tells the hub. */
+  /** The agent's state as the hub holds it now (a reloaded desk asks). */
+  'agent.get': { params: empty, result: AgentStateAnswerSchema.nullable() },
+  /**
+   * The phone engine reports each call event; the core logs it (masked number) and tells
+   * the hub. `caller` is the far end's number for both directions.
+   */
   'call.event': {
     params: z.strictObject({
       event: z.enum(CALL_EVENTS),
       callId: z.string().min(1).max(256),
       caller: z.string().max(64),
+      direction: z.enum(CALL_DIRECTIONS).optional(),
       queue: z.string().max(64).optional(),
       waitMs: z.number().int().min(0).optional(),
+      /** SIP status of a failure (486, 404, 480, 408, 488 ...). */
+      status: z.number().int().min(100).max(699).optional(),
+    }),
+    result: empty,
+  },
+  /** Open callbacks the agent may take. */
+  'callback.list': { params: empty, result: CallbackListSchema },
+  /** Claims the next callback; null when there is none. The desk then dials its number. */
+  'callback.next': { params: empty, result: CallbackSchema.nullable() },
+  'callback.result': {
+    params: z.strictObject({
+      id: z.string().min(1).max(64),
+      outcome: z.enum(CALLBACK_OUTCOMES),
     }),
     result: empty,
   },
@@ -263,7 +298,9 @@ export const DESK_EVENTS = {
     waitMs: z.number().int(),
   }),
   /** The hub changed this agent's state (routing, a missed call, a lead's action). */
-  'agent.state': z.object({ state: z.enum(AGENT_STATES) }),
+  'agent.state': AgentStateAnswerSchema,
+  /** The callback list changed; the desk asks callback.list again. */
+  'callbacks.changed': z.object({ open: z.number().int() }),
   'session.ended': z.object({ reason: z.string() }),
 } as const;
 

@@ -19,6 +19,12 @@ export const HUB_PATHS = {
   health: '/api/v1/health',
   login: '/api/v1/login',
   agentState: '/api/v1/agents/me/state',
+  /** GET: open callbacks of the queues the agent serves (leads: all). */
+  callbacks: '/api/v1/callbacks',
+  /** POST: claim the next open callback (200 with it, 404 no-callback when none). */
+  callbackNext: '/api/v1/callbacks/next',
+  /** POST { outcome }: how the call back went (only the agent holding it). */
+  callbackResult: (id: string) => `/api/v1/callbacks/${encodeURIComponent(id)}/result`,
   callerHistory: (number: string) => `/api/v1/callers/${encodeURIComponent(number)}/history`,
   /** Renews a session with its refresh token (no password); see SessionTokensSchema. */
   sessionRefresh: '/api/v1/session/refresh',
@@ -192,13 +198,49 @@ export type AgentStateRequest = z.infer<typeof AgentStateRequestSchema>;
 
 /**
  * The state the ACD holds after a request (going ready may route a call: ringing), with
- * the not-ready reason when there is one.
+ * the not-ready reason when there is one. Times are the hub's clock (ISO 8601): `since`
+ * when the agent entered the state, `wrapUpEndsAt` when a timed wrap-up turns back to
+ * ready (or to the not-ready the agent chose during the call). A seat shows the countdown
+ * from these and its measured offset to the hub's clock, never from its own start time.
  */
 export const AgentStateAnswerSchema = z.object({
   state: z.enum(AGENT_STATES),
   reason: z.enum(NOT_READY_REASONS).optional(),
+  since: z.string().optional(),
+  wrapUpEndsAt: z.string().optional(),
 });
 export type AgentStateAnswer = z.infer<typeof AgentStateAnswerSchema>;
+export type AgentStatus = AgentStateAnswer;
+
+/**
+ * A caller who hung up while queued: the centre calls them back. The hub makes one entry
+ * per number while it is open (a second abandon of the same number raises `abandons` and
+ * keeps the first entry's place). An agent claims the next one (oldest first, of the
+ * queues the agent serves); the seat dials it and reports how it went.
+ *
+ *   open --next--> taken --result reached / wrong-number--> done
+ *                    \--result no-answer--> open again (attempts + 1; done after 3)
+ *                    \--not reported within 10 min--> open again
+ */
+export const CALLBACK_OUTCOMES = ['reached', 'no-answer', 'wrong-number'] as const;
+export const CALLBACK_MAX_ATTEMPTS = 3;
+export const CallbackSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  queue: z.string(),
+  /** Hub time of the (first) abandon. */
+  abandonedAt: z.string(),
+  waitMs: z.number().int(),
+  abandons: z.number().int(),
+  attempts: z.number().int(),
+  status: z.enum(['open', 'taken', 'done']),
+  /** Agent id holding it while taken. */
+  takenBy: z.string().nullable(),
+  lastOutcome: z.enum(CALLBACK_OUTCOMES).nullable(),
+});
+export type Callback = z.infer<typeof CallbackSchema>;
+export const CallbackListSchema = z.object({ open: z.number().int(), items: z.array(CallbackSchema) });
+export const CallbackResultRequestSchema = z.strictObject({ outcome: z.enum(CALLBACK_OUTCOMES) });
 
 export const PastCallSchema = z.object({
   callId: z.string(),
@@ -350,7 +392,10 @@ export const HubEventSchema = z.discriminatedUnion('type', [
     queue: z.string(),
     waitMs: z.number().int(),
   }),
-  z.object({ type: z.literal('agent.state'), state: z.enum(AGENT_STATES) }),
+  /** The agent's state changed at the hub (routing, a missed call, wrap-up over, a lead). */
+  AgentStateAnswerSchema.extend({ type: z.literal('agent.state') }),
   z.object({ type: z.literal('orders.changed') }),
+  /** The callback list changed (a caller gave up in the queue, an agent took one). */
+  z.object({ type: z.literal('callbacks.changed'), open: z.number().int() }),
 ]);
 export type HubEvent = z.infer<typeof HubEventSchema>;

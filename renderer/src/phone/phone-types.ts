@@ -1,6 +1,12 @@
 import type { SipConfig } from '../../../shared/hub-api';
 
 /**
+ * The phone engine's contract. The engine (sip.js, the peer connections, the audio
+ * elements) lives apart from the desk UI: in the web seat in the top page, with the desk in
+ * a frame; in Electron in a hidden window. The desk talks to it over a message channel
+ * (phone-channel.ts) through this interface, so a reload or a crash of the desk keeps the
+ * calls, and the reloaded desk asks for a snapshot and shows them again with their timers.
+ *
  * Registration of the seat's softphone, as plain state.
  *
  *   idle ──start──▶ connecting ──transport up──▶ registering ──200──▶ registered
@@ -26,26 +32,148 @@ export interface CallOffer {
 }
 
 /**
- * How a call ended: `ended` after it was answered; `missed` when it rang out, the caller
- * gave up or the agent declined; `failed` when answering did not work (no microphone, no
- * media path).
+ * How a call ended: `ended` after it was answered; `missed` when an inbound call rang
+ * out, the caller gave up or the agent declined; `failed` when it never got through
+ * (answering did not work, or an outbound call was busy, not found, unanswered ...).
  */
 export type CallOutcome = 'ended' | 'missed' | 'failed';
 
-/** Everything the phone service reports; the store turns these into plain state. */
+export type CallDirection = 'inbound' | 'outbound';
+
+/**
+ * A call's phase.
+ *
+ *   inbound:  ringing ──answer──▶ connecting ──200 OK/ACK──▶ active ──BYE──▶ ended
+ *   outbound: dialing ──1xx──▶ (early) ──200 OK──▶ active ──BYE──▶ ended
+ *   any ──failure / cancel / decline──▶ ended
+ */
+export type CallPhase = 'ringing' | 'dialing' | 'connecting' | 'active' | 'ended';
+
+/**
+ * Why a call failed, as a code the UI words in Chinese and English (i18n
+ * `sip.failure.<code>`), with the SIP status when there was one.
+ */
+export type SipFailureCode =
+  | 'busy' // 486, 600
+  | 'declined' // 603
+  | 'not-found' // 404, 484, 604
+  | 'unavailable' // 480, 503, no registration at the far end
+  | 'timeout' // 408, no final answer in time
+  | 'not-acceptable' // 488, 606: no common media
+  | 'no-microphone' // getUserMedia refused or no device
+  | 'network' // transport down while setting up
+  | 'other';
+
+export interface SipFailure {
+  code: SipFailureCode;
+  status: number | null;
+  /** English detail for the log and the tooltip. */
+  detail: string;
+}
+
+/** One call the engine holds (a line). Times are the engine page's clock, in ms. */
+export interface PhoneCall {
+  callId: string;
+  direction: CallDirection;
+  /** The far end's number: the caller (inbound) or the dialled target (outbound). */
+  remote: string;
+  /** Queue the caller waited in (inbound through the ACD); empty otherwise. */
+  queue: string;
+  waitMs: number;
+  phase: CallPhase;
+  /** This seat put the call on hold (re-INVITE a=sendonly). */
+  held: boolean;
+  /** The far end put this seat on hold (its offer was sendonly or inactive). */
+  remoteHeld: boolean;
+  muted: boolean;
+  /** Video was offered and taken (sign-language seat). */
+  video: boolean;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  outcome: CallOutcome | null;
+  failure: SipFailure | null;
+}
+
+export interface MediaDeviceChoice {
+  deviceId: string;
+  /** Empty until the page has media permission. */
+  label: string;
+}
+
+/** The seat's devices, and whether a microphone can be used at all. */
+export interface SeatDevices {
+  microphones: MediaDeviceChoice[];
+  speakers: MediaDeviceChoice[];
+  cameras: MediaDeviceChoice[];
+  /** 'missing': no input device; 'denied': permission refused; 'unknown': not asked yet. */
+  microphone: 'ok' | 'missing' | 'denied' | 'unknown';
+}
+
+export type RingTone = 'classic' | 'soft' | 'beep';
+
+/** Device choices, remembered per seat (the engine page's storage). Null: the default. */
+export interface DevicePrefs {
+  microphoneId: string | null;
+  speakerId: string | null;
+  ringerId: string | null;
+  cameraId: string | null;
+  /** 0..1 */
+  ringVolume: number;
+  ringTone: RingTone;
+}
+
+/** All the engine knows, for a desk that (re)connects. */
+export interface PhoneSnapshot {
+  /** True once start() ran and until stop(): the engine is signed in for this desk. */
+  started: boolean;
+  registration: RegistrationState;
+  registrationDetail: string | null;
+  /** Live calls first, then ended ones still shown (the last few). */
+  calls: PhoneCall[];
+  devices: DevicePrefs;
+}
+
+/** Everything the engine reports; the store turns these into plain state. */
 export type PhoneEvent =
   | { type: 'registration'; state: RegistrationState; detail: string | null }
+  /** An inbound call rings (the desk opens the pop). */
   | { type: 'incoming'; call: CallOffer }
-  | { type: 'answered'; callId: string }
-  | { type: 'ended'; callId: string; outcome: CallOutcome; detail: string | null };
+  /** Any change of a call: phase, hold, mute, failure, end. The whole call each time. */
+  | { type: 'call'; call: PhoneCall }
+  /** Device choices changed, or a device came or went. */
+  | { type: 'devices'; prefs: DevicePrefs; microphone: SeatDevices['microphone'] };
 
-/** The phone as the store sees it: commands in, PhoneEvents out. */
+/** DTMF as RFC 4733 telephone-events in the RTP stream (default) or SIP INFO. */
+export type DtmfMode = 'rfc4733' | 'info';
+
+export interface PhoneStartOptions {
+  dtmf?: DtmfMode;
+}
+
+/** The phone as the desk sees it: commands in, PhoneEvents out. */
 export interface PhoneControl {
   /** Starts the user agent and keeps it registered until stop(). */
-  start(config: SipConfig): Promise<void>;
+  start(config: SipConfig, options?: PhoneStartOptions): Promise<void>;
   stop(): Promise<void>;
-  answer(): Promise<void>;
-  /** Declines a ringing call, or ends an answered one. */
-  hangup(): Promise<void>;
+  snapshot(): Promise<PhoneSnapshot>;
+  answer(callId: string): Promise<void>;
+  /** Declines a ringing call, cancels a dialling one, or ends an answered one. */
+  hangup(callId: string): Promise<void>;
+  hold(callId: string): Promise<void>;
+  resume(callId: string): Promise<void>;
+  setMuted(callId: string, muted: boolean): Promise<void>;
+  /** Digits 0-9, *, #, A-D; sent one after another. */
+  sendDtmf(callId: string, digits: string): Promise<void>;
+  /**
+   * Calls a number: an extension (another seat), a queue line, or an outside number (a
+   * citizen to call back, a department, 110) that the PBX sends to the trunk. Resolves
+   * with the new call's id once the INVITE is out; failures come as `call` events.
+   */
+  dial(target: string): Promise<string>;
+  /** Asks for microphone permission if needed, then lists the devices. */
+  listDevices(): Promise<SeatDevices>;
+  /** Applies and remembers the choices (live calls switch device at once). */
+  setDevicePrefs(prefs: DevicePrefs): Promise<void>;
   subscribe(listener: (event: PhoneEvent) => void): () => void;
 }
