@@ -137,6 +137,12 @@ export const SessionSchema = z.object({
    * not be reached (desktop seat only). The core signs in at the hub as soon as it answers.
    */
   offline: z.boolean(),
+  /**
+   * The hub's clock minus this seat's, in ms, as measured at the last answer from the hub
+   * (0 when never measured). The desk adds it to Date.now() to count down to hub times
+   * such as AgentStatus.wrapUpEndsAt.
+   */
+  hubOffsetMs: z.number().int().optional(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
