@@ -1,85 +1,187 @@
 import {
-  Registerer,
+  Invitation,
+  Inviter,
   RegistererState,
   SessionState,
   UserAgent,
-  type Invitation,
+  Web,
+  type Core,
   type LogLevel as SipLogLevel,
-  type Web,
+  type Session,
+  type Transport,
 } from 'sip.js';
 import type { SipConfig } from '../../../shared/hub-api';
+import { maskPhone } from '../../../shared/domain/phone';
 import { Backoff } from '../lib/backoff';
 import { createLogger, describeError } from '../lib/log';
+import { CallBook } from './call-book';
+import {
+  applySpeaker,
+  applyTrackStates,
+  dropAudio,
+  handlerOf,
+  remoteAudio,
+  replaceLocalTrack,
+} from './call-media';
+import {
+  audioConstraints,
+  checkPrefs,
+  loadPrefs,
+  savePrefs,
+  seatInstanceId,
+  videoConstraints,
+  type PhoneStorage,
+} from './device-prefs';
 import { offerFromInvite, sipIdentity } from './invite-info';
+import { withJitter } from './jitter';
+import { listSeatDevices } from './media-devices';
+import {
+  checkDialTarget,
+  checkDtmfDigits,
+  DTMF_INFO_CONTENT_TYPE,
+  dtmfInfoBody,
+} from './phone-input';
 import type {
-  CallOffer,
   CallOutcome,
+  DevicePrefs,
+  DtmfMode,
+  PhoneCall,
   PhoneControl,
   PhoneEvent,
+  PhoneSnapshot,
+  PhoneStartOptions,
   RegistrationState,
+  SeatDevices,
+  SipFailure,
 } from './phone-types';
 import { Ringer } from './ringer';
+import { offersVideo } from './sdp-direction';
+import { seatSdhFactory } from './seat-sdh';
+import { SeatTransport } from './seat-transport';
+import { SerialRegisterer } from './serial-registerer';
+import { failureFromError, sipFailure } from './sip-failure';
 
-const log = createLogger('seat.sip.phone');
+export { sipFailure } from './sip-failure';
+
+const log = createLogger('seat.sip.call');
 const regLog = createLogger('seat.sip.registration');
 const sipLog = createLogger('seat.sip.stack');
 
 /** Registration lifetime asked of the registrar; sip.js refreshes it before it runs out. */
 const REGISTER_EXPIRES_S = 300;
+/** CRLF ping every ~15 s (sip.js spreads it over 80-100 %): keeps NAT and proxy state. */
+const KEEP_ALIVE_S = 15;
+/** How long stop() waits for the un-REGISTER and the UA to wind down. */
+const STOP_WAIT_MS = 2000;
+/** RFC 4733 tone and gap lengths, in ms. */
+const DTMF_TONE_MS = 100;
+const DTMF_GAP_MS = 70;
+
+export interface PhoneServiceOptions {
+  /** Where device prefs and the seat's instance id are kept (the engine page's storage). */
+  storage?: PhoneStorage;
+  now?: () => number;
+  /** The SIP transport class; the seat's WebSocket one unless a test brings a fake wire. */
+  transport?: new (logger: Core.Logger, options: Web.TransportOptions) => Transport;
+}
+
+/** A call on a line and what has happened to it so far. */
+interface Line {
+  session: Invitation | Inviter;
+  call: PhoneCall;
+  line: number;
+  audio: HTMLAudioElement | null;
+  answering: boolean;
+  hangupRequested: boolean;
+  /** The far end gave up (CANCEL) or the agent cancelled an outbound call. */
+  cancelled: boolean;
+  finished: boolean;
+}
 
 /** The session's state now (a plain read, so the compiler does not narrow it across awaits). */
-function sessionState(session: Invitation): SessionState {
+function stateOf(session: Session): SessionState {
   return session.state;
 }
 
-/** A call in hand and what has happened to it so far. */
-interface LiveCall {
-  session: Invitation;
-  offer: CallOffer;
-  answering: boolean;
-  answered: boolean;
-  cancelled: boolean;
-  hangupRequested: boolean;
-  failure: string | null;
-  finished: boolean;
+/** A final response sip.js made itself (transport error, timeout) carries no Via. */
+function isLocal(response: Core.IncomingResponse): boolean {
+  return response.message.getHeader('via') === undefined;
 }
 
 /**
  * The seat's softphone: a small facade over sip.js (one UserAgent, one Registerer, a
- * WebSocket transport) that keeps the live SIP session and media streams to itself and
- * reports plain PhoneEvents. One call at a time: an INVITE that arrives while a call is
- * in hand is answered 486 Busy Here (RFC 3261 §21.4.24); Kamailio re-queues such a call
- * at the hub, which routes it to the next free agent.
+ * WebSocket transport) that keeps live SIP sessions and media to itself and reports plain
+ * PhoneEvents. Two lines: the call with a citizen and one more for a consult call. An
+ * INVITE while any call is live is answered 486 Busy Here (RFC 3261 §21.4.24); Kamailio
+ * re-queues such a call at the hub, which routes it to the next free agent.
  *
- * It stays registered on its own: a dropped transport reconnects with a doubling delay,
- * and a registration that is refused, lost or expired (for example when a refresh found
- * the previous REGISTER still unanswered) is tried again after its answer or timeout.
+ * It stays registered on its own: a dropped transport reconnects after a doubling,
+ * jittered delay and re-registers with the same Registerer and Contact (one binding per
+ * seat); calls live on through a transport loss as long as their media path does.
  */
 export class PhoneService implements PhoneControl {
   private readonly listeners = new Set<(event: PhoneEvent) => void>();
   private readonly ringer = new Ringer();
   private readonly backoff = new Backoff(1000, 30_000);
+  private readonly book = new CallBook<Omit<Line, 'line'>>();
+  private readonly storage: PhoneStorage | undefined;
+  private readonly now: () => number;
+  private readonly transport: NonNullable<PhoneServiceOptions['transport']>;
+  private prefs: DevicePrefs;
+  private microphone: SeatDevices['microphone'] = 'unknown';
+  private config: SipConfig | null = null;
+  private dtmf: DtmfMode = 'rfc4733';
   private ua: UserAgent | null = null;
-  private registerer: Registerer | null = null;
-  private call: LiveCall | null = null;
-  private audio: HTMLAudioElement | null = null;
+  private registerer: SerialRegisterer | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   private registration: RegistrationState = 'idle';
+  private registrationDetail: string | null = null;
+
+  constructor(options: PhoneServiceOptions = {}) {
+    this.storage = options.storage;
+    this.now = options.now ?? (() => Date.now());
+    this.transport = options.transport ?? SeatTransport;
+    this.prefs = loadPrefs(this.storage);
+    this.configureRinger();
+  }
 
   subscribe(listener: (event: PhoneEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** The peer connection of the call in hand, for the media counters of the tests. */
-  peerConnection(): RTCPeerConnection | undefined {
-    const handler = this.call?.session.sessionDescriptionHandler as
-      Web.SessionDescriptionHandler | undefined;
-    return handler?.peerConnection;
+  async snapshot(): Promise<PhoneSnapshot> {
+    return {
+      started: this.running,
+      registration: this.registration,
+      registrationDetail: this.registrationDetail,
+      calls: this.book.calls(),
+      devices: { ...this.prefs },
+    };
   }
 
-  async start(config: SipConfig): Promise<void> {
+  /** A line's peer connection (the first live call when no id is given), for debug stats. */
+  peerConnection(callId?: string): RTCPeerConnection | undefined {
+    const line = callId ? this.book.get(callId) : this.book.lines()[0];
+    return line ? handlerOf(line.session)?.peerConnection : undefined;
+  }
+
+  /** What the far end sends on a call (audio, and video on the sign-language seat). */
+  remoteMediaStream(callId: string): MediaStream | undefined {
+    const line = this.book.get(callId);
+    return line ? handlerOf(line.session)?.remoteMediaStream : undefined;
+  }
+
+  /** What the seat sends on a call: its microphone, and its camera on a video call. */
+  localMediaStream(callId: string): MediaStream | undefined {
+    const line = this.book.get(callId);
+    return line ? handlerOf(line.session)?.localMediaStream : undefined;
+  }
+
+  // ── Start and stop ─────────────────────────────────────────────────────────
+
+  async start(config: SipConfig, options: PhoneStartOptions = {}): Promise<void> {
     if (this.ua) await this.stop();
 
     const { aorUser, authUser } = sipIdentity(config);
@@ -88,14 +190,24 @@ export class PhoneService implements PhoneControl {
       this.setRegistration('failed', `sip:${aorUser}@${config.domain} is not a SIP address`);
       return;
     }
+    this.config = config;
+    this.dtmf = options.dtmf ?? 'rfc4733';
 
-    const ua = new UserAgent({
+    // The same Contact on every start of this seat's phone page (see seatInstanceId).
+    const instanceId = seatInstanceId(this.storage);
+    const token = instanceId.replace(/-/g, '');
+    const ua: UserAgent = new UserAgent({
       uri,
       displayName: config.displayName,
       authorizationUsername: authUser,
       authorizationPassword: config.password,
-      transportOptions: { server: config.wsUrl, traceSip: false },
-      userAgentString: 'HotlineDesk/0.1 (sip.js 0.21)',
+      transportConstructor: this.transport,
+      transportOptions: { server: config.wsUrl, traceSip: false, keepAliveInterval: KEEP_ALIVE_S },
+      instanceId,
+      instanceIdAlwaysAdded: true,
+      contactName: `s${token.slice(0, 12)}`,
+      viaHost: `${token.slice(12, 24)}.invalid`,
+      userAgentString: 'HotlineDesk/0.2 (sip.js 0.21)',
       logBuiltinEnabled: false,
       logLevel: 'warn',
       // sip.js hands every level to the connector whatever logLevel says: keep warn and error.
@@ -103,6 +215,10 @@ export class PhoneService implements PhoneControl {
         if (level === 'error') sipLog.error(`${category}: ${content}`);
         else if (level === 'warn') sipLog.warn(`${category}: ${content}`);
       },
+      sessionDescriptionHandlerFactory: seatSdhFactory({
+        mediaStreamFactory: Web.defaultMediaStreamFactory(),
+        onRemoteSdp: (session, _sdp, held) => this.onRemoteSdp(session, held),
+      }),
       sessionDescriptionHandlerFactoryOptions: {
         // Loopback and LAN only: no STUN server to wait for.
         peerConnectionConfiguration: { iceServers: [] },
@@ -116,18 +232,31 @@ export class PhoneService implements PhoneControl {
         onDisconnect: (error?: Error) => {
           if (this.ua === ua) this.onTransportDown(error);
         },
-        onInvite: (invitation: Invitation) => this.onInvite(invitation),
+        onInvite: (invitation: Invitation) => {
+          if (this.ua === ua) this.onInvite(invitation);
+          else void invitation.reject({ statusCode: 480 }).catch(() => undefined);
+        },
       },
     });
-    const registerer = new Registerer(ua, { expires: REGISTER_EXPIRES_S });
+    const registerer = new SerialRegisterer(ua, { expires: REGISTER_EXPIRES_S });
     registerer.stateChange.addListener((state) => {
       if (this.registerer === registerer) this.onRegistererState(state);
+    });
+    registerer.inFlightChange.addListener((inFlight) => {
+      // Every final answer, also to a re-REGISTER after a reconnect or a 423 retry, which
+      // change no state: the status follows the registrar, not only the Registerer.
+      if (this.registerer !== registerer || inFlight || !this.running) return;
+      if (registerer.state === RegistererState.Registered) {
+        this.backoff.reset();
+        this.setRegistration('registered', null);
+      }
     });
 
     this.ua = ua;
     this.registerer = registerer;
     this.running = true;
     window.addEventListener('online', this.onOnline);
+    this.watchDevices(true);
 
     this.setRegistration('connecting', null);
     regLog.info(`Starting ${uri.toString()} over ${config.wsUrl}.`);
@@ -144,154 +273,434 @@ export class PhoneService implements PhoneControl {
     const ua = this.ua;
     const registerer = this.registerer;
     this.running = false;
-    this.ua = null;
-    this.registerer = null;
     this.clearRetry();
     window.removeEventListener('online', this.onOnline);
+    this.watchDevices(false);
     if (!ua) return;
 
-    await this.hangup().catch(() => undefined);
-    if (registerer?.state === RegistererState.Registered) {
-      await registerer.unregister().catch(() => undefined);
-    }
-    await registerer?.dispose().catch(() => undefined);
-    await ua.stop().catch(() => undefined);
+    await Promise.all(this.book.lines().map((line) => this.hangup(line.call.callId))).catch(
+      () => undefined,
+    );
+    this.ua = null;
+    this.registerer = null;
+    // dispose() unregisters, after the REGISTER in flight if there is one; a registrar
+    // that does not answer must not hold the sign-out for Timer F's 32 s.
+    await within(STOP_WAIT_MS, registerer?.dispose());
+    await within(STOP_WAIT_MS, ua.stop());
+    for (const line of this.book.lines()) this.finish(line);
     // A start() while this stop ran owns the registration state now.
     if (!this.ua) this.setRegistration('idle', null);
   }
 
-  async answer(): Promise<void> {
-    const call = this.call;
-    if (!call || call.session.state !== SessionState.Initial || call.answering) return;
+  // ── Calls ──────────────────────────────────────────────────────────────────
 
-    call.answering = true;
+  async answer(callId: string): Promise<void> {
+    const line = this.line(callId);
+    const session = line.session;
+    if (!(session instanceof Invitation)) throw new Error(`Call ${callId} is outbound`);
+    if (session.state !== SessionState.Initial || line.answering) return;
+
+    line.answering = true;
     this.ringer.stop();
-    log.info(`Answering call ${call.offer.callId}.`);
+    this.update(line, { phase: 'connecting' });
+    log.info(`Answering call ${callId}${line.call.video ? ' with video' : ''}.`);
     try {
-      await call.session.accept({
-        sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+      await session.accept({
+        sessionDescriptionHandlerOptions: {
+          constraints: {
+            audio: audioConstraints(this.prefs),
+            video: line.call.video ? videoConstraints(this.prefs) : false,
+          },
+        },
       });
     } catch (error) {
-      call.failure = describeError(error);
-      log.error(`Answering call ${call.offer.callId} failed: ${call.failure}.`);
+      const failure = failureFromError(error);
+      if (failure.code === 'no-microphone') this.noteMicrophone(failure);
+      line.call.failure = failure;
+      log.error(`Answering call ${callId} failed: ${failure.code} (${failure.detail}).`);
     } finally {
-      call.answering = false;
+      line.answering = false;
     }
 
     // Read again: the session moved on while accept() ran.
-    const state = sessionState(call.session);
-    if (state === SessionState.Terminated) this.finish(call);
-    else if (state === SessionState.Established && call.hangupRequested) {
-      await this.hangup();
+    const state = stateOf(session);
+    if (state === SessionState.Terminated) this.finish(line);
+    else if (state === SessionState.Established && line.hangupRequested) {
+      await this.hangup(callId);
     }
   }
 
-  async hangup(): Promise<void> {
-    const call = this.call;
-    if (!call) return;
-    call.hangupRequested = true;
-    const { session, offer } = call;
+  async hangup(callId: string): Promise<void> {
+    const line = this.line(callId);
+    line.hangupRequested = true;
+    const session = line.session;
 
-    switch (session.state) {
-      case SessionState.Initial:
-        log.info(`Declining call ${offer.callId}.`);
-        await session.reject({ statusCode: 486 }).catch((error: unknown) => {
-          log.warn(`Declining call ${offer.callId} failed: ${describeError(error)}.`);
+    if (session instanceof Inviter) {
+      if (session.state === SessionState.Initial || session.state === SessionState.Establishing) {
+        line.cancelled = true;
+        log.info(`Cancelling call ${callId}.`);
+        await session.cancel().catch((error: unknown) => {
+          log.warn(`CANCEL for call ${callId} failed: ${describeError(error)}.`);
         });
         return;
-      case SessionState.Establishing:
-        // The 200 OK is on its way; answer() sends the BYE once the dialog stands.
-        return;
-      case SessionState.Established:
-        log.info(`Hanging up call ${offer.callId}.`);
-        await session.bye().catch((error: unknown) => {
-          log.warn(`BYE for call ${offer.callId} failed: ${describeError(error)}.`);
-        });
-        return;
-      default:
-        return;
+      }
+    } else if (session.state === SessionState.Initial) {
+      log.info(`Declining call ${callId}.`);
+      await session.reject({ statusCode: 486 }).catch((error: unknown) => {
+        log.warn(`Declining call ${callId} failed: ${describeError(error)}.`);
+      });
+      return;
+    } else if (session.state === SessionState.Establishing) {
+      // The 200 OK is on its way; answer() sends the BYE once the dialog stands.
+      return;
     }
+
+    if (session.state === SessionState.Established) {
+      log.info(`Hanging up call ${callId}.`);
+      await session.bye().catch((error: unknown) => {
+        log.warn(`BYE for call ${callId} failed: ${describeError(error)}.`);
+      });
+    }
+  }
+
+  hold(callId: string): Promise<void> {
+    return this.setHold(callId, true);
+  }
+
+  resume(callId: string): Promise<void> {
+    return this.setHold(callId, false);
+  }
+
+  async setMuted(callId: string, muted: boolean): Promise<void> {
+    const line = this.line(callId);
+    if (line.call.muted === muted) return;
+    applyTrackStates(line.session, { muted, held: line.call.held });
+    log.info(`Call ${callId} is ${muted ? 'muted' : 'unmuted'}.`);
+    this.update(line, { muted });
+  }
+
+  async sendDtmf(callId: string, digits: string): Promise<void> {
+    const tones = checkDtmfDigits(digits);
+    const line = this.line(callId);
+    const session = line.session;
+    if (session.state !== SessionState.Established) {
+      throw new Error(`Call ${callId} is not answered; DTMF needs an answered call`);
+    }
+
+    if (this.dtmf === 'info') {
+      for (const tone of tones) {
+        await session.info({
+          requestOptions: {
+            body: {
+              contentDisposition: 'render',
+              contentType: DTMF_INFO_CONTENT_TYPE,
+              content: dtmfInfoBody(tone),
+            },
+          },
+        });
+      }
+    } else {
+      const sent = handlerOf(session)?.sendDtmf(tones, {
+        duration: DTMF_TONE_MS,
+        interToneGap: DTMF_GAP_MS,
+      });
+      if (!sent) throw new Error(`Call ${callId} has no RTP sender for DTMF (RFC 4733)`);
+    }
+    log.info(`Sent ${tones.length} DTMF digit(s) on call ${callId} (${this.dtmf}).`);
+  }
+
+  async dial(target: string): Promise<string> {
+    const number = checkDialTarget(target);
+    const ua = this.ua;
+    if (!ua || !this.running || !this.config) throw new Error('The phone is not started');
+    if (this.book.liveCount >= 2) throw new Error('Both lines are in use');
+    const uri = UserAgent.makeURI(`sip:${number}@${this.config.domain}`);
+    if (!uri) throw new Error(`sip:${number}@${this.config.domain} is not a SIP address`);
+
+    const inviter = new Inviter(ua, uri, {
+      // A trunk plays ringback or "the number is off" in a 183: let the agent hear it.
+      earlyMedia: true,
+      sessionDescriptionHandlerOptions: {
+        constraints: { audio: audioConstraints(this.prefs), video: false },
+      },
+    });
+    const callId = inviter.request.callId;
+    const line = this.addLine(inviter, {
+      callId,
+      direction: 'outbound',
+      remote: number,
+      queue: '',
+      waitMs: 0,
+      phase: 'dialing',
+      video: false,
+    });
+    log.info(`Dialling ${maskPhone(number)} as call ${callId}.`);
+
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onReject: (response) => {
+            const { statusCode, reasonPhrase } = response.message;
+            const detail = `${statusCode} ${reasonPhrase}`;
+            line.call.failure =
+              statusCode === 503 && isLocal(response)
+                ? { code: 'network', status: null, detail: 'the PBX could not be reached' }
+                : sipFailure(statusCode ?? null, detail);
+          },
+        },
+      });
+      this.attachAudio(line); // Early media plays as soon as it comes.
+    } catch (error) {
+      const failure = failureFromError(error);
+      if (failure.code === 'no-microphone') this.noteMicrophone(failure);
+      line.call.failure ??= failure;
+      log.error(`Call ${callId} not placed: ${failure.code} (${failure.detail}).`);
+      if (stateOf(inviter) === SessionState.Terminated) this.finish(line);
+    }
+    return callId;
+  }
+
+  // ── Devices ────────────────────────────────────────────────────────────────
+
+  async listDevices(): Promise<SeatDevices> {
+    const devices = await listSeatDevices(mediaDevices());
+    if (devices.microphone !== this.microphone) {
+      this.microphone = devices.microphone;
+      this.emitDevices();
+    }
+    return devices;
+  }
+
+  async setDevicePrefs(prefs: DevicePrefs): Promise<void> {
+    const next = checkPrefs(prefs);
+    const before = this.prefs;
+    this.prefs = next;
+    savePrefs(this.storage, next);
+    this.configureRinger();
+
+    for (const line of this.book.lines()) {
+      if (line.audio && next.speakerId !== before.speakerId) {
+        applySpeaker(line.audio, next.speakerId);
+      }
+      if (line.session.state !== SessionState.Established) continue;
+      const { muted, held } = line.call;
+      try {
+        if (next.microphoneId !== before.microphoneId) {
+          await replaceLocalTrack(line.session, 'audio', audioConstraints(next), !muted && !held);
+        }
+        if (line.call.video && next.cameraId !== before.cameraId) {
+          await replaceLocalTrack(line.session, 'video', videoConstraints(next), !held);
+        }
+      } catch (error) {
+        log.warn(`Call ${line.call.callId} keeps its devices: ${describeError(error)}.`);
+      }
+    }
+    this.emitDevices();
+  }
+
+  // ── Inside ─────────────────────────────────────────────────────────────────
+
+  private line(callId: string): Line {
+    const line = this.book.get(callId);
+    if (!line) throw new Error(`No live call ${callId}`);
+    return line;
+  }
+
+  private addLine(
+    session: Invitation | Inviter,
+    fields: Pick<
+      PhoneCall,
+      'callId' | 'direction' | 'remote' | 'queue' | 'waitMs' | 'phase' | 'video'
+    >,
+  ): Line {
+    const line = this.book.add({
+      session,
+      call: {
+        ...fields,
+        held: false,
+        remoteHeld: false,
+        muted: false,
+        startedAt: this.now(),
+        answeredAt: null,
+        endedAt: null,
+        outcome: null,
+        failure: null,
+      },
+      audio: null,
+      answering: false,
+      hangupRequested: false,
+      cancelled: false,
+      finished: false,
+    });
+    session.stateChange.addListener((state) => this.onSessionState(line, state));
+    this.emitCall(line);
+    return line;
   }
 
   private onInvite(invitation: Invitation): void {
     const offer = offerFromInvite(invitation.request, invitation.remoteIdentity.uri.user);
-    if (this.call) {
-      log.warn(`Call ${offer.callId} refused busy: call ${this.call.offer.callId} is in hand.`);
+    const caller = maskPhone(offer.caller);
+    if (this.book.liveCount > 0) {
+      log.warn(`Call ${offer.callId} from ${caller} refused busy: a call is live.`);
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
       return;
     }
 
-    const call: LiveCall = {
-      session: invitation,
-      offer,
-      answering: false,
-      answered: false,
-      cancelled: false,
-      hangupRequested: false,
-      failure: null,
-      finished: false,
-    };
-    this.call = call;
+    const line = this.addLine(invitation, {
+      callId: offer.callId,
+      direction: 'inbound',
+      remote: offer.caller,
+      queue: offer.queue,
+      waitMs: offer.waitMs,
+      phase: 'ringing',
+      video: offersVideo(invitation.body),
+    });
     invitation.delegate = {
       onCancel: () => {
-        call.cancelled = true;
+        line.cancelled = true;
       },
     };
-    invitation.stateChange.addListener((state) => this.onSessionState(call, state));
-
-    log.info(`Call ${offer.callId} from ${offer.caller} rings (queue ${offer.queue || '-'}).`);
+    log.info(`Call ${offer.callId} from ${caller} rings (queue ${offer.queue || '-'}).`);
     this.emit({ type: 'incoming', call: offer });
     this.ringer.start();
   }
 
-  private onSessionState(call: LiveCall, state: SessionState): void {
+  private onSessionState(line: Line, state: SessionState): void {
     if (state === SessionState.Established) {
-      call.answered = true;
-      this.ringer.stop();
-      this.playRemoteAudio(call.session);
-      log.info(`Call ${call.offer.callId} is established.`);
-      this.emit({ type: 'answered', callId: call.offer.callId });
+      this.attachAudio(line);
+      applyTrackStates(line.session, line.call);
+      this.stopRingerUnlessRinging();
+      log.info(`Call ${line.call.callId} is established.`);
+      this.update(line, { phase: 'active', answeredAt: this.now() });
       return;
     }
+    if (state !== SessionState.Terminated) return;
+    // sip.js moves an Inviter to Terminated before it hands the final response to the
+    // request delegate, which records why: finish once that has run.
+    if (line.session instanceof Inviter) queueMicrotask(() => this.finish(line));
     // While accept() is still unwinding, it finishes the call with the reason it failed.
-    if (state === SessionState.Terminated && !call.answering) this.finish(call);
+    else if (!line.answering) this.finish(line);
   }
 
-  private finish(call: LiveCall): void {
-    if (call.finished) return;
-    call.finished = true;
-    this.ringer.stop();
-    this.stopRemoteAudio();
-    if (this.call === call) this.call = null;
+  private finish(line: Line): void {
+    if (line.finished) return;
+    line.finished = true;
+    dropAudio(line.audio);
+    line.audio = null;
 
-    let outcome: CallOutcome = 'missed';
-    if (call.answered) outcome = 'ended';
-    else if (call.failure && !call.cancelled) outcome = 'failed';
-    log.info(`Call ${call.offer.callId} is over: ${outcome}.`);
-    this.emit({ type: 'ended', callId: call.offer.callId, outcome, detail: call.failure });
+    const { call } = line;
+    let outcome: CallOutcome;
+    if (call.answeredAt !== null) outcome = 'ended';
+    else if (call.direction === 'outbound') outcome = 'failed';
+    else outcome = call.failure && !line.cancelled ? 'failed' : 'missed';
+    call.phase = 'ended';
+    call.outcome = outcome;
+    call.endedAt = this.now();
+    log.info(
+      `Call ${call.callId} is over: ${outcome}${call.failure ? ` (${call.failure.code})` : ''}.`,
+    );
+    this.emitCall(line);
+    this.book.end(call.callId);
+    this.stopRingerUnlessRinging();
   }
 
-  private playRemoteAudio(session: Invitation): void {
-    const handler = session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
-    if (!handler) return;
-    if (!this.audio) {
-      this.audio = document.createElement('audio');
-      this.audio.autoplay = true;
-      this.audio.dataset.testid = 'remote-audio';
-      this.audio.hidden = true;
-      document.body.append(this.audio);
+  private async setHold(callId: string, hold: boolean): Promise<void> {
+    const line = this.line(callId);
+    const session = line.session;
+    if (session.state !== SessionState.Established) {
+      throw new Error(`Call ${callId} is not answered; only an answered call can be held`);
     }
-    this.audio.srcObject = handler.remoteMediaStream;
-    void this.audio.play().catch((error: unknown) => {
-      log.warn(`Remote audio does not play: ${describeError(error)}.`);
+    if (line.call.held === hold) return;
+
+    // The held party hears nothing of the seat from now on, even before the answer.
+    applyTrackStates(session, { muted: line.call.muted, held: hold });
+    const verb = hold ? 'hold' : 'resume';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        session
+          .invite({
+            sessionDescriptionHandlerOptions: holdOptions(hold),
+            requestDelegate: {
+              onAccept: () => resolve(),
+              onReject: (response) => {
+                const { statusCode, reasonPhrase } = response.message;
+                reject(new Error(`the far end answered ${statusCode} ${reasonPhrase}`));
+              },
+            },
+          })
+          .catch(reject);
+      });
+    } catch (error) {
+      // Back to what the far end still has: later re-INVITEs must not carry the failed wish.
+      session.sessionDescriptionHandlerOptionsReInvite = holdOptions(line.call.held);
+      applyTrackStates(session, line.call);
+      log.warn(`Cannot ${verb} call ${callId}: ${describeError(error)}.`);
+      throw new Error(`Cannot ${verb} call ${callId}: ${describeError(error)}`);
+    }
+    log.info(`Call ${callId} is ${hold ? 'on hold' : 'resumed'}.`);
+    this.update(line, { held: hold });
+  }
+
+  private onRemoteSdp(session: Session, held: boolean): void {
+    const line = this.book.lines().find((candidate) => candidate.session === session);
+    if (!line || line.call.remoteHeld === held) return;
+    log.info(`Call ${line.call.callId} is ${held ? 'held' : 'resumed'} by the far end.`);
+    this.update(line, { remoteHeld: held });
+  }
+
+  private attachAudio(line: Line): void {
+    const stream = handlerOf(line.session)?.remoteMediaStream;
+    if (line.audio || !stream || typeof document === 'undefined') return;
+    line.audio = remoteAudio(line.line, stream, this.prefs.speakerId);
+  }
+
+  private update(line: Line, change: Partial<PhoneCall>): void {
+    Object.assign(line.call, change);
+    this.emitCall(line);
+  }
+
+  private emitCall(line: Line): void {
+    this.emit({ type: 'call', call: { ...line.call } });
+  }
+
+  private stopRingerUnlessRinging(): void {
+    const ringing = this.book
+      .lines()
+      .some((line) => !line.finished && line.call.phase === 'ringing');
+    if (!ringing) this.ringer.stop();
+  }
+
+  private configureRinger(): void {
+    this.ringer.configure({
+      tone: this.prefs.ringTone,
+      volume: this.prefs.ringVolume,
+      deviceId: this.prefs.ringerId,
     });
   }
 
-  private stopRemoteAudio(): void {
-    if (!this.audio) return;
-    this.audio.pause();
-    this.audio.srcObject = null;
+  private noteMicrophone(failure: SipFailure): void {
+    const state = failure.detail.startsWith('NotFoundError') ? 'missing' : 'denied';
+    if (state === this.microphone) return;
+    this.microphone = state;
+    this.emitDevices();
   }
+
+  private emitDevices(): void {
+    this.emit({ type: 'devices', prefs: { ...this.prefs }, microphone: this.microphone });
+  }
+
+  private readonly onDeviceChange = () => {
+    void this.listDevices().catch(() => undefined);
+  };
+
+  private watchDevices(on: boolean): void {
+    const devices = mediaDevices();
+    if (!devices?.addEventListener) return;
+    if (on) devices.addEventListener('devicechange', this.onDeviceChange);
+    else devices.removeEventListener('devicechange', this.onDeviceChange);
+  }
+
+  // ── Registration ───────────────────────────────────────────────────────────
 
   private onTransportUp(): void {
     regLog.info('Transport is up; registering.');
@@ -301,7 +710,10 @@ export class PhoneService implements PhoneControl {
 
   private onTransportDown(error?: Error): void {
     if (!this.running) return;
-    this.setRegistration('connecting', error ? describeError(error) : 'transport closed');
+    const live = this.book.liveCount;
+    const detail = error ? describeError(error) : 'transport closed';
+    if (live > 0) regLog.warn(`Transport lost with ${live} live call(s); keeping them.`);
+    this.setRegistration('connecting', detail);
     this.retryLater();
   }
 
@@ -309,17 +721,9 @@ export class PhoneService implements PhoneControl {
     const registerer = this.registerer;
     if (!this.running || !registerer) return;
     if (this.registration !== 'registered') this.setRegistration('registering', null);
-    // The status follows each REGISTER's answer, not only the Registerer's state: after a
-    // transport reconnect the Registerer is still Registered, so a re-REGISTER that the
-    // registrar accepts fires no state change (a restarted PBX would stay "registering").
     registerer
       .register({
         requestDelegate: {
-          onAccept: () => {
-            if (this.registerer !== registerer || !this.running) return;
-            this.backoff.reset();
-            this.setRegistration('registered', null);
-          },
           onReject: (response) => {
             if (this.registerer !== registerer || !this.running) return;
             const { statusCode, reasonPhrase } = response.message;
@@ -329,7 +733,7 @@ export class PhoneService implements PhoneControl {
         },
       })
       .catch((error: unknown) => {
-        // A REGISTER still in flight ("request pending"), or the transport went away.
+        // The Registerer was disposed, or the transport went away.
         regLog.warn(`REGISTER not sent: ${describeError(error)}.`);
         this.retryLater();
       });
@@ -348,7 +752,7 @@ export class PhoneService implements PhoneControl {
   /** One retry timer at a time: reconnect when the transport is down, else re-register. */
   private retryLater(): void {
     if (!this.running || this.retryTimer) return;
-    const delay = this.backoff.next();
+    const delay = withJitter(this.backoff.next());
     regLog.warn(`Phone is ${this.registration}; next try in ${delay} ms.`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -385,6 +789,7 @@ export class PhoneService implements PhoneControl {
   private setRegistration(state: RegistrationState, detail: string | null): void {
     if (state === this.registration && detail === null) return;
     this.registration = state;
+    this.registrationDetail = detail;
     if (detail) regLog.info(`Registration is ${state}: ${detail}.`);
     this.emit({ type: 'registration', state, detail });
   }
@@ -398,4 +803,24 @@ export class PhoneService implements PhoneControl {
       }
     }
   }
+}
+
+/** sip.js's web handler options carry `hold`; its generic session options type does not. */
+function holdOptions(hold: boolean): Web.SessionDescriptionHandlerOptions {
+  return { hold };
+}
+
+/** Waits for a promise, at most `ms`; its failure is of no interest (stopping). */
+async function within(ms: number, promise: Promise<unknown> | undefined): Promise<void> {
+  if (!promise) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.catch(() => undefined), timeout]);
+  clearTimeout(timer);
+}
+
+function mediaDevices(): MediaDevices | undefined {
+  return typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
 }

@@ -1,0 +1,38 @@
+/**
+ * Checks on what the agent types into the phone: digits to dial and DTMF digits. Each
+ * throws an Error that names the bad input, so the desk can show it as it is.
+ */
+
+const DTMF = /^[0-9*#A-D]{1,32}$/;
+const TARGET = /^\+?[0-9]{2,20}$/;
+
+/** DTMF digits as RFC 4733 knows them (0-9, *, #, A-D), 1 to 32 at a time. */
+export function checkDtmfDigits(digits: string): string {
+  const upper = digits.toUpperCase();
+  if (!DTMF.test(upper)) {
+    throw new Error(`DTMF digits must be 1 to 32 of 0-9, *, #, A-D; got "${digits}"`);
+  }
+  return upper;
+}
+
+/**
+ * A number to dial: digits with an optional leading +, 2 to 20 characters in all after
+ * spaces and dashes are dropped ("010-1234 5678" is fine).
+ */
+export function checkDialTarget(target: string): string {
+  const compact = target.replace(/[\s-]/g, '');
+  if (!TARGET.test(compact) || compact.length > 20) {
+    throw new Error(
+      `A number to dial is 2 to 20 digits with an optional leading +; got "${target}"`,
+    );
+  }
+  return compact;
+}
+
+/** Content type of a SIP INFO that carries one DTMF digit (the de-facto dtmf-relay). */
+export const DTMF_INFO_CONTENT_TYPE = 'application/dtmf-relay';
+
+/** The body of that INFO: the digit and its length in ms. */
+export function dtmfInfoBody(digit: string, durationMs = 160): string {
+  return `Signal=${digit}\r\nDuration=${durationMs}`;
+}
