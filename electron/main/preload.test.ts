@@ -7,13 +7,19 @@ import type { DeskEventFrame, DeskTransport } from '../../shared/desk-api.js';
  */
 const exposed = new Map<string, unknown>();
 const invoke = vi.fn();
-const channels = new Map<string, (event: unknown, frame: DeskEventFrame) => void>();
+const channels = new Map<string, (event: unknown, frame?: DeskEventFrame) => void>();
+/** What the preload posts to its own window (the phone port for the page). */
+const posted: Array<{ message: unknown; origin: string; transfer: unknown[] }> = [];
+vi.stubGlobal('window', {
+  postMessage: (message: unknown, origin: string, transfer: unknown[] = []) =>
+    posted.push({ message, origin, transfer }),
+});
 
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
   ipcRenderer: {
     invoke: (...args: unknown[]) => invoke(...args),
-    on: (channel: string, listener: (event: unknown, frame: DeskEventFrame) => void) =>
+    on: (channel: string, listener: (event: unknown, frame?: DeskEventFrame) => void) =>
       channels.set(channel, listener),
   },
 }));
@@ -22,6 +28,7 @@ async function loadPreload(): Promise<DeskTransport> {
   vi.resetModules();
   exposed.clear();
   channels.clear();
+  posted.length = 0;
   await import('./preload.js');
   return exposed.get('deskTransport') as DeskTransport;
 }
@@ -32,10 +39,21 @@ beforeEach(() => {
 });
 
 describe('the desk preload', () => {
-  it('exposes exactly one object and listens on the desk event channel only', async () => {
+  it('exposes exactly one object and listens on the desk event and phone port channels only', async () => {
     await loadPreload();
     expect([...exposed.keys()]).toEqual(['deskTransport']);
-    expect([...channels.keys()]).toEqual(['desk:event']);
+    expect([...channels.keys()].sort()).toEqual(['desk:event', 'phone:port']);
+  });
+
+  it('hands the phone port from main to its own page, and nothing when there is none', async () => {
+    await loadPreload();
+    const deliver = channels.get('phone:port')!;
+    const port = { a: 'MessagePort' };
+    deliver({ ports: [port], sender: 'the IPC event must not leak' });
+    deliver({ ports: [] });
+    expect(posted).toEqual([
+      { message: { type: 'hotline:phone-port' }, origin: '*', transfer: [port] },
+    ]);
   });
 
   it('passes a valid call to the main process on the desk call channel', async () => {

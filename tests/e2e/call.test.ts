@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropWorkDir, openDeskBrowser } from './support/browser-seat.js';
+import { dropWorkDir, openDesk, openDeskBrowser } from './support/browser-seat.js';
 import { readKamailioLog, startPbx, stopPbx } from './support/pbx.js';
 import { CALLER, saveOrderWhileHubIsDown, signIn, takeQueuedCall } from './support/desk-flow.js';
 import { startHub, startSeatHost, type Service } from './support/services.js';
@@ -54,14 +54,17 @@ afterAll(async () => {
 
 describe('one real call, end to end', () => {
   it('registers, queues, rings with the pop, carries media both ways and hangs up', async () => {
-    await page.goto(seat.url);
-    await signIn(page);
+    const { desk } = await openDesk(page, seat.url);
+    await signIn(desk);
     // E2E_SCREENSHOT=path keeps a picture of the real pop, taken while the seat rings.
-    const call = await takeQueuedCall(page, {
-      sipPort: 5070,
-      mediaPort: 16000,
-      screenshot: process.env.E2E_SCREENSHOT,
-    });
+    const call = await takeQueuedCall(
+      { desk, engine: page, page },
+      {
+        sipPort: 5070,
+        mediaPort: 16000,
+        screenshot: process.env.E2E_SCREENSHOT,
+      },
+    );
     console.log(
       `e2e call ${call.callId}: waited ${call.waitMs} ms; rtpengine packets per leg ` +
         call.counts.legs.map((l) => l.packets).join('/') +
@@ -70,7 +73,7 @@ describe('one real call, end to end', () => {
   });
 
   it('saves an order while the hub is down and syncs it exactly once when it is back', async () => {
-    await saveOrderWhileHubIsDown(page, {
+    await saveOrderWhileHubIsDown(page.frameLocator('#desk'), {
       stop: () => hub.stop(),
       start: restartHub,
       db: hubDb,

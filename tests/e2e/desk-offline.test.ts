@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
-import { dropWorkDir, openDeskBrowser } from './support/browser-seat.js';
+import { dropWorkDir, openDeskBrowser, webDesk } from './support/browser-seat.js';
 import { signIn } from './support/desk-flow.js';
 import { startPbx, stopPbx } from './support/pbx.js';
 import { startHub, startSeatHost, type Service } from './support/services.js';
@@ -26,7 +26,9 @@ let seat: Service | null = null;
 let browser: BrowserContext;
 let page: Page;
 
-const byId = (id: string) => page.getByTestId(id);
+/** The desk UI is the `#desk` frame of the phone host page (a FrameLocator follows reloads). */
+const desk = () => webDesk(page).desk;
+const byId = (id: string) => desk().getByTestId(id);
 const attr = (id: string, name: string) => () => byId(id).first().getAttribute(name);
 
 async function startTheHub(): Promise<void> {
@@ -104,7 +106,7 @@ afterAll(async () => {
 describe('the browser seat offline', () => {
   it('brings a half-typed order back after a reload of the page and a kill of the seat host', async () => {
     await page.goto(seat!.url);
-    await signIn(page);
+    await signIn(desk());
     const summary = '草稿：小区电梯停运三天，物业不处理';
     await fillOrder(summary);
     await expect.poll(attr('order-draft', 'data-state'), { timeout: 10_000 }).toBe('saved');
@@ -119,7 +121,7 @@ describe('the browser seat offline', () => {
     await seat!.kill();
     await startTheSeat();
     await page.goto(seat!.url);
-    await signIn(page);
+    await signIn(desk());
     await expect.poll(() => byId('order-summary').inputValue(), { timeout: 15_000 }).toBe(summary);
   });
 
@@ -138,7 +140,7 @@ describe('the browser seat offline', () => {
     expect(await byId('login-error').textContent()).toMatch(/中心|枢纽|hub/i);
 
     await startTheHub();
-    await signIn(page);
+    await signIn(desk());
   });
 
   it('shows a conflict between an offline edit and a lead’s edit, and applies the agent’s choice', async () => {
@@ -168,7 +170,7 @@ describe('the browser seat offline', () => {
 
     // Signed in again, the seat pushes its edit: the hub kept the lead's summary and
     // recorded the conflict, which the seat shows with both values.
-    await signIn(page);
+    await signIn(desk());
     await expect.poll(attr('sync-pending', 'data-count'), { timeout: 15_000 }).toBe('0');
     await byId('tab-conflicts').click();
     await expect.poll(() => byId('conflict').count(), { timeout: 15_000 }).toBe(1);
@@ -211,7 +213,7 @@ describe('the browser seat offline', () => {
     expect(await byId('seat-notice').textContent()).toContain(kept[0]);
     // Kept byte for byte, and the seat works on a fresh file.
     expect((await readFile(join(dir, kept[0]!))).equals(garbage)).toBe(true);
-    await signIn(page);
+    await signIn(desk());
     await fillOrder('换了新的本地库后继续受理');
     await byId('order-save').click();
     await expect.poll(attr('local-order', 'data-status'), { timeout: 15_000 }).toBe('synced');

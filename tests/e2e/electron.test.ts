@@ -35,7 +35,9 @@ describe.skipIf(!binary)(`the Electron seat, end to end${binary ? '' : ` (${why}
   let hubDb: string;
   let hub: Service;
   let app: ElectronApplication;
+  /** The visible desk window (desk.html) and the hidden phone engine (index.html?mode=engine). */
   let page: Page;
+  let engine: Page;
 
   const startTheHub = async () => {
     hub = await startHub({ port: HUB_PORT, db: hubDb, logDir: work });
@@ -63,7 +65,18 @@ describe.skipIf(!binary)(`the Electron seat, end to end${binary ? '' : ` (${why}
         HOTLINE_APP_ROOT: REPO_ROOT,
       },
     });
-    page = await app.firstWindow();
+    // Windows appear before their pages load; poll until each shows its page.
+    const windowAt = async (file: string) => {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const found = app.windows().find((w) => w.url().split('?')[0]!.endsWith(file));
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no Electron window loaded ${file} in 30 s`);
+    };
+    page = await windowAt('/desk.html');
+    engine = await windowAt('/index.html');
   }, 120_000);
 
   afterAll(async () => {
@@ -75,7 +88,7 @@ describe.skipIf(!binary)(`the Electron seat, end to end${binary ? '' : ` (${why}
 
   it('signs in, takes a queued call with the pop and media both ways', async () => {
     await signIn(page);
-    await takeQueuedCall(page, { sipPort: 5072, mediaPort: 16100 });
+    await takeQueuedCall({ desk: page, engine, page }, { sipPort: 5072, mediaPort: 16100 });
   });
 
   it('saves an order offline and syncs it exactly once', async () => {

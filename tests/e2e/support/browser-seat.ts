@@ -3,7 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type BrowserContext,
+  type Frame,
+  type FrameLocator,
+  type Page,
+} from 'playwright-core';
 import { REPO_ROOT } from './pbx.js';
 import { waitUntil } from './ports.js';
 import type { SeatInvite, SeatMediaStats, SeatPageApi, SeatPageConfig } from './seat-page/api.js';
@@ -47,6 +53,42 @@ export async function openDeskBrowser(
     viewport: { width: 1366, height: 768 },
   });
   return { browser, page: browser.pages()[0] ?? (await browser.newPage()) };
+}
+
+/**
+ * The web seat as a test drives it: the top page is the phone host (the engine, its
+ * debug hooks `window.__hotlineDebug` and `window.hotlinePhone`), the desk UI is its
+ * `#desk` frame.
+ */
+export interface WebDesk {
+  page: Page;
+  /** The desk's elements; it follows the frame through reloads of the frame or the page. */
+  desk: FrameLocator;
+  /** The desk frame as it is now (for evaluate), once its page has loaded. */
+  deskFrame(): Promise<Frame>;
+}
+
+/** The desk frame of a web seat page; the page need not be loaded yet. */
+export function webDesk(page: Page): WebDesk {
+  return {
+    page,
+    desk: page.frameLocator('#desk'),
+    async deskFrame() {
+      await page.locator('#desk').waitFor({ state: 'attached' });
+      const frame = await (await page.$('#desk'))?.contentFrame();
+      if (!frame) throw new Error('the phone host page has no #desk frame');
+      await frame.waitForLoadState('load');
+      return frame;
+    },
+  };
+}
+
+/** Opens the web seat at `url` and waits until the desk UI has rendered in its frame. */
+export async function openDesk(page: Page, url: string): Promise<WebDesk> {
+  await page.goto(url);
+  const seat = webDesk(page);
+  await seat.desk.locator('#root > *').first().waitFor({ timeout: 15_000 });
+  return seat;
 }
 
 /** Removes an e2e work folder, or keeps it and says where when KEEP_E2E_WORK is set. */

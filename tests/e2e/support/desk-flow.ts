@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { waitForMediaBothWays } from './rtpengine.js';
 import { placeHotlineCall } from './sipp.js';
 
 /**
- * The agent's path through one call and one offline order, as steps on the desk page.
+ * The agent's path through one call and one offline order, as steps on the desk UI.
  * The browser seat (seat host) and the Electron seat run the very same steps, so the two
  * adapters are held to one behaviour.
  */
@@ -13,11 +13,34 @@ export const CALLER = '13800138000';
 /** The hub's seed gives this number 6 orders, the newest about social insurance. */
 export const SEEDED_ORDERS = 6;
 
-const byId = (page: Page, id: string) => page.getByTestId(id);
-const attr = (page: Page, id: string, name: string) => () =>
+/**
+ * Where the desk UI's elements are: the web seat's `#desk` frame (a FrameLocator or
+ * Frame), or Electron's desk window (a Page).
+ */
+export interface DeskRoot {
+  getByTestId(testId: string): Locator;
+}
+
+/**
+ * A seat as the call steps need it: the desk UI, the page of the phone engine (its
+ * `window.__hotlineDebug` counters) and the page a screenshot shows. In the web seat the
+ * engine page is the top page that holds the desk frame; in Electron, the hidden window.
+ */
+export interface SeatView {
+  desk: DeskRoot;
+  engine: Page;
+  page: Page;
+}
+
+const byId = (page: DeskRoot, id: string) => page.getByTestId(id);
+const attr = (page: DeskRoot, id: string, name: string) => () =>
   byId(page, id).first().getAttribute(name);
 
-export async function signIn(page: Page, account = 'agent01', extension = '1001'): Promise<void> {
+export async function signIn(
+  page: DeskRoot,
+  account = 'agent01',
+  extension = '1001',
+): Promise<void> {
   await byId(page, 'login-account').fill(account);
   await byId(page, 'login-password').fill('demo1234');
   await byId(page, 'login-extension').fill(extension);
@@ -31,9 +54,10 @@ export async function signIn(page: Page, account = 'agent01', extension = '1001'
  * ways at rtpengine and in the page, and the agent hangs up.
  */
 export async function takeQueuedCall(
-  page: Page,
+  seat: SeatView,
   opts: { sipPort: number; mediaPort: number; screenshot?: string },
 ) {
+  const page = seat.desk;
   const caller = await placeHotlineCall({
     caller: CALLER,
     sipPort: opts.sipPort,
@@ -55,7 +79,7 @@ export async function takeQueuedCall(
   expect(await byId(page, 'kb-hit').count()).toBeGreaterThan(0);
   const callId = await byId(page, 'pop').getAttribute('data-call-id');
   expect(callId).toBe(caller.callId(1));
-  if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
+  if (opts.screenshot) await seat.page.screenshot({ path: opts.screenshot });
 
   await byId(page, 'answer').click();
   await expect.poll(attr(page, 'call-state', 'data-state'), { timeout: 10_000 }).toBe('active');
@@ -64,7 +88,7 @@ export async function takeQueuedCall(
   const counts = await waitForMediaBothWays(callId!, { minPackets: 25, timeoutMs: 10_000 });
   expect(counts.legs).toHaveLength(2);
   for (const leg of counts.legs) expect(leg.packets).toBeGreaterThanOrEqual(25);
-  const stats = await page.evaluate(() => window.__hotlineDebug!.getStats());
+  const stats = await seat.engine.evaluate(() => window.__hotlineDebug!.getStats());
   expect(stats.packetsReceived).toBeGreaterThan(0);
   expect(stats.packetsSent).toBeGreaterThan(0);
 
@@ -81,7 +105,7 @@ export async function takeQueuedCall(
  * comes back, and the order reaches it exactly once and shows its hub number.
  */
 export async function saveOrderWhileHubIsDown(
-  page: Page,
+  page: DeskRoot,
   hub: { stop(): Promise<unknown>; start(): Promise<unknown>; db: string },
 ): Promise<string> {
   await hub.stop();
