@@ -27,6 +27,11 @@ export interface PbxConfig {
   rtpengineCliPort: number;
   hotline: string;
   queue: string;
+  /** Where seats' calls to outside numbers go (PBX_TRUNK, default 127.0.0.1:5099). */
+  trunkHost: string;
+  trunkPort: number;
+  /** The registrar's shortest Expires (PBX_MIN_EXPIRES); below it a REGISTER gets 423. */
+  minExpires: number;
 }
 
 export function pbxConfig(env: NodeJS.ProcessEnv = process.env): PbxConfig {
@@ -35,6 +40,8 @@ export function pbxConfig(env: NodeJS.ProcessEnv = process.env): PbxConfig {
   const sipHost = str('PBX_SIP_IP', '127.0.0.1');
   const wsHost = str('PBX_WS_IP', sipHost);
   const wsPort = int('PBX_WS_PORT', 8080);
+  const trunk = str('PBX_TRUNK', '127.0.0.1:5099');
+  const colon = trunk.lastIndexOf(':');
   return {
     runDir: resolve(str('PBX_RUN_DIR', join(REPO_ROOT, '.run/pbx'))),
     sipHost,
@@ -50,6 +57,9 @@ export function pbxConfig(env: NodeJS.ProcessEnv = process.env): PbxConfig {
     rtpengineCliPort: int('PBX_RTPE_CLI_PORT', 9900),
     hotline: str('PBX_HOTLINE', '12345'),
     queue: str('PBX_QUEUE', 'general'),
+    trunkHost: trunk.slice(0, colon),
+    trunkPort: Number(trunk.slice(colon + 1)),
+    minExpires: int('PBX_MIN_EXPIRES', 30),
   };
 }
 
@@ -104,4 +114,14 @@ export async function stopPbx(env: Record<string, string> = {}): Promise<void> {
 /** The Kamailio log of the run (for assertions and for failure messages). */
 export async function readKamailioLog(cfg: PbxConfig = pbxConfig()): Promise<string> {
   return readFile(join(cfg.runDir, 'kamailio.log'), 'utf8').catch(() => '');
+}
+
+/**
+ * The Kamailio log since the last start of this run directory's PBX (the log file is
+ * appended to across starts): for assertions about what this PBX logged.
+ */
+export async function readKamailioLogSinceStart(cfg: PbxConfig = pbxConfig()): Promise<string> {
+  const log = await readKamailioLog(cfg);
+  const at = log.lastIndexOf('\n=== kamailio start ');
+  return at < 0 ? log : log.slice(at);
 }

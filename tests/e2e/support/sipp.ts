@@ -24,6 +24,8 @@ export interface SippOptions {
   remote?: string;
   localIp?: string;
   localPort: number;
+  /** -mi: the media address; default localIp. `::1` puts `c=IN IP6 ::1` in the SDP. */
+  mediaIp?: string;
   /**
    * RTP port (-mp); SIPp binds it (rtp_stream, -rtp_echo) and mediaPort + 2 (video). Keep
    * it below 32768 (Linux's ephemeral range, where any client socket may hold it) and out of
@@ -144,7 +146,12 @@ export async function startSipp(opts: SippOptions): Promise<SippProcess> {
     '-stf',
     files.stats,
   ];
-  args.push('-mi', localIp, '-mp', String(opts.mediaPort ?? opts.localPort + 10_000));
+  args.push(
+    '-mi',
+    opts.mediaIp ?? localIp,
+    '-mp',
+    String(opts.mediaPort ?? opts.localPort + 10_000),
+  );
   if (opts.rtpEcho) args.push('-rtp_echo');
   if (opts.service !== undefined) args.push('-s', opts.service);
   for (const [k, v] of Object.entries(opts.keys ?? {})) args.push('-key', k, String(v));
@@ -374,4 +381,185 @@ export function receivedRequest(messages: string, method: string): string | unde
 export function sipHeader(message: string, name: string): string | undefined {
   const re = new RegExp(`^${name.replace(/[-]/g, '\\-')}\\s*:\\s*(.*?)\\s*$`, 'im');
   return re.exec(message)?.[1];
+}
+
+/**
+ * The far end of a seat's outbound call (tests/sipp/uas-far.xml), by default on the trunk's
+ * port (PBX_TRUNK): takes one call, logs what reached it (dialled number, caller, P-Asserted-
+ * Identity, offered direction and address family), answers re-INVITEs with the mirrored
+ * direction and INFOs with 200, and ends on the BYE. `earlyMedia` answers with 183 + SDP and
+ * the 200 right after it (case F04); `ipv6` answers with `c=IN IP6 ::1` (case F06).
+ * Resolves once SIPp listens. Read its lines with sippLogLines(result.logs, 'invite').
+ */
+export async function startFarEnd(opts: {
+  mediaPort: number;
+  sipPort?: number;
+  ipv6?: boolean;
+  earlyMedia?: boolean;
+  ringMs?: number;
+  rtpEcho?: boolean;
+  timeoutMs?: number;
+}): Promise<SippProcess> {
+  const cfg = pbxConfig();
+  const sipPort = opts.sipPort ?? cfg.trunkPort;
+  const far = await startSipp({
+    scenario: 'uas-far.xml',
+    localPort: sipPort,
+    mediaIp: opts.ipv6 ? '::1' : '127.0.0.1',
+    mediaPort: opts.mediaPort,
+    rtpEcho: opts.rtpEcho ?? false,
+    sets: { ring_ms: opts.ringMs ?? 0, early_media: opts.earlyMedia ? 1 : 0 },
+    timeoutMs: opts.timeoutMs ?? 120_000,
+  });
+  await waitUdpBound(far, '127.0.0.1', sipPort, 10_000);
+  return far;
+}
+
+/** Options of the callers below: `caller` is the From user (a seat's extension dials out). */
+export interface CallerOptions {
+  caller: string;
+  number: string;
+  sipPort: number;
+  mediaPort: number;
+  /** -mi of the caller; `::1` offers `c=IN IP6 ::1`. */
+  mediaIp?: string;
+  timeoutMs?: number;
+}
+
+function callerSipp(
+  scenario: string,
+  opts: CallerOptions,
+  keys: Record<string, string | number>,
+  sets: Record<string, string | number>,
+): Promise<SippProcess> {
+  const cfg = pbxConfig();
+  return startSipp({
+    scenario,
+    remote: `${cfg.sipHost}:${cfg.sipPort}`,
+    localPort: opts.sipPort,
+    mediaIp: opts.mediaIp,
+    mediaPort: opts.mediaPort,
+    rtpEcho: true,
+    service: opts.number,
+    keys: { caller: opts.caller, ...keys },
+    sets,
+    extraArgs: ['-default_behaviors', 'all,-bye'],
+    timeoutMs: opts.timeoutMs ?? 120_000,
+  });
+}
+
+/**
+ * A call that goes on hold and back, then gets a re-INVITE without SDP (case F05;
+ * tests/sipp/caller-reinvite.xml): logs "hold answer=<dir>", "resume answer=<dir>",
+ * "late offer=<dir> port=<m= port>". Each step waits gapMs; the caller hangs up holdMs later.
+ */
+export function placeReinviteCall(
+  opts: CallerOptions & { gapMs: number; holdMs: number; holdDirection?: 'sendonly' | 'inactive' },
+): Promise<SippProcess> {
+  return callerSipp(
+    'caller-reinvite.xml',
+    opts,
+    { hold_dir: opts.holdDirection ?? 'sendonly' },
+    { gap_ms: opts.gapMs, hold_ms: opts.holdMs },
+  );
+}
+
+/**
+ * A call that sends one DTMF digit as SIP INFO (application/dtmf-relay) gapMs after the
+ * answer (tests/sipp/caller-dtmf.xml) and hangs up holdMs after that.
+ */
+export function placeInfoDtmfCall(
+  opts: CallerOptions & { digit: string; gapMs: number; holdMs: number },
+): Promise<SippProcess> {
+  if (!/^[0-9*#]$/.test(opts.digit)) {
+    throw new Error(`placeInfoDtmfCall: digit must be one of 0-9 * #, got '${opts.digit}'`);
+  }
+  return callerSipp(
+    'caller-dtmf.xml',
+    opts,
+    { info_digit: opts.digit },
+    { gap_ms: opts.gapMs, hold_ms: opts.holdMs },
+  );
+}
+
+/**
+ * REGISTER `extension` with `expires` below the registrar's minimum, expecting 423 and then
+ * registering again with the Min-Expires it gave (tests/sipp/register-brief.xml).
+ */
+export function registerBelowMinExpires(opts: {
+  extension: string;
+  contactPort: number;
+  sipPort: number;
+  expires: number;
+}): Promise<SippResult> {
+  const cfg = pbxConfig();
+  return runSipp({
+    scenario: 'register-brief.xml',
+    remote: `${cfg.sipHost}:${cfg.sipPort}`,
+    localPort: opts.sipPort,
+    service: opts.extension,
+    keys: { contact_port: opts.contactPort, expires: opts.expires },
+    timeoutMs: 10_000,
+  });
+}
+
+/** REGISTER (expires > 0) or unREGISTER (0) a contact with tests/sipp/register.xml. */
+export function registerContact(opts: {
+  extension: string;
+  contactPort: number;
+  sipPort: number;
+  expires: number;
+}): Promise<SippResult> {
+  const cfg = pbxConfig();
+  return runSipp({
+    scenario: 'register.xml',
+    remote: `${cfg.sipHost}:${cfg.sipPort}`,
+    localPort: opts.sipPort,
+    service: opts.extension,
+    keys: { contact_port: opts.contactPort, expires: opts.expires },
+    timeoutMs: 10_000,
+  });
+}
+
+/**
+ * The scenario log lines whose first word is `prefix` (e.g. 'reinvite', 'hold'), each as
+ * its key=value pairs: "reinvite call-id=x offer=sendonly answer=recvonly" ->
+ * { 'call-id': 'x', offer: 'sendonly', answer: 'recvonly' }.
+ */
+export function sippLogLines(logs: string, prefix: string): Record<string, string>[] {
+  return logs
+    .split('\n')
+    .filter((line) => line.startsWith(`${prefix} `))
+    .map((line) => {
+      const fields: Record<string, string> = {};
+      for (const m of line.slice(prefix.length).matchAll(/([A-Za-z_-]+)=(\S*)/g)) {
+        fields[m[1] as string] = m[2] as string;
+      }
+      return fields;
+    });
+}
+
+/** A SIP message SIPp received that carried an SDP body (-message_file), in order. */
+export interface ReceivedSdp {
+  /** The start line: "INVITE sip:... SIP/2.0", "SIP/2.0 200 OK", "ACK ...". */
+  startLine: string;
+  /** The CSeq header's value, e.g. "2 INVITE". */
+  cseq: string;
+  sdp: string;
+}
+
+export function receivedSdps(messages: string): ReceivedSdp[] {
+  const out: ReceivedSdp[] = [];
+  for (const block of messages.split(/^-{10,}.*$/m)) {
+    const msg = block.replace(/^\s*(UDP|TCP) message received \[\d+\] bytes :\s*/m, '');
+    if (msg === block) continue;
+    const sdp = /\r?\n\r?\n(v=0[\s\S]*)$/.exec(msg)?.[1];
+    if (!sdp) continue;
+    out.push({
+      startLine: msg.split(/\r?\n/, 1)[0] ?? '',
+      cseq: sipHeader(msg, 'CSeq') ?? '',
+      sdp: sdp.trim(),
+    });
+  }
+  return out;
 }
