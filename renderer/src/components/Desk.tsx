@@ -4,18 +4,25 @@ import { KbPanel } from './KbPanel';
 import { OrderForm } from './OrderForm';
 import { PhonePanel } from './PhonePanel';
 import { CentreView } from './CentreView';
+import { DevicesPanel } from './DevicesPanel';
+import { useDeskShortcuts } from './keyboard';
+import { PhoneNotices } from './PhoneNotices';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { SeatNotices } from './SeatNotices';
 import { SyncStrip } from './SyncStrip';
 import { TopBar } from './TopBar';
 
 /** One window, no scrolling at 1366x768: phone left, pop over the order centre, KB right. */
 export function Desk() {
+  useDeskShortcuts();
+  const overlay = useDesk((s) => s.overlay);
   return (
     <div className="desk">
       <TopBar />
       <SyncStrip />
       <SeatNotices />
       <LinkBanner />
+      <PhoneNotices />
       <main className="desk__main">
         <PhonePanel />
         <div className="column column--centre">
@@ -24,6 +31,8 @@ export function Desk() {
         </div>
         <KbPanel />
       </main>
+      {overlay === 'devices' && <DevicesPanel />}
+      {overlay === 'shortcuts' && <ShortcutsHelp />}
     </div>
   );
 }

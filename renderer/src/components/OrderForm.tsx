@@ -8,6 +8,7 @@ import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/use-t';
 import { formatPhone } from '../lib/format';
 import { isFormDirty, type DraftField, type FieldProblem } from '../store/order-draft';
+import { callOnCard } from '../store/phone-slice';
 import { useDesk } from '../store/use-desk';
 import { errorText } from '../i18n/translate';
 
@@ -37,7 +38,7 @@ export function OrderForm() {
   const setField = useDesk((s) => s.setField);
   const saveOrder = useDesk((s) => s.saveOrder);
   const newDraft = useDesk((s) => s.newDraft);
-  const call = useDesk((s) => s.call);
+  const call = useDesk(callOnCard);
   const editing = useDesk((s) => s.editing);
   const dirty = isFormDirty(draft, editing);
 
@@ -52,7 +53,8 @@ export function OrderForm() {
     onChange: (e: { target: { value: string } }) => setField(field, e.target.value),
   });
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    // Ctrl+Shift+Enter is the desk's answer key (lib/shortcuts), not a save.
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.shiftKey) {
       e.preventDefault();
       void saveOrder();
     }
@@ -88,7 +90,7 @@ export function OrderForm() {
             type="button"
             className="btn btn--small"
             data-testid="order-for-call"
-            onClick={() => newDraft({ callId: call.callId, caller: call.caller })}
+            onClick={() => newDraft({ callId: call.callId, caller: call.remote })}
           >
             {t('form.startForCall')}
           </button>
@@ -187,7 +189,7 @@ export function OrderForm() {
           data-testid={editing ? 'order-cancel-edit' : 'order-new'}
           onClick={() =>
             newDraft(
-              call && call.state !== 'ended' ? { callId: call.callId, caller: call.caller } : null,
+              call && call.phase !== 'ended' ? { callId: call.callId, caller: call.remote } : null,
             )
           }
         >

@@ -5,6 +5,7 @@ import { categoryName, orderTypeName, territoryName, queueName } from '../i18n/l
 import { useT } from '../i18n/use-t';
 import { formatDate, formatPhone, waitSeconds } from '../lib/format';
 import type { PopView } from '../store/pop-slice';
+import { callOnCard } from '../store/phone-slice';
 import { useDesk } from '../store/use-desk';
 import { errorText } from '../i18n/translate';
 
@@ -19,7 +20,10 @@ export function PopPanel() {
 
 function CallerPop({ pop }: { pop: PopView }) {
   const { t } = useT();
-  const callState = useDesk((s) => (s.call?.callId === pop.callId ? s.call.state : null));
+  const callState = useDesk((s) => {
+    const call = callOnCard(s);
+    return call?.callId === pop.callId ? call.phase : null;
+  });
   const history = pop.data?.history ?? null;
   const calls = history?.calls.length ?? 0;
 

@@ -1,11 +1,10 @@
-import type { AgentState } from '../../../shared/hub-api';
 import { queueName } from '../i18n/labels';
 import { errorText } from '../i18n/translate';
 import { useT } from '../i18n/use-t';
-import { formatClock, formatDuration } from '../lib/format';
-import { useNow } from '../lib/use-now';
+import { formatClock } from '../lib/format';
 import { syncProblem } from '../store/sync-slice';
 import { useDesk } from '../store/use-desk';
+import { AgentStateControl } from './AgentStateControl';
 import { LangSwitch } from './LangSwitch';
 
 /** Agent, state switch with its timer, queues, phone and sync status, language, sign-out. */
@@ -25,11 +24,12 @@ export function TopBar() {
         <span className="topbar__agent-name">{agent.name}</span>
         <span className="topbar__agent-ext">{t('agent.ext', { ext: agent.extension })}</span>
       </div>
-      <AgentStateSwitch />
+      <AgentStateControl />
       <Queues queues={agent.queues} />
       <div className="topbar__spacer" />
       <RegistrationBadge />
       <SyncBadge />
+      <OverlayButtons />
       <LangSwitch tone="dark" />
       <button
         type="button"
@@ -40,66 +40,6 @@ export function TopBar() {
         {t('topbar.logout')}
       </button>
     </header>
-  );
-}
-
-const STATE_KEYS = {
-  'logged-out': 'agent.state.logged-out',
-  'not-ready': 'agent.state.not-ready',
-  ready: 'agent.state.ready',
-  ringing: 'agent.state.ringing',
-  'on-call': 'agent.state.on-call',
-  'wrap-up': 'agent.state.wrap-up',
-} as const satisfies Record<AgentState, string>;
-
-function AgentStateSwitch() {
-  const { t } = useT();
-  const state = useDesk((s) => s.agentState);
-  const since = useDesk((s) => s.agentStateSince);
-  const busy = useDesk((s) => s.agentStateBusy);
-  const error = useDesk((s) => s.agentError);
-  const setState = useDesk((s) => s.setAgentState);
-  const now = useNow();
-  const onCall = state === 'ringing' || state === 'on-call';
-
-  return (
-    <div className="agent-state" data-testid="agent-state" data-state={state}>
-      <div className="segmented segmented--dark segmented--state" role="group">
-        <button
-          type="button"
-          data-testid="state-ready"
-          className={state === 'ready' ? 'is-on is-ready' : ''}
-          aria-pressed={state === 'ready'}
-          disabled={busy || onCall}
-          onClick={() => void setState('ready')}
-        >
-          <span className="dot dot--ok" />
-          {t('agent.setReady')}
-        </button>
-        <button
-          type="button"
-          data-testid="state-not-ready"
-          className={state === 'not-ready' ? 'is-on is-busy' : ''}
-          aria-pressed={state === 'not-ready'}
-          disabled={busy || onCall}
-          onClick={() => void setState('not-ready')}
-        >
-          <span className="dot dot--warn" />
-          {t('agent.setNotReady')}
-        </button>
-      </div>
-      <div className={`agent-state__now agent-state__now--${state}`}>
-        <span className="agent-state__label">{t(STATE_KEYS[state])}</span>
-        <span className="agent-state__timer mono" data-testid="state-timer">
-          {formatDuration(since ? now - since : 0)}
-        </span>
-      </div>
-      {error && (
-        <span className="topbar__warn" title={error.message}>
-          {errorText(t, error)}
-        </span>
-      )}
-    </div>
   );
 }
 
@@ -185,6 +125,40 @@ function SyncBadge() {
         onClick={() => void syncNow()}
       >
         {t('sync.now')}
+      </button>
+    </div>
+  );
+}
+
+/** Opens the device settings and the list of shortcuts; marks a microphone problem. */
+function OverlayButtons() {
+  const { t } = useT();
+  const overlay = useDesk((s) => s.overlay);
+  const microphone = useDesk((s) => s.microphone);
+  const toggle = useDesk((s) => s.toggleOverlay);
+  const micBad = microphone === 'missing' || microphone === 'denied';
+  return (
+    <div className="topbar__tools">
+      <button
+        type="button"
+        className={`btn btn--ghost-dark btn--small${micBad ? ' is-bad' : ''}`}
+        data-testid="open-devices"
+        aria-expanded={overlay === 'devices'}
+        aria-haspopup="dialog"
+        onClick={() => toggle('devices')}
+      >
+        {t('devices.open')}
+      </button>
+      <button
+        type="button"
+        className="btn btn--ghost-dark btn--small"
+        data-testid="open-shortcuts"
+        aria-expanded={overlay === 'shortcuts'}
+        aria-haspopup="dialog"
+        aria-keyshortcuts="?"
+        onClick={() => toggle('shortcuts')}
+      >
+        {t('shortcuts.open')}
       </button>
     </div>
   );

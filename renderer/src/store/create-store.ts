@@ -1,6 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import { createAgentSlice } from './agent-slice';
+import { createCallbackSlice } from './callback-slice';
 import { createConflictSlice } from './conflict-slice';
+import { createDeviceSlice } from './device-slice';
 import { createKbSlice } from './kb-slice';
 import { createOrderSlice } from './order-slice';
 import { createPhoneSlice } from './phone-slice';
@@ -18,6 +20,8 @@ export function createDeskStore(deps: StoreDeps) {
     ...createSessionSlice(set, get, deps),
     ...createAgentSlice(set, get, deps),
     ...createPhoneSlice(set, get, deps),
+    ...createCallbackSlice(set, get, deps),
+    ...createDeviceSlice(set, get, deps),
     ...createPopSlice(set, get, deps),
     ...createOrderSlice(set, get, deps),
     ...createKbSlice(set, get, deps),

@@ -30,8 +30,11 @@ export function bindDeskEvents(
       state().openPop(offer);
       state().prefillForCall(offer);
     }),
-    desk.on('agent.state', ({ state: agentState }) => {
-      if (signedIn()) state().agentStateChanged(agentState);
+    desk.on('agent.state', (status) => {
+      if (signedIn()) state().agentStatus(status);
+    }),
+    desk.on('callbacks.changed', () => {
+      if (signedIn()) void state().loadCallbacks();
     }),
     desk.on('session.ended', ({ reason }) => state().sessionEnded(reason)),
     onLink((link) => {

@@ -1,118 +1,194 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../lib/log';
-import type { CallOffer } from '../phone/phone-types';
-import { flush, setup } from '../testing/fakes';
-import { RECENT_CALLS_KEPT } from './phone-slice';
+import type { CallOffer, PhoneCall } from '../phone/phone-types';
+import { SESSION, flush, phoneCall, setup } from '../testing/fakes';
+import { RECENT_CALLS_KEPT, SHIFT_KEY, callOnCard } from './phone-slice';
 
 beforeAll(() => setLogSink(() => undefined));
 
 const offer: CallOffer = { callId: 'c1', caller: '13800138000', queue: 'general', waitMs: 23400 };
 
+async function signedIn(snapshot: Partial<ReturnType<typeof setup>['phone']['snap']> = {}) {
+  const ctx = setup({ 'session.get': () => SESSION });
+  ctx.phone.snap = { ...ctx.phone.snap, ...snapshot };
+  await ctx.state().boot();
+  return ctx;
+}
+
 describe('phone slice', () => {
   it('keeps the registration as plain state', () => {
-    const { state } = setup();
-    state().phoneEvent({ type: 'registration', state: 'registered', detail: null });
+    const { state, phone } = setup();
+    phone.emit({ type: 'registration', state: 'registered', detail: null });
     expect(state().registration).toBe('registered');
   });
 
-  it('rings: plain call state, reports ringing, opens the pop and sets up the form', async () => {
-    const { state, desk, clock } = setup();
-    state().phoneEvent({ type: 'incoming', call: offer });
+  it('opens the pop and sets up the form on incoming, and never reports to the desk', async () => {
+    const { state, desk, phone } = setup();
+    phone.emit({ type: 'incoming', call: offer });
+    phone.emit({ type: 'call', call: phoneCall() });
 
-    expect(state().call).toMatchObject({
-      callId: 'c1',
-      caller: '13800138000',
-      queue: 'general',
-      waitMs: 23400,
-      state: 'ringing',
-      startedAt: clock.now,
-    });
-    expect(desk.callsOf('call.event')).toEqual([
-      { event: 'ringing', callId: 'c1', caller: '13800138000', queue: 'general', waitMs: 23400 },
-    ]);
+    expect(callOnCard(state())).toMatchObject({ callId: 'c1', phase: 'ringing' });
     expect(desk.callsOf('pop.lookup')).toEqual([{ callerNumber: '13800138000' }]);
     expect(state().draft).toMatchObject({ callerNumber: '13800138000', callId: 'c1' });
-    expect(JSON.parse(JSON.stringify(state().call))).toEqual(state().call);
+    expect(desk.callsOf('call.event')).toEqual([]);
+    expect(JSON.parse(JSON.stringify(state().calls))).toEqual(state().calls);
     await flush();
     expect(state().pop?.status).toBe('ready');
   });
 
-  it('leaves queue and wait out of the report for a direct call', () => {
-    const { state, desk } = setup();
-    state().phoneEvent({ type: 'incoming', call: { ...offer, queue: '', waitMs: 0 } });
-    expect(desk.callsOf('call.event')).toEqual([
-      { event: 'ringing', callId: 'c1', caller: '13800138000' },
-    ]);
-  });
-
-  it('answers through the phone, then goes active when the dialog stands', async () => {
-    const { state, phone, desk, clock } = setup();
-    state().phoneEvent({ type: 'incoming', call: offer });
+  it('answers, holds, resumes, mutes and sends DTMF on the current line by its id', async () => {
+    const { state, phone } = setup();
+    phone.emit({ type: 'call', call: phoneCall() });
     await state().answer();
-    expect(phone.commands).toEqual(['answer']);
-    expect(state().call?.state).toBe('connecting');
+    await state().toggleHold();
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active', answeredAt: 1_004_000 }) });
+    await state().toggleHold();
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active', held: true }) });
+    await state().toggleHold();
+    await state().toggleMute();
+    await state().sendDtmf('12#');
+    await state().sendDtmf('1; DROP');
 
-    clock.now += 4000;
-    state().phoneEvent({ type: 'answered', callId: 'c1' });
-    expect(state().call).toMatchObject({ state: 'active', answeredAt: clock.now });
-    expect(desk.callsOf('call.event').map((p) => (p as { event: string }).event)).toEqual([
-      'ringing',
-      'answered',
-    ]);
+    expect(phone.commands).toEqual(['answer c1', 'hold c1', 'resume c1', 'mute c1', 'dtmf c1 12#']);
   });
 
-  it('ends: keeps the call on screen as ended and adds it to the recent calls', () => {
-    const { state, desk, clock } = setup();
-    state().phoneEvent({ type: 'incoming', call: offer });
-    clock.now += 3000;
-    state().phoneEvent({ type: 'answered', callId: 'c1' });
-    clock.now += 65_000;
-    state().phoneEvent({ type: 'ended', callId: 'c1', outcome: 'ended', detail: null });
+  it('ends a line: off the lines, into recent calls and the shift, shown until the next', () => {
+    const { state, phone } = setup();
+    const talk = { answeredAt: 1_003_000, endedAt: 1_068_000 };
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active', answeredAt: 1_003_000 }) });
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'ended', outcome: 'ended', ...talk }) });
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'ended', outcome: 'ended', ...talk }) });
 
-    expect(state().call).toMatchObject({ state: 'ended', outcome: 'ended', endedAt: clock.now });
+    expect(state().calls).toEqual([]);
+    expect(callOnCard(state())).toMatchObject({ callId: 'c1', phase: 'ended' });
     expect(state().recentCalls).toEqual([
       expect.objectContaining({ callId: 'c1', talkMs: 65_000, outcome: 'ended' }),
     ]);
-    expect(state().shift).toEqual({ answered: 1, missed: 0, talkMs: 65_000 });
-    expect(desk.callsOf('call.event').at(-1)).toMatchObject({ event: 'ended', callId: 'c1' });
+    expect(state().shift).toEqual({
+      answered: 1,
+      missed: 0,
+      outbound: 0,
+      talkMs: 65_000,
+      talked: 1,
+    });
+
+    phone.emit({ type: 'call', call: phoneCall({ callId: 'c2', startedAt: 1_100_000 }) });
+    expect(callOnCard(state())?.callId).toBe('c2');
   });
 
-  it('reports missed and failed calls as such, and ignores events of other calls', () => {
-    const { state, desk } = setup();
-    state().phoneEvent({ type: 'incoming', call: offer });
-    state().phoneEvent({ type: 'ended', callId: 'other', outcome: 'ended', detail: null });
-    expect(state().call?.state).toBe('ringing');
+  it('words a failed dial, keeps the seat usable, and a new dial goes out', async () => {
+    const { state, phone } = setup();
+    const callId = await state().dial('0769 2222 3333');
+    expect(callId).toBe('out-1');
+    const failed: PhoneCall = phoneCall({
+      callId: 'out-1',
+      direction: 'outbound',
+      remote: '076922223333',
+      phase: 'ended',
+      outcome: 'failed',
+      failure: { code: 'busy', status: 486, detail: '486 Busy Here' },
+    });
+    phone.emit({ type: 'call', call: failed });
 
-    state().phoneEvent({ type: 'ended', callId: 'c1', outcome: 'missed', detail: null });
-    state().phoneEvent({ type: 'ended', callId: 'c1', outcome: 'missed', detail: null });
-    state().phoneEvent({ type: 'incoming', call: { ...offer, callId: 'c2' } });
-    state().phoneEvent({ type: 'ended', callId: 'c2', outcome: 'failed', detail: 'no microphone' });
+    expect(state().callFailure).toMatchObject({ code: 'busy', status: 486, callId: 'out-1' });
+    expect(state().calls).toEqual([]);
+    expect(state().shift).toMatchObject({ outbound: 1, missed: 0 });
+    expect(await state().dial('110')).toBe('out-2');
+    expect(state().callFailure).toBeNull();
+    expect(phone.commands).toEqual(['dial 076922223333', 'dial 110']);
+  });
 
-    const events = desk.callsOf('call.event').map((p) => (p as { event: string }).event);
-    expect(events).toEqual(['ringing', 'missed', 'ringing', 'failed']);
-    expect(state().call).toMatchObject({ outcome: 'failed', detail: 'no microphone' });
-    expect(state().recentCalls.map((c) => c.talkMs)).toEqual([0, 0]);
-    expect(state().shift).toEqual({ answered: 0, missed: 2, talkMs: 0 });
+  it('refuses to dial what is no number, and shows a refused command', async () => {
+    const { state, phone } = setup();
+    expect(await state().dial('call me')).toBeNull();
+    expect(state().phoneError).toMatchObject({ action: 'dial' });
+    expect(phone.commands).toEqual([]);
+
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active' }) });
+    phone.failWith = new Error('no session c1');
+    await state().toggleHold();
+    expect(state().phoneError).toEqual({ action: 'hold', detail: 'no session c1' });
+  });
+
+  it('holds the caller before a consult call, and switches lines', async () => {
+    const { state, phone } = setup();
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active' }) });
+    await state().dial('1002');
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active', held: true }) });
+    const consult = { callId: 'out-1', direction: 'outbound', remote: '1002' } as const;
+    phone.emit({ type: 'call', call: phoneCall({ ...consult, phase: 'active' }) });
+    expect(callOnCard(state())?.callId).toBe('out-1');
+    expect(state().calls.map((c) => c.callId)).toEqual(['c1', 'out-1']);
+
+    await state().switchLine('c1');
+    expect(callOnCard(state())?.callId).toBe('c1');
+    expect(phone.commands).toEqual(['hold c1', 'dial 1002', 'hold out-1', 'resume c1']);
   });
 
   it('keeps only the latest recent calls', () => {
-    const { state } = setup();
+    const { state, phone } = setup();
     for (let i = 0; i < RECENT_CALLS_KEPT + 5; i += 1) {
-      const callId = `c${i}`;
-      state().phoneEvent({ type: 'incoming', call: { ...offer, callId } });
-      state().phoneEvent({ type: 'ended', callId, outcome: 'missed', detail: null });
+      const call = phoneCall({ callId: `c${i}`, startedAt: 1_000_000 + i * 1000 });
+      phone.emit({ type: 'call', call });
+      phone.emit({ type: 'call', call: { ...call, phase: 'ended', outcome: 'missed' } });
     }
     expect(state().recentCalls).toHaveLength(RECENT_CALLS_KEPT);
     expect(state().recentCalls[0]?.callId).toBe(`c${RECENT_CALLS_KEPT + 4}`);
+    expect(state().shift.missed).toBe(RECENT_CALLS_KEPT + 5);
   });
 
   it('hangs up through the phone only while a call is live', async () => {
     const { state, phone } = setup();
     await state().hangup();
-    state().phoneEvent({ type: 'incoming', call: offer });
+    phone.emit({ type: 'call', call: phoneCall() });
     await state().hangup();
-    state().phoneEvent({ type: 'ended', callId: 'c1', outcome: 'missed', detail: null });
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'ended', outcome: 'missed' }) });
     await state().hangup();
-    expect(phone.commands).toEqual(['hangup']);
+    expect(phone.commands).toEqual(['hangup c1']);
+  });
+});
+
+describe('phone slice after a reload', () => {
+  const live = phoneCall({ phase: 'active', startedAt: 990_000, answeredAt: 995_000 });
+  const ended = phoneCall({
+    callId: 'c0',
+    remote: '13900139000',
+    startedAt: 900_000,
+    answeredAt: 910_000,
+    endedAt: 940_000,
+    phase: 'ended',
+    outcome: 'ended',
+  });
+
+  it('takes over the live call with its times, re-opens its pop, keeps the engine running', async () => {
+    const { state, phone, desk } = await signedIn({
+      started: true,
+      registration: 'registered',
+      calls: [live, ended],
+    });
+
+    expect(callOnCard(state())).toMatchObject({ callId: 'c1', answeredAt: 995_000 });
+    expect(state().registration).toBe('registered');
+    expect(state().pop).toMatchObject({ callId: 'c1', number: '13800138000' });
+    expect(desk.callsOf('pop.lookup')).toEqual([{ callerNumber: '13800138000' }]);
+    expect(state().recentCalls.map((c) => [c.callId, c.talkMs])).toEqual([['c0', 30_000]]);
+    expect(phone.commands).toEqual([]);
+  });
+
+  it('counts a snapshot ended call once, on top of the shift kept on the seat', async () => {
+    const first = await signedIn({ started: true, calls: [ended] });
+    expect(first.state().shift.answered).toBe(1);
+
+    const again = setup({ 'session.get': () => SESSION });
+    again.storage.setItem(SHIFT_KEY, first.storage.getItem(SHIFT_KEY) ?? '');
+    again.phone.snap = { ...again.phone.snap, started: true, calls: [ended] };
+    await again.state().boot();
+    expect(again.state().shift).toMatchObject({ answered: 1, talkMs: 30_000 });
+  });
+
+  it('starts the engine when it is not running', async () => {
+    const { phone } = await signedIn({ started: false });
+    expect(phone.commands).toEqual(['start']);
+    expect(phone.started).toEqual(SESSION.sip);
   });
 });

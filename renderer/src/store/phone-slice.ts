@@ -1,85 +1,177 @@
-import type { DeskParams } from '../../../shared/desk-api';
+import { maskPhone } from '../../../shared/domain/phone';
 import { createLogger, describeError } from '../lib/log';
-import type { CallOutcome, PhoneEvent, RegistrationState } from '../phone/phone-types';
-import type { SliceCreator } from './types';
+import type {
+  PhoneCall,
+  PhoneEvent,
+  PhoneSnapshot,
+  RegistrationState,
+  SipFailure,
+} from '../phone/phone-types';
+import {
+  addRecent,
+  countCall,
+  currentLine,
+  isLive,
+  NO_SHIFT,
+  toRecent,
+  upsertLine,
+  type RecentCall,
+  type ShiftFigures,
+} from './phone-lines';
+import type { GetState, SliceCreator } from './types';
+
+export { RECENT_CALLS_KEPT } from './phone-lines';
+export type { RecentCall, ShiftFigures } from './phone-lines';
 
 const log = createLogger('seat.ui.call');
 
-/**
- * The call in hand.
- *
- *   ringing ──answer──▶ connecting ──200 OK/ACK──▶ active ──BYE──▶ ended (ended)
- *      │                    └──────────no media / error─────────▶ ended (failed)
- *      └──────caller gave up / declined / rang out──────────────▶ ended (missed)
- */
-export type CallState = 'ringing' | 'connecting' | 'active' | 'ended';
+/** The shift figures outlive a reload of the desk: kept per agent in the seat's storage. */
+export const SHIFT_KEY = 'hotline.phone.shift';
 
-export interface CallInHand {
+/** A phone command the agent gave that the engine refused. */
+export type PhoneAction = 'answer' | 'hangup' | 'hold' | 'resume' | 'mute' | 'dtmf' | 'dial';
+
+export interface PhoneError {
+  action: PhoneAction;
+  /** English detail from the engine, for the tooltip. */
+  detail: string;
+}
+
+/** A call that did not get through, told to the agent until dismissed or the next call. */
+export interface CallFailureNotice extends SipFailure {
   callId: string;
-  caller: string;
-  queue: string;
-  waitMs: number;
-  state: CallState;
-  /** When it started ringing here (ms since the epoch). */
-  startedAt: number;
-  answeredAt: number | null;
-  endedAt: number | null;
-  outcome: CallOutcome | null;
-  /** English detail of a failure, for the tooltip. */
-  detail: string | null;
+  remote: string;
 }
-
-export interface RecentCall {
-  callId: string;
-  caller: string;
-  queue: string;
-  at: number;
-  talkMs: number;
-  outcome: CallOutcome;
-}
-
-/** This session's call counts, for the agent's own view of the shift. */
-export interface ShiftFigures {
-  answered: number;
-  missed: number;
-  talkMs: number;
-}
-
-/** Recent calls kept for the phone panel; older ones drop off (the heap stays flat). */
-export const RECENT_CALLS_KEPT = 12;
 
 export interface PhoneSlice {
   registration: RegistrationState;
   registrationDetail: string | null;
-  call: CallInHand | null;
+  /** The engine's live lines, in the order they came (a consult call is the second). */
+  calls: PhoneCall[];
+  /** The line the agent works on; null: the rule of currentLine(). */
+  focusedCallId: string | null;
+  /** The call that ended last, shown on the card until the next call. */
+  endedCall: PhoneCall | null;
   recentCalls: RecentCall[];
   shift: ShiftFigures;
-  /** Everything the phone service reports comes in here. */
+  callFailure: CallFailureNotice | null;
+  phoneError: PhoneError | null;
+  /** Everything the phone engine reports comes in here. */
   phoneEvent(event: PhoneEvent): void;
-  answer(): Promise<void>;
-  hangup(): Promise<void>;
+  /** A (re)started desk takes over what the engine holds: lines, ended calls, devices. */
+  restorePhone(snapshot: PhoneSnapshot): void;
+  answer(callId?: string): Promise<void>;
+  hangup(callId?: string): Promise<void>;
+  toggleHold(callId?: string): Promise<void>;
+  toggleMute(callId?: string): Promise<void>;
+  sendDtmf(digits: string): Promise<void>;
+  /** Dials a number; a live line not on hold is held first. The new call's id, or null. */
+  dial(target: string): Promise<string | null>;
+  /** Makes another line the current one: the current one goes on hold, it comes back. */
+  switchLine(callId: string): Promise<void>;
+  dismissCallFailure(): void;
 }
 
 export const initialPhoneState = {
   registration: 'idle' as RegistrationState,
   registrationDetail: null,
-  call: null,
-  recentCalls: [],
-  shift: { answered: 0, missed: 0, talkMs: 0 } as ShiftFigures,
+  calls: [] as PhoneCall[],
+  focusedCallId: null,
+  endedCall: null,
+  recentCalls: [] as RecentCall[],
+  shift: NO_SHIFT,
+  callFailure: null,
+  phoneError: null,
 };
 
-type CallEvent = DeskParams<'call.event'>['event'];
+/** The line the card shows: the current live line, else the call that just ended. */
+export function callOnCard(s: {
+  calls: PhoneCall[];
+  focusedCallId: string | null;
+  endedCall: PhoneCall | null;
+}): PhoneCall | null {
+  return currentLine(s.calls, s.focusedCallId) ?? s.endedCall;
+}
 
-export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, { desk, phone, now }) => {
-  /** Tells the seat core (and through it the hub) what happened to the call. */
-  const report = (event: CallEvent, call: CallInHand) => {
-    const params: DeskParams<'call.event'> = { event, callId: call.callId, caller: call.caller };
-    if (call.queue) params.queue = call.queue;
-    if (call.waitMs > 0) params.waitMs = call.waitMs;
-    desk.call('call.event', params).catch((error: unknown) => {
-      log.warn(`Reporting ${event} of call ${call.callId} failed: ${describeError(error)}.`);
-    });
+interface StoredShift {
+  agentId: string;
+  shift: ShiftFigures;
+  /** Ids of the calls counted lately, so a snapshot's ended calls are not counted twice. */
+  counted: string[];
+}
+
+function readShift(storage: Pick<Storage, 'getItem'>, agentId: string): StoredShift | null {
+  try {
+    const stored = JSON.parse(storage.getItem(SHIFT_KEY) ?? 'null') as StoredShift | null;
+    return stored?.agentId === agentId ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
+  const { phone, storage } = deps;
+  let counted: string[] = [];
+
+  const agentId = () => get().session?.agent.id ?? '';
+
+  /** An ended call goes to the recent calls and the shift, once. */
+  const recordEnded = (call: PhoneCall) => {
+    const recent = toRecent(call);
+    const { recentCalls, shift } = get();
+    const next: Partial<PhoneSlice> = { recentCalls: addRecent(recentCalls, recent) };
+    if (!counted.includes(call.callId)) {
+      counted = [call.callId, ...counted].slice(0, 50);
+      next.shift = countCall(shift, recent);
+      const stored: StoredShift = { agentId: agentId(), shift: next.shift, counted };
+      storage.setItem(SHIFT_KEY, JSON.stringify(stored));
+    }
+    set(next);
   };
+
+  const lineChanged = (call: PhoneCall) => {
+    const { calls, focusedCallId, endedCall } = get();
+    const known = calls.some((c) => c.callId === call.callId);
+    if (isLive(call)) {
+      const next: Partial<PhoneSlice> = { calls: upsertLine(calls, call) };
+      // A new line takes the focus unless the agent is talking on another one.
+      const talking = currentLine(calls, focusedCallId);
+      if (!known && (!talking || talking.held || call.direction === 'outbound')) {
+        next.focusedCallId = call.callId;
+      }
+      if (!known) next.callFailure = null;
+      set(next);
+      return;
+    }
+    if (!known && endedCall?.callId === call.callId) return;
+    const rest = calls.filter((c) => c.callId !== call.callId);
+    set({
+      calls: rest,
+      focusedCallId: focusedCallId === call.callId ? null : focusedCallId,
+      endedCall: call,
+    });
+    recordEnded(call);
+    if (call.failure) {
+      const { callId, remote } = call;
+      log.info(`Call ${callId} to ${maskPhone(remote)} failed: ${call.failure.code}.`);
+      set({ callFailure: { ...call.failure, callId, remote } });
+    }
+  };
+
+  /** Runs a phone command; a refusal is shown on the card with the engine's detail. */
+  const command = async <T>(action: PhoneAction, run: () => Promise<T>): Promise<T | null> => {
+    set({ phoneError: null });
+    try {
+      return await run();
+    } catch (error) {
+      const detail = describeError(error);
+      log.warn(`The phone refused ${action}: ${detail}.`);
+      set({ phoneError: { action, detail } });
+      return null;
+    }
+  };
+
+  const line = (callId?: string) => lineOf(get, callId);
 
   return {
     ...initialPhoneState,
@@ -89,79 +181,117 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, { desk, pho
         case 'registration':
           set({ registration: event.state, registrationDetail: event.detail });
           return;
-
-        case 'incoming': {
-          const call: CallInHand = {
-            ...event.call,
-            state: 'ringing',
-            startedAt: now(),
-            answeredAt: null,
-            endedAt: null,
-            outcome: null,
-            detail: null,
-          };
-          set({ call });
-          report('ringing', call);
+        case 'incoming':
           get().openPop(event.call);
           get().prefillForCall(event.call);
           return;
-        }
-
-        case 'answered': {
-          const call = get().call;
-          if (call?.callId !== event.callId) return;
-          const next: CallInHand = { ...call, state: 'active', answeredAt: now() };
-          set({ call: next });
-          report('answered', next);
+        case 'call':
+          lineChanged(event.call);
+          get().callbackCallChanged(event.call);
           return;
-        }
-
-        case 'ended': {
-          const call = get().call;
-          if (call?.callId !== event.callId || call.state === 'ended') return;
-          const endedAt = now();
-          const next: CallInHand = {
-            ...call,
-            state: 'ended',
-            endedAt,
-            outcome: event.outcome,
-            detail: event.detail,
-          };
-          const recent: RecentCall = {
-            callId: call.callId,
-            caller: call.caller,
-            queue: call.queue,
-            at: call.startedAt,
-            talkMs: call.answeredAt ? endedAt - call.answeredAt : 0,
-            outcome: event.outcome,
-          };
-          const { shift, recentCalls } = get();
-          set({
-            call: next,
-            recentCalls: [recent, ...recentCalls].slice(0, RECENT_CALLS_KEPT),
-            shift: {
-              answered: shift.answered + (event.outcome === 'ended' ? 1 : 0),
-              missed: shift.missed + (event.outcome === 'ended' ? 0 : 1),
-              talkMs: shift.talkMs + recent.talkMs,
-            },
-          });
-          report(event.outcome, next);
+        case 'devices':
+          get().devicesChanged(event.prefs, event.microphone);
           return;
-        }
       }
     },
 
-    async answer() {
-      const call = get().call;
-      if (call?.state !== 'ringing') return;
-      set({ call: { ...call, state: 'connecting' } });
-      await phone.answer();
+    restorePhone(snapshot) {
+      const stored = readShift(storage, agentId());
+      counted = stored?.counted ?? [];
+      set({
+        registration: snapshot.registration,
+        registrationDetail: snapshot.registrationDetail,
+        calls: [],
+        focusedCallId: null,
+        shift: stored?.shift ?? NO_SHIFT,
+      });
+      const ended = snapshot.calls.filter((c) => !isLive(c));
+      for (const call of [...ended].sort((a, b) => a.startedAt - b.startedAt)) {
+        recordEnded(call);
+      }
+      for (const call of snapshot.calls.filter(isLive)) lineChanged(call);
+
+      // The caller of a live inbound call gets the pop again (the form is restored apart).
+      const inbound = get().calls.find((c) => c.direction === 'inbound');
+      if (inbound) {
+        const { callId, remote: caller, queue, waitMs } = inbound;
+        get().openPop({ callId, caller, queue, waitMs });
+      }
+      get().devicesChanged(snapshot.devices, null);
+      log.info(`The desk took over ${get().calls.length} live calls from the phone.`);
     },
 
-    async hangup() {
-      const call = get().call;
-      if (!call || call.state === 'ended') return;
-      await phone.hangup();
+    async answer(callId) {
+      const call = line(callId);
+      if (call?.phase !== 'ringing') return;
+      await command('answer', () => phone.answer(call.callId));
+    },
+
+    async hangup(callId) {
+      const call = line(callId);
+      if (!call) return;
+      await command('hangup', () => phone.hangup(call.callId));
+    },
+
+    async toggleHold(callId) {
+      const call = line(callId);
+      if (call?.phase !== 'active') return;
+      if (call.held) await command('resume', () => phone.resume(call.callId));
+      else await command('hold', () => phone.hold(call.callId));
+    },
+
+    async toggleMute(callId) {
+      const call = line(callId);
+      if (call?.phase !== 'active') return;
+      await command('mute', () => phone.setMuted(call.callId, !call.muted));
+    },
+
+    async sendDtmf(digits) {
+      const call = line();
+      if (call?.phase !== 'active' || !/^[0-9*#A-D]+$/.test(digits)) return;
+      await command('dtmf', () => phone.sendDtmf(call.callId, digits));
+    },
+
+    async dial(target) {
+      const number = target.replace(/[\s-]/g, '');
+      if (!/^\+?[0-9*#]{2,32}$/.test(number)) {
+        set({ phoneError: { action: 'dial', detail: `not a number to dial: "${target}"` } });
+        return null;
+      }
+      const talking = line();
+      if (talking?.phase === 'active' && !talking.held) {
+        await command('hold', () => phone.hold(talking.callId));
+      }
+      const callId = await command('dial', () => phone.dial(number));
+      if (callId) {
+        log.info(`Dialled ${maskPhone(number)}: call ${callId}.`);
+        set({ focusedCallId: callId, callFailure: null });
+      }
+      return callId;
+    },
+
+    async switchLine(callId) {
+      const target = line(callId);
+      const talking = line();
+      if (!target || target.callId === talking?.callId) return;
+      if (talking?.phase === 'active' && !talking.held) {
+        await command('hold', () => phone.hold(talking.callId));
+      }
+      set({ focusedCallId: target.callId });
+      if (target.phase === 'active' && target.held) {
+        await command('resume', () => phone.resume(target.callId));
+      }
+    },
+
+    dismissCallFailure() {
+      set({ callFailure: null });
     },
   };
 };
+
+/** A live line by id, or the current one. */
+function lineOf(get: GetState, callId?: string): PhoneCall | null {
+  const { calls, focusedCallId } = get();
+  if (callId) return calls.find((c) => c.callId === callId) ?? null;
+  return currentLine(calls, focusedCallId);
+}

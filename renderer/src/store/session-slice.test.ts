@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SeatUnreachableError } from '../bridge/errors';
 import { setLogSink } from '../lib/log';
-import { SESSION, fail, flush, setup } from '../testing/fakes';
+import { SESSION, fail, flush, phoneCall, setup } from '../testing/fakes';
 import { EXTENSION_KEY } from './session-slice';
 
 beforeAll(() => setLogSink(() => undefined));
@@ -18,6 +18,19 @@ describe('session slice', () => {
     await flush();
     expect(desk.callsOf('sync.status')).toHaveLength(1);
     expect(desk.callsOf('order.list')).toHaveLength(1);
+  });
+
+  it('restarts an engine left idle by an earlier session on a fresh sign-in', async () => {
+    const idle = setup();
+    idle.phone.snap = { ...idle.phone.snap, started: true };
+    await idle.state().login({ account: 'a', password: 'p', extension: '1001' });
+    expect(idle.phone.commands).toEqual(['stop', 'start']);
+
+    const busy = setup();
+    busy.phone.snap = { ...busy.phone.snap, started: true, calls: [phoneCall()] };
+    await busy.state().login({ account: 'a', password: 'p', extension: '1001' });
+    expect(busy.phone.commands).toEqual([]);
+    expect(busy.state().calls).toHaveLength(1);
   });
 
   it('shows the sign-in when there is no session, or the seat core cannot be reached', async () => {
@@ -71,15 +84,16 @@ describe('session slice', () => {
     const { state, phone, desk } = setup();
     await state().login({ account: 'a', password: 'p', extension: '1001' });
     state().setLang('en');
-    state().phoneEvent({
+    phone.emit({
       type: 'incoming',
       call: { callId: 'c1', caller: '13800138000', queue: 'general', waitMs: 0 },
     });
+    phone.emit({ type: 'call', call: phoneCall() });
     await state().logout();
 
     expect(phone.commands).toContain('stop');
     expect(desk.callsOf('session.logout')).toHaveLength(1);
-    expect(state()).toMatchObject({ phase: 'signed-out', session: null, call: null, pop: null });
+    expect(state()).toMatchObject({ phase: 'signed-out', session: null, calls: [], pop: null });
     expect(state().agentState).toBe('logged-out');
     expect(state().lang).toBe('en');
   });

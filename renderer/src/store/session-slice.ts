@@ -3,10 +3,12 @@ import { LoginRequestSchema, type LoginRequest } from '../../../shared/hub-api';
 import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
 import { createLogger, describeError } from '../lib/log';
 import { initialAgentState } from './agent-slice';
+import { initialCallbackState } from './callback-slice';
 import { initialConflictState } from './conflict-slice';
+import { initialDeviceState } from './device-slice';
 import { initialKbState } from './kb-slice';
 import { initialOrderState } from './order-slice';
-import { initialPhoneState } from './phone-slice';
+import { initialPhoneState, SHIFT_KEY } from './phone-slice';
 import { initialPopState } from './pop-slice';
 import { initialRejectedState } from './rejected-slice';
 import { initialSyncState } from './sync-slice';
@@ -63,13 +65,42 @@ export interface SessionSlice {
 export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) => {
   const { desk, phone, storage } = deps;
 
-  const enter = (session: Session) => {
+  /**
+   * Into the desk. The phone engine outlives the desk: a reloaded desk takes over its
+   * lines from the snapshot and leaves it running; a fresh sign-in starts it (again, with
+   * this agent's account, when it runs idle from an earlier session).
+   */
+  const enter = async (session: Session, fresh: boolean) => {
     log.info(`Signed in as ${session.agent.account} on extension ${session.agent.extension}.`);
     set({ phase: 'signed-in', session, loginError: null, endedReason: null });
-    get().agentStateChanged('not-ready');
-    void phone.start(session.sip);
     catchUp();
     void get().restoreDraft();
+    void get().loadCallbacks();
+    void get().loadDevices();
+    await Promise.all([get().loadAgentState(), startPhone(session, fresh)]);
+  };
+
+  const startPhone = async (session: Session, fresh: boolean) => {
+    let started = false;
+    try {
+      const snapshot = await phone.snapshot();
+      if (fresh) storage.setItem(SHIFT_KEY, 'null');
+      get().restorePhone(snapshot);
+      started = snapshot.started;
+      if (started && fresh && snapshot.calls.every((c) => c.phase === 'ended')) {
+        await phone.stop();
+        started = false;
+      }
+    } catch (error) {
+      log.warn(`The phone gave no snapshot: ${describeError(error)}.`);
+    }
+    if (started) return;
+    try {
+      await phone.start(session.sip);
+    } catch (error) {
+      log.error(`The phone did not start: ${describeError(error)}.`);
+      set({ registration: 'failed', registrationDetail: describeError(error) });
+    }
   };
 
   /** What the desk shows about the seat's orders, read again from the seat core. */
@@ -85,6 +116,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
     set({
       ...initialAgentState,
       ...initialPhoneState,
+      ...initialCallbackState,
+      ...initialDeviceState,
       ...initialPopState,
       ...initialOrderState,
       ...initialKbState,
@@ -92,6 +125,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
       ...initialConflictState,
       ...initialRejectedState,
       centreView: 'pop',
+      overlay: null,
+      dialNumber: '',
       phase: 'signed-out',
       session: null,
       endedReason,
@@ -117,7 +152,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
       void get().loadSeatStatus();
       try {
         const session = await desk.call('session.get', {});
-        if (session) enter(session);
+        if (session) await enter(session, false);
         else set({ phase: 'signed-out' });
       } catch (error) {
         set({ phase: 'signed-out', loginError: toErrorInfo(error) });
@@ -137,7 +172,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
         const session = await desk.call('session.login', checked.data);
         storage.setItem(EXTENSION_KEY, checked.data.extension);
         set({ savedExtension: checked.data.extension });
-        enter(session);
+        await enter(session, true);
         return true;
       } catch (error) {
         set({ phase: 'signed-out', loginError: toErrorInfo(error) });
@@ -179,6 +214,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
         }
         catchUp();
         void get().loadSeatStatus();
+        void get().loadAgentState();
+        void get().loadCallbacks();
         get().resaveDraft();
       } catch (error) {
         log.warn(`Catching up after the link came back failed: ${describeError(error)}.`);

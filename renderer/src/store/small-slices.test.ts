@@ -7,34 +7,6 @@ import { LANG_KEY } from './ui-slice';
 
 beforeAll(() => setLogSink(() => undefined));
 
-describe('agent slice', () => {
-  it('sets the state the hub answers and restarts the timer', async () => {
-    const { state, desk, clock } = setup();
-    clock.now = 5000;
-    await state().setAgentState('ready');
-
-    expect(desk.callsOf('agent.setState')).toEqual([{ state: 'ready' }]);
-    expect(state()).toMatchObject({
-      agentState: 'ready',
-      agentStateSince: 5000,
-      agentStateBusy: false,
-    });
-
-    clock.now = 9000;
-    state().agentStateChanged('ready');
-    expect(state().agentStateSince).toBe(5000);
-    state().agentStateChanged('wrap-up');
-    expect(state()).toMatchObject({ agentState: 'wrap-up', agentStateSince: 9000 });
-  });
-
-  it('keeps the state and shows why when the hub refuses', async () => {
-    const { state } = setup({ 'agent.setState': () => fail('hub-unreachable') });
-    await state().setAgentState('ready');
-    expect(state().agentState).toBe('logged-out');
-    expect(state().agentError?.code).toBe('hub-unreachable');
-  });
-});
-
 describe('sync slice', () => {
   it('takes the status from a request and from events', async () => {
     const { state } = setup({ 'sync.now': () => ({ ...SYNC, pending: 0, syncing: true }) });

@@ -2,7 +2,9 @@ import type { StoreApi } from 'zustand';
 import type { DeskBridge } from '../../../shared/desk-api';
 import type { PhoneControl } from '../phone/phone-types';
 import type { AgentSlice } from './agent-slice';
+import type { CallbackSlice } from './callback-slice';
 import type { ConflictSlice } from './conflict-slice';
+import type { DeviceSlice } from './device-slice';
 import type { KbSlice } from './kb-slice';
 import type { OrderSlice } from './order-slice';
 import type { PhoneSlice } from './phone-slice';
@@ -17,6 +19,8 @@ import type { UiSlice } from './ui-slice';
 export type DeskState = SessionSlice &
   AgentSlice &
   PhoneSlice &
+  CallbackSlice &
+  DeviceSlice &
   PopSlice &
   OrderSlice &
   KbSlice &

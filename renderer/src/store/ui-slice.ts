@@ -6,6 +6,9 @@ export const LANG_KEY = 'hotline.lang';
 /** What the centre column shows above the order form. */
 export type CentreView = 'pop' | 'orders' | 'conflicts' | 'rejected';
 
+/** A panel over the desk: the device settings or the list of shortcuts. */
+export type Overlay = 'devices' | 'shortcuts';
+
 export interface UiSlice {
   /** Language of the UI; remembered on this seat. */
   lang: Lang;
@@ -13,17 +16,25 @@ export interface UiSlice {
   seatLinkUp: boolean;
   /** The pop of the call, or one of the seat's lists; a new call brings the pop back. */
   centreView: CentreView;
+  overlay: Overlay | null;
+  /** What the agent typed into the dial field (by keys or the dial pad). */
+  dialNumber: string;
   setLang(lang: Lang): void;
   seatLinkChanged(up: boolean): void;
   showView(view: CentreView): void;
+  /** Opens a panel, or closes it when it is open (null closes any). */
+  toggleOverlay(overlay: Overlay | null): void;
+  setDialNumber(number: string): void;
 }
 
-export const createUiSlice: SliceCreator<UiSlice> = (set, _get, deps) => {
+export const createUiSlice: SliceCreator<UiSlice> = (set, get, deps) => {
   const stored = deps.storage.getItem(LANG_KEY);
   return {
     lang: isLang(stored) ? stored : DEFAULT_LANG,
     seatLinkUp: true,
     centreView: 'pop',
+    overlay: null,
+    dialNumber: '',
     setLang(lang) {
       deps.storage.setItem(LANG_KEY, lang);
       set({ lang });
@@ -33,6 +44,12 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, _get, deps) => {
     },
     showView(centreView) {
       set({ centreView });
+    },
+    setDialNumber(dialNumber) {
+      set({ dialNumber: dialNumber.slice(0, 32) });
+    },
+    toggleOverlay(overlay) {
+      set({ overlay: overlay === get().overlay ? null : overlay });
     },
   };
 };

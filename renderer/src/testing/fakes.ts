@@ -17,9 +17,16 @@ import {
   type Session,
   type SyncStatus,
 } from '../../../shared/desk-api';
-import type { SipConfig } from '../../../shared/hub-api';
+import type { Callback, SipConfig } from '../../../shared/hub-api';
 import type { OrderInput } from '../../../shared/order';
-import type { PhoneControl, PhoneEvent } from '../phone/phone-types';
+import type {
+  DevicePrefs,
+  PhoneCall,
+  PhoneControl,
+  PhoneEvent,
+  PhoneSnapshot,
+  SeatDevices,
+} from '../phone/phone-types';
 import { createDeskStore } from '../store/create-store';
 
 type Handler<M extends DeskMethod> = (
@@ -60,27 +67,115 @@ export function fail(code: DeskErrorCode, field?: string): never {
   throw new DeskCallError(code, `fake ${code}`, field);
 }
 
+/** A line as the engine would report it; a test overrides what it is about. */
+export function phoneCall(extra: Partial<PhoneCall> = {}): PhoneCall {
+  return {
+    callId: 'c1',
+    direction: 'inbound',
+    remote: '13800138000',
+    queue: 'general',
+    waitMs: 23_400,
+    phase: 'ringing',
+    held: false,
+    remoteHeld: false,
+    muted: false,
+    video: false,
+    startedAt: 1_000_000,
+    answeredAt: null,
+    endedAt: null,
+    outcome: null,
+    failure: null,
+    ...extra,
+  };
+}
+
+export const DEFAULT_PREFS: DevicePrefs = {
+  microphoneId: null,
+  speakerId: null,
+  ringerId: null,
+  cameraId: null,
+  ringVolume: 0.8,
+  ringTone: 'classic',
+};
+
+/**
+ * A phone engine that records the commands it gets ("hold c1") and answers from what the
+ * test set: `snap` for snapshot(), `devices` for listDevices(), `failWith` to reject the
+ * next command. emit() plays an engine event to the desk.
+ */
 export class FakePhone implements PhoneControl {
   readonly commands: string[] = [];
   started: SipConfig | null = null;
+  snap: PhoneSnapshot = {
+    started: false,
+    registration: 'idle',
+    registrationDetail: null,
+    calls: [],
+    devices: DEFAULT_PREFS,
+  };
+  devices: SeatDevices = {
+    microphones: [{ deviceId: 'mic-1', label: 'Headset mic' }],
+    speakers: [{ deviceId: 'spk-1', label: 'Headset' }],
+    cameras: [],
+    microphone: 'ok',
+  };
+  savedPrefs: DevicePrefs[] = [];
+  failWith: Error | null = null;
+  private nextCall = 1;
   private readonly listeners = new Set<(event: PhoneEvent) => void>();
 
+  private run(command: string): void {
+    this.commands.push(command);
+    const error = this.failWith;
+    this.failWith = null;
+    if (error) throw error;
+  }
+
   async start(config: SipConfig) {
-    this.commands.push('start');
+    this.run('start');
     this.started = config;
   }
   async stop() {
-    this.commands.push('stop');
+    this.run('stop');
   }
-  async answer() {
-    this.commands.push('answer');
+  async snapshot() {
+    return this.snap;
   }
-  async hangup() {
-    this.commands.push('hangup');
+  async answer(callId: string) {
+    this.run(`answer ${callId}`);
+  }
+  async hangup(callId: string) {
+    this.run(`hangup ${callId}`);
+  }
+  async hold(callId: string) {
+    this.run(`hold ${callId}`);
+  }
+  async resume(callId: string) {
+    this.run(`resume ${callId}`);
+  }
+  async setMuted(callId: string, muted: boolean) {
+    this.run(`${muted ? 'mute' : 'unmute'} ${callId}`);
+  }
+  async sendDtmf(callId: string, digits: string) {
+    this.run(`dtmf ${callId} ${digits}`);
+  }
+  async dial(target: string) {
+    this.run(`dial ${target}`);
+    return `out-${this.nextCall++}`;
+  }
+  async listDevices() {
+    return this.devices;
+  }
+  async setDevicePrefs(prefs: DevicePrefs) {
+    this.run('setDevicePrefs');
+    this.savedPrefs.push(prefs);
   }
   subscribe(listener: (event: PhoneEvent) => void) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+  emit(event: PhoneEvent): void {
+    for (const listener of this.listeners) listener(event);
   }
 }
 
@@ -160,6 +255,20 @@ export function localOrder(input: OrderInput, extra: Partial<LocalOrder> = {}): 
   };
 }
 
+/** A callback the hub handed this agent (callback.next). */
+export const CALLBACK: Callback = {
+  id: 'cb-1',
+  number: '13712345678',
+  queue: 'general',
+  abandonedAt: '2026-12-04T01:50:00.000Z',
+  waitMs: 95_000,
+  abandons: 1,
+  attempts: 0,
+  status: 'taken',
+  takenBy: 'a-7',
+  lastOutcome: null,
+};
+
 /** Handlers every signed-in test needs; a test overrides the ones it is about. */
 export function baseHandlers(): Handlers {
   return {
@@ -169,9 +278,12 @@ export function baseHandlers(): Handlers {
     'sync.status': () => SYNC,
     'sync.now': () => SYNC,
     'order.list': () => [],
-    'call.event': () => ({}),
     'pop.lookup': ({ callerNumber }) => popFor(callerNumber),
-    'agent.setState': ({ state }) => ({ state }),
+    'agent.setState': ({ state, reason }) => (reason ? { state, reason } : { state }),
+    'agent.get': () => ({ state: 'not-ready', reason: 'signed-in' }),
+    'callback.list': () => ({ open: 0, items: [] }),
+    'callback.next': () => null,
+    'callback.result': () => ({}),
     'seat.status': () => SEAT_STATUS,
     'seat.dismissNotice': () => ({}),
     'draft.get': () => null,
@@ -189,6 +301,7 @@ export function setup(handlers: Handlers = {}) {
   const storage = new MemoryStorage();
   const clock = { now: 1_000_000 };
   const store = createDeskStore({ desk, phone, storage, now: () => clock.now });
+  phone.subscribe((event) => store.getState().phoneEvent(event));
   return { desk, phone, storage, clock, store, state: () => store.getState() };
 }
 

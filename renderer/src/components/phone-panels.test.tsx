@@ -1,0 +1,219 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setLogSink } from '../lib/log';
+import { CALLBACK, SESSION, flush, phoneCall, setup } from '../testing/fakes';
+import { attr, byTestId, render, textOf } from '../testing/render';
+import { announcedSeconds } from './AgentStateControl';
+import { CallbacksPanel } from './CallbacksPanel';
+import { DevicesPanel } from './DevicesPanel';
+import { PhoneNotices } from './PhoneNotices';
+import { PhonePanel } from './PhonePanel';
+import { ShortcutsHelp } from './ShortcutsHelp';
+import { TopBar } from './TopBar';
+
+beforeAll(() => setLogSink(() => undefined));
+
+const one = (html: string, id: string) => {
+  const found = byTestId(html, id);
+  expect(found, id).toHaveLength(1);
+  return found[0] as { tag: string; inner: string };
+};
+const seconds = (clock: string) => {
+  const [m = 0, s = 0] = clock.split(':').map(Number);
+  return m * 60 + s;
+};
+
+async function signedIn(handlers: Parameters<typeof setup>[0] = {}) {
+  const ctx = setup({ 'session.get': () => SESSION, ...handlers });
+  await ctx.state().boot();
+  return ctx;
+}
+
+describe('phone panel', () => {
+  it('shows a live call taken over from the engine with its timer from answeredAt', async () => {
+    const ctx = setup({ 'session.get': () => SESSION });
+    const answeredAt = Date.now() - 65_000;
+    ctx.phone.snap = {
+      ...ctx.phone.snap,
+      started: true,
+      registration: 'registered',
+      calls: [phoneCall({ phase: 'active', startedAt: answeredAt - 9000, answeredAt, held: true })],
+    };
+    await ctx.state().boot();
+    const html = render(ctx.store, <PhonePanel />);
+
+    expect(attr(one(html, 'call-state').tag, 'data-state')).toBe('active');
+    expect(seconds(textOf(one(html, 'call-timer').inner))).toBeGreaterThanOrEqual(63);
+    expect(seconds(textOf(one(html, 'call-timer').inner))).toBeLessThanOrEqual(66);
+    expect(attr(one(html, 'call-hold').tag, 'aria-pressed')).toBe('true');
+    expect(textOf(one(html, 'call-hold').inner)).toBe('恢复');
+    expect(textOf(one(html, 'call-held-flag').inner)).toBe('已保持');
+    expect(attr(one(html, 'call-transfer').tag, 'disabled')).not.toBeNull();
+    expect(attr(one(html, 'dialpad').tag, 'data-mode')).toBe('dtmf');
+  });
+
+  it('words each SIP failure in Chinese and English, on the card and as a notice', async () => {
+    const { store, state, phone } = await signedIn();
+    const failed = phoneCall({
+      callId: 'out-1',
+      direction: 'outbound',
+      remote: '076922223333',
+      phase: 'ended',
+      outcome: 'failed',
+      failure: { code: 'not-acceptable', status: 488, detail: '488 Not Acceptable Here' },
+    });
+    phone.emit({ type: 'call', call: failed });
+
+    const zh = one(render(store, <PhonePanel />), 'call-failure');
+    expect(attr(zh.tag, 'data-code')).toBe('not-acceptable');
+    expect(attr(zh.tag, 'title')).toBe('488 Not Acceptable Here');
+    expect(textOf(zh.inner)).toContain('媒体协商失败');
+    expect(textOf(zh.inner)).toContain('SIP 488');
+    expect(textOf(one(render(store, <PhoneNotices />), 'call-failure-notice').inner)).toContain(
+      '0769-2222-3333',
+    );
+
+    state().setLang('en');
+    for (const [code, words] of [
+      ['busy', 'The line is busy'],
+      ['not-found', 'No such number'],
+      ['unavailable', 'cannot be reached'],
+      ['timeout', 'No answer in time'],
+      ['no-microphone', 'No microphone'],
+    ] as const) {
+      const call = { ...failed, callId: `out-${code}` };
+      phone.emit({
+        type: 'call',
+        call: { ...call, failure: { code, status: null, detail: code } },
+      });
+      const card = textOf(one(render(store, <PhonePanel />), 'call-failure').inner);
+      expect(card, code).toContain(words);
+      expect(card).toContain('you can dial again');
+    }
+    expect(byTestId(render(store, <PhonePanel />), 'dial-call')).toHaveLength(1);
+  });
+
+  it('lists the other line of a consult call to switch to', async () => {
+    const { store, phone } = await signedIn();
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active', held: true }) });
+    phone.emit({
+      type: 'call',
+      call: phoneCall({ callId: 'out-1', direction: 'outbound', remote: '1002', phase: 'dialing' }),
+    });
+    const html = render(store, <PhonePanel />);
+    expect(attr(one(html, 'call-state').tag, 'data-call-id')).toBe('out-1');
+    const line = one(html, 'call-line');
+    expect([attr(line.tag, 'data-call-id'), attr(line.tag, 'data-held')]).toEqual(['c1', 'true']);
+    expect(textOf(one(html, 'hangup').inner)).toBe('取消呼叫');
+  });
+});
+
+describe('agent state in the top bar', () => {
+  it('offers the not-ready reasons and shows the hub reason of a missed call', async () => {
+    const { store, state } = await signedIn({
+      'agent.get': () => ({ state: 'not-ready', reason: 'missed-call' }),
+    });
+    state().chooseNotReadyReason('paperwork');
+    const html = render(store, <TopBar />);
+
+    const picker = one(html, 'not-ready-reason');
+    const options = [...picker.inner.matchAll(/<option value="([^"]+)"[^>]*>([^<]+)</g)];
+    expect(options.map((m) => m[1])).toEqual([
+      'break',
+      'meal',
+      'training',
+      'meeting',
+      'paperwork',
+      'other',
+    ]);
+    expect(picker.inner).toMatch(/<option value="paperwork" selected="">整理资料</);
+    expect(textOf(one(html, 'state-reason').inner)).toBe(' · 未接来电，已示忙');
+  });
+
+  it('counts the wrap-up down from the hub time with the seat clock offset', async () => {
+    const offset = 5 * 60_000; // the hub's clock is five minutes ahead of this seat's
+    const endsAt = new Date(Date.now() + offset + 30_000).toISOString();
+    const { store, state } = await signedIn({
+      'session.get': () => ({ ...SESSION, hubOffsetMs: offset }),
+      'agent.get': () => ({ state: 'wrap-up', wrapUpEndsAt: endsAt }),
+    });
+    const html = render(store, <TopBar />);
+    const left = Number(attr(one(html, 'wrapup-left').tag, 'data-seconds'));
+    expect(left).toBeGreaterThanOrEqual(28);
+    expect(left).toBeLessThanOrEqual(31);
+    const step = Math.floor(left / 15) * 15;
+    expect(textOf(one(html, 'wrapup-announce').inner)).toBe(`话后整理还剩 ${step} 秒`);
+    expect([announcedSeconds(44), announcedSeconds(15), announcedSeconds(12)]).toEqual([
+      30, 15, 10,
+    ]);
+    expect(byTestId(html, 'ready-now')).toHaveLength(1);
+
+    state().agentStatus({ state: 'ready' });
+    expect(byTestId(render(store, <TopBar />), 'wrapup-left')).toEqual([]);
+  });
+});
+
+describe('callbacks panel', () => {
+  it('masks listed numbers but the one being called', async () => {
+    const other = { ...CALLBACK, id: 'cb-2', number: '13698765432', status: 'open' as const };
+    const { store, state } = await signedIn({
+      'callback.list': () => ({ open: 2, items: [CALLBACK, other] }),
+      'callback.next': () => CALLBACK,
+    });
+    await flush();
+    let html = render(store, <CallbacksPanel />);
+    expect(byTestId(html, 'callback-number').map((n) => textOf(n.inner))).toEqual([
+      '137****5678',
+      '136****5432',
+    ]);
+
+    await state().takeNextCallback();
+    html = render(store, <CallbacksPanel />);
+    expect(textOf(one(html, 'callback-in-hand').inner)).toContain('137 1234 5678');
+    expect(byTestId(html, 'callback-number').map((n) => textOf(n.inner))).toEqual(['136****5432']);
+    expect(byTestId(html, 'callback-no-answer')).toHaveLength(1);
+  });
+});
+
+describe('devices and shortcuts', () => {
+  it('offers the devices with the saved choice, and warns of a refused microphone', async () => {
+    const { store, state, phone } = await signedIn();
+    await state().saveDevicePrefs({ ...phone.snap.devices, speakerId: 'spk-1', ringTone: 'soft' });
+    state().toggleOverlay('devices');
+    const html = render(store, <DevicesPanel />);
+    expect(one(html, 'device-speaker').inner).toMatch(/<option value="spk-1" selected="">Headset</);
+    expect(one(html, 'device-microphone').inner).toMatch(/<option value="" selected="">系统默认</);
+    expect(one(html, 'device-ring-tone').inner).toMatch(/<option value="soft" selected="">/);
+    expect(byTestId(render(store, <PhoneNotices />), 'mic-warning')).toEqual([]);
+
+    phone.emit({ type: 'devices', prefs: phone.snap.devices, microphone: 'denied' });
+    const warning = one(render(store, <PhoneNotices />), 'mic-warning');
+    expect(attr(warning.tag, 'role')).toBe('alert');
+    expect(textOf(warning.inner)).toContain('麦克风权限被拒绝');
+  });
+
+  it('lists every shortcut in both languages, transfer as not yet', async () => {
+    const { store, state } = await signedIn();
+    let html = render(store, <ShortcutsHelp />);
+    const rows = byTestId(html, 'shortcut');
+    expect(rows.map((r) => attr(r.tag, 'data-action'))).toEqual([
+      'answer',
+      'hangup',
+      'hold',
+      'mute',
+      'transfer',
+      'ready',
+      'not-ready',
+      'help',
+      'dial-pad',
+    ]);
+    const transfer = rows[4] as { tag: string; inner: string };
+    expect(attr(transfer.tag, 'data-disabled')).toBe('true');
+    expect(textOf(transfer.inner)).toBe('转接暂未开放Ctrl+Shift+X');
+
+    state().setLang('en');
+    html = render(store, <ShortcutsHelp />);
+    expect(textOf((byTestId(html, 'shortcut')[0] as { inner: string }).inner)).toBe(
+      'AnswerCtrl+Shift+Enter',
+    );
+  });
+});
