@@ -6,6 +6,7 @@ import { installJsonBody } from './http/json-body.js';
 import { RouteCatalog, validateInput } from './http/openapi.js';
 import { registerAgentState } from './routes/agent-state.js';
 import { registerAudit } from './routes/audit.js';
+import { registerCallbacks } from './routes/callbacks.js';
 import { registerCallerHistory } from './routes/caller-history.js';
 import { registerEvents } from './routes/events.js';
 import { registerHealth } from './routes/health.js';
@@ -72,6 +73,7 @@ export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
   registerEvents(app, ctx);
   registerWallboardEvents(app, ctx);
   registerAgentState(app, ctx);
+  registerCallbacks(app, ctx);
   registerCallerHistory(app, ctx);
   registerKbSearch(app, ctx);
   registerKbArticles(app, ctx);

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       sip: { wsUrl: 'ws://127.0.0.1:8080/ws', domain: '127.0.0.1' },
       logLevel: 'info',
       wrapUpS: 30,
+      wrapUpQueues: {},
     });
   });
 
@@ -45,6 +46,12 @@ describe('loadConfig', () => {
     ['HUB_WRAP_UP_S', '-1'],
     ['HUB_WRAP_UP_S', '2.5'],
     ['HUB_WRAP_UP_S', '30s'],
+    ['HUB_WRAP_UP_QUEUES', 'sign-language'],
+    ['HUB_WRAP_UP_QUEUES', 'sign-language=120,'],
+    ['HUB_WRAP_UP_QUEUES', 'sign-language=2m'],
+    ['HUB_WRAP_UP_QUEUES', 'psychological=601'],
+    ['HUB_WRAP_UP_QUEUES', 'Sign Language=60'],
+    ['HUB_WRAP_UP_QUEUES', 'talent=60,talent=90'],
   ])('names %s when it is "%s"', (variable, value) => {
     let error: unknown;
     try {
@@ -82,6 +89,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ HUB_WRAP_UP_S: '0' }).wrapUpS).toBe(0);
     expect(loadConfig({ HUB_WRAP_UP_S: '45' }).wrapUpS).toBe(45);
     expect(loadConfig({ HUB_WRAP_UP_S: '600' }).wrapUpS).toBe(600);
+  });
+
+  it('reads per-queue wrap-up lengths and names the bad part of a wrong list', () => {
+    expect(
+      loadConfig({ HUB_WRAP_UP_QUEUES: 'sign-language=120, psychological = 180' }).wrapUpQueues,
+    ).toEqual({ 'sign-language': 120, psychological: 180 });
+    expect(() => loadConfig({ HUB_WRAP_UP_QUEUES: 'general=30,psychological=9000' })).toThrow(
+      'HUB_WRAP_UP_QUEUES gives the queue psychological "9000": it must be whole seconds ' +
+        'from 0 to 600',
+    );
+    expect(() => loadConfig({ HUB_WRAP_UP_QUEUES: 'general:30' })).toThrow(
+      'must be queue=seconds pairs separated by commas',
+    );
+    expect(() => loadConfig({ HUB_WRAP_UP_QUEUES: 'talent=60,talent=90' })).toThrow(
+      'HUB_WRAP_UP_QUEUES names the queue talent twice',
+    );
     expect(() => loadConfig({ HUB_WRAP_UP_S: '900' })).toThrow(
       'HUB_WRAP_UP_S must be whole seconds from 0 to 600, got "900"',
     );

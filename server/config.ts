@@ -18,6 +18,11 @@ export interface HubConfig {
    * (HUB_WRAP_UP_S, 0 = straight back to ready): time to finish the order of the call.
    */
   wrapUpS: number;
+  /**
+   * Queues whose calls get a wrap-up of their own length, in seconds
+   * (HUB_WRAP_UP_QUEUES="sign-language=120,psychological=180"); the rest get wrapUpS.
+   */
+  wrapUpQueues: Record<string, number>;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +90,36 @@ function wrapUpSeconds(variable: string, raw: string): number {
   return n;
 }
 
+/** `queue=seconds` pairs, comma separated, each queue once (queue names as agents hold them). */
+function wrapUpQueues(variable: string, raw: string): Record<string, number> {
+  const result: Record<string, number> = {};
+  if (raw === '') return result;
+  for (const part of raw.split(',')) {
+    const match = /^\s*([a-z0-9][a-z0-9-]{0,31})\s*=\s*(\S*)\s*$/.exec(part);
+    if (!match?.[1] || match[2] === undefined) {
+      throw new ConfigError(
+        variable,
+        `must be queue=seconds pairs separated by commas (for example ` +
+          `sign-language=120,psychological=180), got "${part.trim()}" in "${raw}"`,
+      );
+    }
+    const queue = match[1];
+    if (Object.hasOwn(result, queue)) {
+      throw new ConfigError(variable, `names the queue ${queue} twice, in "${raw}"`);
+    }
+    const seconds = /^\d{1,4}$/.test(match[2]) ? Number(match[2]) : NaN;
+    if (!(seconds <= MAX_WRAP_UP_S)) {
+      throw new ConfigError(
+        variable,
+        `gives the queue ${queue} "${match[2]}": it must be whole seconds from 0 to ` +
+          `${MAX_WRAP_UP_S}`,
+      );
+    }
+    result[queue] = seconds;
+  }
+  return result;
+}
+
 /** A postgres:// URL with a database name, or null when the variable is unset. */
 function postgresUrl(variable: string, raw: string): string | null {
   if (raw === '') return null;
@@ -129,5 +164,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     logLevel,
     wrapUpS: wrapUpSeconds('HUB_WRAP_UP_S', get('HUB_WRAP_UP_S', '30')),
+    wrapUpQueues: wrapUpQueues('HUB_WRAP_UP_QUEUES', get('HUB_WRAP_UP_QUEUES', '')),
   };
 }

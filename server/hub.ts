@@ -39,7 +39,13 @@ export async function startHub(
     const events = new SeatEvents();
     const acd = new Acd(
       { store, events, clock, log },
-      { wrapUpMs: config.wrapUpS * 1000, ...options.acd },
+      {
+        wrapUpMs: config.wrapUpS * 1000,
+        wrapUpByQueue: Object.fromEntries(
+          Object.entries(config.wrapUpQueues).map(([queue, s]) => [queue, s * 1000]),
+        ),
+        ...options.acd,
+      },
     );
 
     if (await seedStore(store, kb, log.child({ name: 'hub.seed' }), { now: clock.now() })) {

@@ -180,10 +180,8 @@ export const NOT_READY_REASONS = [...SEAT_NOT_READY_REASONS, ...HUB_NOT_READY_RE
 export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
 
 /**
- * A seat asks for a state. `reason` goes with `not-ready` only.
- * TODO(seat): the current seat core sends `{ state }` alone, also for not-ready (its 示忙
- * button has no reason picker yet), so a missing reason is still taken and recorded as
- * none; make it required here once the seat sends one.
+ * A seat asks for a state. `reason` goes with `not-ready`, and `not-ready` needs one: the
+ * centre's figures tell breaks from meals and training.
  */
 export const AgentStateRequestSchema = z
   .strictObject({
@@ -193,6 +191,10 @@ export const AgentStateRequestSchema = z
   .refine((r) => r.reason === undefined || r.state === 'not-ready', {
     path: ['reason'],
     message: 'reason goes with state not-ready only',
+  })
+  .refine((r) => r.state !== 'not-ready' || r.reason !== undefined, {
+    path: ['reason'],
+    message: `not-ready needs a reason: one of ${SEAT_NOT_READY_REASONS.join(', ')}`,
   });
 export type AgentStateRequest = z.infer<typeof AgentStateRequestSchema>;
 
@@ -239,7 +241,10 @@ export const CallbackSchema = z.object({
   lastOutcome: z.enum(CALLBACK_OUTCOMES).nullable(),
 });
 export type Callback = z.infer<typeof CallbackSchema>;
-export const CallbackListSchema = z.object({ open: z.number().int(), items: z.array(CallbackSchema) });
+export const CallbackListSchema = z.object({
+  open: z.number().int(),
+  items: z.array(CallbackSchema),
+});
 export const CallbackResultRequestSchema = z.strictObject({ outcome: z.enum(CALLBACK_OUTCOMES) });
 
 export const PastCallSchema = z.object({

@@ -93,6 +93,13 @@ describe('desk API validation', () => {
     ['a long number', 'pop.lookup', { callerNumber: '1'.repeat(65) }, 'callerNumber'],
     ['a blank query', 'kb.search', { q: '   ' }, 'q'],
     ['an unknown agent state', 'agent.setState', { state: 'asleep' }, 'state'],
+    ['not-ready without a reason', 'agent.setState', { state: 'not-ready' }, 'reason'],
+    [
+      'a callback outcome the hub does not know',
+      'callback.result',
+      { id: 'cb-1', outcome: 'maybe' },
+      'outcome',
+    ],
   ];
 
   it.each(refused)(
@@ -209,9 +216,10 @@ describe('agent state', () => {
       const states = () => seat.events.slice(seen).filter((e) => e.event === 'agent.state');
       expect(states()).toEqual([{ event: 'agent.state', payload: { state: 'ringing' } }]);
 
-      expect(await seat.call('agent.setState', { state: 'not-ready' })).toEqual({
+      expect(await seat.call('agent.setState', { state: 'not-ready', reason: 'meal' })).toEqual({
         state: 'not-ready',
       });
+      expect(routing.stateReports).toEqual(['ready', 'not-ready']);
       expect(states().at(-1)).toEqual({ event: 'agent.state', payload: { state: 'not-ready' } });
     } finally {
       await seat.close();

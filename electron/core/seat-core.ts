@@ -11,13 +11,19 @@ import {
   type Session,
 } from '../../shared/desk-api.js';
 import { maskPhone } from '../../shared/domain/phone.js';
-import type { AgentState, HubEvent, LoginRequest, LoginResponse } from '../../shared/hub-api.js';
+import type {
+  AgentState,
+  AgentStatus,
+  HubEvent,
+  LoginRequest,
+  LoginResponse,
+} from '../../shared/hub-api.js';
 import { OfflineCredentials } from './auth/offline-credentials.js';
-import { logCallEvent } from './call/call-reporter.js';
+import { CallReporter } from './call/call-reporter.js';
 import { callerNumberKey } from './caller-number.js';
 import { DeskError, describeIssue, fromHubError } from './desk-errors.js';
 import { EventHub, type SeatCoreEventListener } from './events.js';
-import { HubClient, type FetchLike } from './hub/hub-client.js';
+import { HubClient, type FetchLike, type SeatNotReadyReason } from './hub/hub-client.js';
 import { HubHttpError } from './hub/hub-errors.js';
 import { HubEvents } from './hub/hub-events.js';
 import { PopService } from './pop/pop-service.js';
@@ -176,6 +182,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
 
   const endSession = (reason: string, announce: boolean) => {
     if (!session) return;
+    status = null;
     coreLog.info({ agentId: session.agent.id }, `Session of agent ${session.agent.id} ended.`);
     session = null;
     offlineLogin = null;
@@ -213,10 +220,13 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     maxBytes: options.tuning?.pushMaxBytes,
   });
 
+  const calls = new CallReporter(callLog);
+
   const onHubEvent = (event: HubEvent) => {
     switch (event.type) {
       case 'call.offered': {
         const { callId, caller, queue, waitMs } = event;
+        calls.noteOffered(callId);
         callLog.info(
           { callId, event: 'offered', caller: maskPhone(callerNumberKey(caller)), queue, waitMs },
           `Call ${callId} offered by the hub from queue ${queue}.`,
@@ -225,11 +235,16 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
         events.emit({ event: 'call.offered', payload: { callId, caller, queue, waitMs } });
         return;
       }
-      case 'agent.state':
-        events.emit({ event: 'agent.state', payload: { state: event.state } });
+      case 'agent.state': {
+        const { type: _type, ...status } = event;
+        adoptStatus(status, 'hub event');
         return;
+      }
       case 'orders.changed':
         sync.trigger('hub-event', true);
+        return;
+      case 'callbacks.changed':
+        events.emit({ event: 'callbacks.changed', payload: { open: event.open } });
         return;
     }
   };
@@ -248,21 +263,53 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     hurry: () => storage.orders.counts().pending > 0,
   });
 
+  /**
+   * The agent's status as last heard from the hub (an answer or an agent.state event).
+   * Answers and events come on two connections, so one can overtake the other: a status
+   * that entered its state before the one held (`since`, hub time) is stale and dropped.
+   */
+  let status: AgentStatus | null = null;
+  const adoptStatus = (next: AgentStatus, from: string): AgentStatus => {
+    const held = status;
+    const at = (s: AgentStatus | null) => (s?.since ? Date.parse(s.since) : NaN);
+    if (held && at(next) < at(held)) {
+      coreLog.debug(
+        { agentState: next.state, held: held.state },
+        `Dropped a stale agent state ${next.state} (${from}); the hub holds ${held.state}.`,
+      );
+      return held;
+    }
+    status = next;
+    if (JSON.stringify(held) !== JSON.stringify(next)) {
+      events.emit({ event: 'agent.state', payload: next });
+    }
+    return next;
+  };
+
+  /** Agent states live at the hub: without it (an offline session) there is none to set. */
+  const requireHub = (what: string) => {
+    if (session?.offline || !hub.hasToken) {
+      throw new DeskError(
+        'hub-unreachable',
+        `${what} need the hub, which cannot be reached now; try again when it is back.`,
+      );
+    }
+  };
+
   // Agent state reports go out one at a time, in the order the calls happened. The hub
-  // answers the state it holds afterwards, which every window is told, since it may differ
-  // from the one asked for (ready, then at once ringing for a queued call).
+  // answers the status it holds afterwards, which every window is told, since it may
+  // differ from the one asked for (ready, then at once ringing for a queued call).
   let stateChain: Promise<unknown> = Promise.resolve();
-  const reportState = (state: AgentState): Promise<AgentState> => {
+  const reportState = (state: AgentState, reason?: SeatNotReadyReason): Promise<AgentStatus> => {
     const next = stateChain.then(async () => {
-      const held = await hub.setAgentState(state);
-      if (held !== state) {
+      const answer = await hub.setAgentState(state, reason);
+      if (answer.state !== state) {
         coreLog.info(
-          { requested: state, agentState: held },
-          `Asked the hub for state ${state}; it holds ${held}.`,
+          { requested: state, agentState: answer.state },
+          `Asked the hub for state ${state}; it holds ${answer.state}.`,
         );
       }
-      events.emit({ event: 'agent.state', payload: { state: held } });
-      return held;
+      return adoptStatus(answer, 'answer');
     });
     stateChain = next.catch(() => {});
     return next;
@@ -303,13 +350,65 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
       return {};
     },
 
-    'session.get': () => session,
+    'session.get': () =>
+      session && { ...session, hubOffsetMs: hub.hubOffsetMs ?? session.hubOffsetMs ?? 0 },
 
-    'agent.setState': async ({ state }) => ({ state: await reportState(state) }),
+    'agent.setState': async ({ state, reason }) => {
+      if (state === 'not-ready' && reason === undefined) {
+        throw new DeskError(
+          'bad-request',
+          'reason: not-ready needs a reason (break, meal, training, meeting, paperwork, other)',
+          'reason',
+        );
+      }
+      requireHub('Agent states');
+      return reportState(state, reason);
+    },
+
+    'agent.get': async () => {
+      if (session?.offline || !hub.hasToken) return status;
+      try {
+        return adoptStatus(await hub.agentState(), 'asked');
+      } catch (err) {
+        coreLog.info(`Could not ask the hub for the agent state: ${(err as Error).message}`);
+        return status;
+      }
+    },
+
+    'callback.list': () => {
+      requireHub('Callbacks');
+      return hub.callbacks();
+    },
+
+    'callback.next': async () => {
+      requireHub('Callbacks');
+      const taken = await hub.callbackNext();
+      if (taken) {
+        callLog.info(
+          { callback: taken.id, caller: maskPhone(callerNumberKey(taken.number)) },
+          `Took callback ${taken.id} to ${maskPhone(callerNumberKey(taken.number))}.`,
+        );
+      }
+      return taken;
+    },
+
+    'callback.result': async ({ id, outcome }) => {
+      requireHub('Callbacks');
+      try {
+        await hub.callbackResult(id, outcome);
+      } catch (err) {
+        if (err instanceof HubHttpError && (err.status === 404 || err.status === 409)) {
+          throw new DeskError('not-found', `Callback ${id} is not yours to report: ${err.message}`);
+        }
+        throw err;
+      }
+      callLog.info({ callback: id, outcome }, `Callback ${id} reported: ${outcome}.`);
+      return {};
+    },
 
     'call.event': (call) => {
-      const state = logCallEvent(callLog, call);
-      if (state) {
+      const state = calls.report(call);
+      if (state && !session?.offline && hub.hasToken) {
         reportState(state).catch((err: Error) =>
           callLog.warn(
             { callId: call.callId, agentState: state },
@@ -425,7 +524,12 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
       emitSeatStatus();
     }
     hub.adoptSession(response);
-    const granted: Session = { agent: response.agent, sip: response.sip, offline: false };
+    const granted: Session = {
+      agent: response.agent,
+      sip: response.sip,
+      offline: false,
+      hubOffsetMs: hub.hubOffsetMs ?? 0,
+    };
     session = granted;
     // Together with the token: what is shown, saved and pushed from now on is this agent's.
     storage.setAgent(granted.agent.id);

@@ -167,12 +167,23 @@ describe('agent states', () => {
     expect(rig.acd.stateOf('a')).toBe('ringing');
     const told = rig.seat.get('a')!.filter((e) => e.type === 'agent.state');
     expect(told.map((e) => e.type === 'agent.state' && e.state)).toEqual([
+      'not-ready',
+      'ready',
       'ringing',
       'on-call',
       'wrap-up',
       'ready',
       'ringing',
     ]);
+    const wrapUp = told[4]!;
+    expect(wrapUp).toEqual({
+      type: 'agent.state',
+      state: 'wrap-up',
+      since: expect.any(String),
+      wrapUpEndsAt: expect.any(String),
+    });
+    if (wrapUp.type !== 'agent.state') throw new Error('not a state event');
+    expect(Date.parse(wrapUp.wrapUpEndsAt!) - Date.parse(wrapUp.since!)).toBe(15_000);
   });
 
   it('lets an agent end wrap-up early by going ready', async () => {

@@ -152,7 +152,19 @@ describe('ACD over evapi', () => {
     rig.kamailio.send({ event: 'call.cancelled', callId: 'short@pbx' });
     await sleep(40);
     expect(rig.acd.stateOf('a1')).toBe('ready');
-    expect(rig.seat.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'ready' });
+    expect(
+      rig.seat
+        .get('a1')
+        ?.filter((e) => e.type === 'agent.state')
+        .at(-1),
+    ).toEqual({
+      type: 'agent.state',
+      state: 'ready',
+      since: expect.any(String),
+    });
+    // The caller who gave up is on both agents' callback list.
+    await rig.acd.flush();
+    expect(rig.seat.get('a2')?.at(-1)).toEqual({ type: 'callbacks.changed', open: 1 });
     rig.kamailio.send(queued('next@pbx'));
     expect(await rig.kamailio.nextReply()).toMatchObject({ callId: 'next@pbx', agent: '1001' });
   });
@@ -215,7 +227,12 @@ describe('ACD over evapi', () => {
     rig.kamailio.send({ event: 'call.failed', callId: 'missed@pbx', code: 408 });
     await sleep(40);
     expect(rig.acd.stateOf('a1')).toBe('not-ready');
-    expect(rig.seat.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'not-ready' });
+    expect(rig.seat.get('a1')?.at(-1)).toEqual({
+      type: 'agent.state',
+      state: 'not-ready',
+      reason: 'missed-call',
+      since: expect.any(String),
+    });
     await rig.acd.flush();
     expect((await rig.store.calls.get('missed@pbx'))?.outcome).toBe('failed');
   });
@@ -240,7 +257,12 @@ describe('ACD over evapi', () => {
     });
     await sleep(40);
     expect(rig.acd.stateOf('a1')).toBe('not-ready');
-    expect(rig.seat.get('a1')?.at(-1)).toEqual({ type: 'agent.state', state: 'not-ready' });
+    expect(rig.seat.get('a1')?.at(-1)).toEqual({
+      type: 'agent.state',
+      state: 'not-ready',
+      reason: 'missed-call',
+      since: expect.any(String),
+    });
     expect(rig.acd.snapshot().waiting).toBe(2);
 
     // The re-queued call is ahead of the one queued after it, and its wait kept counting.

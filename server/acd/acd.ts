@@ -5,7 +5,7 @@ import {
   type KamailioEvent,
 } from '../../shared/acd-protocol.js';
 import { maskPhone, normalizePhone } from '../../shared/domain/phone.js';
-import type { AgentState, NotReadyReason } from '../../shared/hub-api.js';
+import type { AgentState, AgentStateAnswer, NotReadyReason } from '../../shared/hub-api.js';
 import {
   SERVICE_LEVEL_TARGET_MS,
   type CallPhase,
@@ -21,6 +21,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { AgentRecord, CallUpdate, HubStore } from '../store/repository.js';
 import { AgentPool, type MoveOptions, type Presence } from './agent-pool.js';
+import { CallbackList, CALLBACK_SWEEP_MS } from './callback-list.js';
 import { CallQueue, type WaitingCall } from './call-queue.js';
 import type { AcdLink } from './evapi-client.js';
 import { QueueStats } from './queue-stats.js';
@@ -40,6 +41,11 @@ export interface AcdOptions {
    * they chose so during the call). 0: straight back. Timed by the sweeper.
    */
   wrapUpMs: number;
+  /**
+   * Wrap-up of calls of these queues, when it differs from wrapUpMs (a sign-language or
+   * a psychological call needs longer notes). Queue name -> ms.
+   */
+  wrapUpByQueue: Readonly<Record<string, number>>;
   /** How often the wallboard stream sends a frame at most. */
   wallboardFlushMs: number;
 }
@@ -50,6 +56,7 @@ export const DEFAULT_ACD_OPTIONS: AcdOptions = {
   sweepIntervalMs: 1_000,
   maxRequeues: 3,
   wrapUpMs: 30_000,
+  wrapUpByQueue: {},
   wallboardFlushMs: WALLBOARD_FLUSH_MS,
 };
 
@@ -102,6 +109,11 @@ export class Acd {
   private link: AcdLink | null = null;
   private writes: Promise<void> = Promise.resolve();
   private sweeper: NodeJS.Timeout | null = null;
+  private lastCallbackSweep = -Infinity;
+  /** The last status each agent's seats were told, so no change goes out twice. */
+  private readonly told = new Map<string, string>();
+  /** Callers who hung up while queued, to be called back (routes/callbacks.ts). */
+  readonly callbacks: CallbackList;
   /** The wallboards' live stream of this ACD (routes/wallboard-events.ts). */
   readonly wallboard: WallboardFeed;
 
@@ -124,6 +136,16 @@ export class Acd {
       },
       this.options.wallboardFlushMs,
     );
+    this.callbacks = new CallbackList({
+      store: deps.store,
+      events: deps.events,
+      clock: deps.clock,
+      log: this.log.child({ name: 'hub.acd.callbacks' }),
+      servedBy: (queue) =>
+        [...this.pool.all()]
+          .filter((p) => p.state !== 'logged-out' && p.queues.includes(queue))
+          .map((p) => ({ agentId: p.agentId, queues: p.queues })),
+    });
   }
 
   /** Loads agents' presence; calls left open by a previous run are closed as failed. */
@@ -144,7 +166,7 @@ export class Acd {
 
   /** Resolves once every store write issued so far has finished. */
   flush(): Promise<void> {
-    return this.writes;
+    return this.writes.then(() => this.callbacks.flush());
   }
 
   attach(link: AcdLink): void {
@@ -219,15 +241,18 @@ export class Acd {
     const now = this.deps.clock.now();
     const me = await this.ensure(agentId);
     for (const other of this.pool.bind(agentId, extension, now)) {
+      other.beforeCall = null;
       this.changed(other);
-      this.deps.events.publish(other.agentId, { type: 'agent.state', state: other.state });
+      this.announce(other);
       this.log.info({ agent: other.agentId, extension }, 'agent logged out: desk taken');
     }
     if (me.state !== 'ringing' && me.state !== 'on-call') {
       me.afterCall = null;
+      me.beforeCall = null;
       this.pool.set(agentId, 'not-ready', now, { reason: 'signed-in' });
     }
     this.changed(me);
+    this.announce(me);
     this.log.info({ agent: agentId, extension, state: me.state }, 'agent signed in');
     return me.state;
   }
@@ -239,6 +264,13 @@ export class Acd {
    * waits for the end of the call and its wrap-up. Going ready may route a waiting call
    * at once, so the answer is the state after that. A move that makes no sense from the
    * state held throws AgentStateConflict.
+   *
+   * Calls the seat reports itself (an outbound call: dialing and talking are `on-call`;
+   * a direct call: `ringing`) keep the ACD from routing to the agent meanwhile. When such
+   * a call ends with no conversation (a failed outbound call, a direct call missed) the
+   * seat asks `ready`, and the agent goes back to where they were before the call: ready,
+   * not ready with the same reason, or the rest of their wrap-up. Answered, it ends in
+   * `wrap-up` as any call does.
    */
   async setStateBySeat(
     agentId: string,
@@ -269,14 +301,28 @@ export class Acd {
       case 'apply':
         break;
     }
+    const inCall = (s: AgentState) => s === 'ringing' || s === 'on-call';
+    const intoCall = inCall(state);
+    const before = me.beforeCall;
+    if (intoCall && !inCall(from)) {
+      me.beforeCall = { state: from, reason: me.reason, wrapUpEndsAt: me.wrapUpEndsAt };
+    } else if (!intoCall) {
+      me.beforeCall = null;
+    }
     // A direct call reaching a not-ready agent: back to not-ready after it.
-    const intoCall = state === 'ringing' || state === 'on-call';
     if (intoCall && from === 'not-ready') me.afterCall ??= { reason: me.reason };
     else if (!intoCall && state !== 'wrap-up') me.afterCall = null;
-    this.pool.set(agentId, state, now, { reason });
+    if (state === 'ready' && inCall(from) && before) {
+      this.resume(me, before, now);
+    } else {
+      const wrapUpEndsAt = state === 'wrap-up' ? now + this.options.wrapUpMs : undefined;
+      this.pool.set(agentId, state, now, { reason, wrapUpEndsAt });
+    }
     this.changed(me);
     this.log.info(log, 'agent state set by seat');
-    if (state === 'ready') this.dispatch();
+    if (me.state === 'wrap-up') this.endWrapUps();
+    if (me.state === 'ready') this.dispatch();
+    this.announce(me);
     return me.state;
   }
 
@@ -296,6 +342,7 @@ export class Acd {
     if (extension !== null && me.extension !== extension) return false;
     const call = this.liveCallOf(agentId, 'ringing') ?? this.liveCallOf(agentId, 'on-call');
     me.afterCall = null;
+    me.beforeCall = null;
     this.setAgent(agentId, 'logged-out', this.deps.clock.now());
     this.log.info(
       { agent: agentId, extension: me.extension, callInHand: call?.callId ?? undefined },
@@ -306,6 +353,19 @@ export class Acd {
 
   stateOf(agentId: string): AgentState {
     return this.pool.get(agentId)?.state ?? 'logged-out';
+  }
+
+  /**
+   * The agent's status as the seat is told it: state, not-ready reason, and the hub times
+   * of entering the state and of the end of wrap-up (ISO 8601).
+   */
+  statusOf(agentId: string): AgentStateAnswer {
+    const p = this.pool.get(agentId);
+    if (!p) return { state: 'logged-out' };
+    const status: AgentStateAnswer = { state: p.state, since: new Date(p.since).toISOString() };
+    if (p.reason !== null) status.reason = p.reason;
+    if (p.wrapUpEndsAt !== null) status.wrapUpEndsAt = new Date(p.wrapUpEndsAt).toISOString();
+    return status;
   }
 
   /** Why the agent is not ready (null when they are in another state or gave none). */
@@ -354,6 +414,18 @@ export class Acd {
   tick(): void {
     this.sweep();
     this.endWrapUps();
+    const now = this.deps.clock.now();
+    if (now - this.lastCallbackSweep >= CALLBACK_SWEEP_MS) {
+      this.lastCallbackSweep = now;
+      this.callbacks.sweep();
+    }
+  }
+
+  /** The wrap-up after a call of `queue` (its own length, or the centre's default). */
+  wrapUpMsFor(queue: string | null): number {
+    return (
+      (queue !== null ? this.options.wrapUpByQueue[queue] : undefined) ?? this.options.wrapUpMs
+    );
   }
 
   private addToPool(a: AgentRecord, now: number): Presence {
@@ -369,6 +441,9 @@ export class Acd {
       since: state === a.state ? a.stateSince : now,
       idleSince: a.stateSince,
       afterCall: null,
+      wrapUpEndsAt:
+        state === 'wrap-up' ? (a.wrapUpEndsAt ?? a.stateSince + this.options.wrapUpMs) : null,
+      beforeCall: null,
     };
     this.pool.add(presence);
     const added = this.pool.get(a.id)!;
@@ -450,12 +525,14 @@ export class Acd {
       this.persistCall(callId, { outcome: 'abandoned', endedAt: now, waitMs });
       this.closeUnanswered(call, 'abandoned', 'abandoned', waitMs, now);
       this.log.info({ callId, waitMs }, 'call abandoned while queued');
+      this.callbacks.abandoned(call, waitMs);
       return;
     }
     if (call.phase === 'on-call') return this.finishTalk(call, now);
     this.persistCall(callId, { outcome: 'abandoned', endedAt: now });
     this.closeUnanswered(call, 'abandoned', 'abandoned', this.routedWait(call), now);
     this.log.info({ callId, agent: call.extension }, 'call abandoned while ringing');
+    this.callbacks.abandoned(call, now - call.queuedAt);
     if (call.agentId && this.stateOf(call.agentId) === 'ringing') {
       this.setAgent(call.agentId, 'ready', now, { keepIdle: true });
       this.dispatch();
@@ -553,8 +630,9 @@ export class Acd {
     this.log.info({ callId: call.callId, agent: call.extension }, 'call ended');
     const state = call.agentId ? this.stateOf(call.agentId) : null;
     if (call.agentId && (state === 'on-call' || state === 'ringing')) {
-      this.setAgent(call.agentId, 'wrap-up', now);
-      if (this.options.wrapUpMs <= 0) this.endWrapUps();
+      const wrapUpMs = this.wrapUpMsFor(call.queue);
+      this.setAgent(call.agentId, 'wrap-up', now, { wrapUpEndsAt: now + wrapUpMs });
+      if (wrapUpMs <= 0) this.endWrapUps();
     }
   }
 
@@ -630,6 +708,7 @@ export class Acd {
         live.routedAt = now;
         this.wallboard.callChanged(callView(live, 'ringing', waitMs));
       }
+      agent.beforeCall = null;
       this.setAgent(agent.agentId, 'ringing', now, { tellSeat: false });
       this.persistCall(call.callId, { routedAt: now, agent: agent.extension, waitMs });
       this.log.info({ callId: call.callId, agent: agent.extension, waitMs }, 'call routed');
@@ -640,7 +719,7 @@ export class Acd {
         queue: call.queue,
         waitMs,
       });
-      this.deps.events.publish(agent.agentId, { type: 'agent.state', state: 'ringing' });
+      this.announce(agent);
     }
   }
 
@@ -698,7 +777,7 @@ export class Acd {
     const now = this.deps.clock.now();
     let freed = false;
     for (const p of this.pool.all()) {
-      if (p.state !== 'wrap-up' || now - p.since < this.options.wrapUpMs) continue;
+      if (p.state !== 'wrap-up' || now < (p.wrapUpEndsAt ?? p.since)) continue;
       const after = p.afterCall;
       p.afterCall = null;
       if (after) this.setAgent(p.agentId, 'not-ready', now, { reason: after.reason });
@@ -722,7 +801,35 @@ export class Acd {
     const p = this.pool.set(agentId, state, now, options);
     if (!p) return;
     this.changed(p);
-    if (options.tellSeat ?? true) this.deps.events.publish(agentId, { type: 'agent.state', state });
+    if (options.tellSeat ?? true) this.announce(p);
+  }
+
+  /**
+   * A seat-reported call ended with no conversation: the agent goes back to the state
+   * held before it (an expired wrap-up ends as wrap-up ends).
+   */
+  private resume(p: Presence, before: NonNullable<Presence['beforeCall']>, now: number): void {
+    if (before.state === 'not-ready') {
+      this.pool.set(p.agentId, 'not-ready', now, { reason: before.reason });
+    } else if (before.state === 'wrap-up' && before.wrapUpEndsAt !== null) {
+      // The rest of it: the countdown runs to the same end as before the call.
+      this.pool.set(p.agentId, 'wrap-up', now, { wrapUpEndsAt: before.wrapUpEndsAt });
+    } else {
+      this.pool.set(p.agentId, 'ready', now, { keepIdle: true });
+    }
+    p.afterCall = null;
+  }
+
+  /**
+   * Tells the agent's seats their status (agent.state with since and wrapUpEndsAt), once
+   * per change: a seat request and the routing it set off end in one event, the last.
+   */
+  private announce(p: Presence): void {
+    const status = this.statusOf(p.agentId);
+    const key = JSON.stringify(status);
+    if (this.told.get(p.agentId) === key) return;
+    this.told.set(p.agentId, key);
+    this.deps.events.publish(p.agentId, { type: 'agent.state', ...status });
   }
 
   /** After any move of an agent: the store's copy and the wallboard follow. */
@@ -738,6 +845,7 @@ export class Acd {
       reason: p.reason,
       since: p.since,
       seatExtension: p.extension,
+      wrapUpEndsAt: p.wrapUpEndsAt,
     };
     this.write(() => this.deps.store.agents.setPresence(p.agentId, update));
   }

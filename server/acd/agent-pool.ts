@@ -31,12 +31,26 @@ export interface Presence {
    * null: back to ready when wrap-up ends.
    */
   afterCall: { reason: NotReadyReason | null } | null;
+  /** While in wrap-up: when it ends (hub clock); null in every other state. */
+  wrapUpEndsAt: number | null;
+  /**
+   * Where the agent was when their seat reported a call of its own (an outbound call, a
+   * direct call) that the ACD did not route: a call that ends with no conversation puts
+   * them back there (see Acd.setStateBySeat). Null outside such calls.
+   */
+  beforeCall: {
+    state: AgentState;
+    reason: NotReadyReason | null;
+    wrapUpEndsAt: number | null;
+  } | null;
 }
 
 export interface MoveOptions {
   /** A ringing call the caller gave up on is not the agent's turn used up. */
   keepIdle?: boolean;
   reason?: NotReadyReason | null;
+  /** With wrap-up: when it ends. */
+  wrapUpEndsAt?: number;
 }
 
 export class AgentPool {
@@ -56,7 +70,7 @@ export class AgentPool {
 
   /**
    * Moves an agent to `state`. Becoming ready starts a new idle period, unless
-   * `keepIdle`. The reason is kept with not-ready only.
+   * `keepIdle`. The reason is kept with not-ready only, the wrap-up end with wrap-up.
    */
   set(
     agentId: string,
@@ -71,6 +85,7 @@ export class AgentPool {
     if (state === 'ready' && p.state !== 'ready' && !options.keepIdle) p.idleSince = now;
     p.state = state;
     p.reason = reason;
+    p.wrapUpEndsAt = state === 'wrap-up' ? (options.wrapUpEndsAt ?? now) : null;
     return p;
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HUB_PATHS } from '../../shared/hub-api.js';
+import { ManualClock } from '../clock.js';
 import { bearer, login, recordEvents, useFreshHub } from '../testing/fixture.js';
 
 const fresh = useFreshHub();
@@ -20,11 +21,65 @@ describe('POST agents/me/state', () => {
     const { token } = await login(hub.app);
     expect(await setState(token, { state: 'ready' })).toEqual({
       status: 200,
-      body: { state: 'ready' },
+      body: { state: 'ready', since: expect.any(String) },
     });
     await hub.acd.flush();
     expect((await hub.store.agents.get('ag-001'))?.state).toBe('ready');
-    expect((await setState(token, { state: 'not-ready' })).body).toEqual({ state: 'not-ready' });
+    expect((await setState(token, { state: 'not-ready', reason: 'break' })).body).toEqual({
+      state: 'not-ready',
+      reason: 'break',
+      since: expect.any(String),
+    });
+  });
+
+  it('answers the hub times: since on entering the state, wrapUpEndsAt from the queue', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-03T02:00:00Z'));
+    const hub = await fresh.open({
+      clock,
+      acd: { wrapUpMs: 30_000, wrapUpByQueue: { general: 120_000 } },
+    });
+    const { token } = await login(hub.app, 'agent02', '1002');
+    const events = recordEvents(hub.events, 'ag-002');
+    clock.advance(5_000);
+    expect((await setState(token, { state: 'ready' })).body).toEqual({
+      state: 'ready',
+      since: '2026-12-03T02:00:05.000Z',
+    });
+    hub.acd.handleEvent({
+      event: 'call.queued',
+      tindex: 1,
+      tlabel: 1,
+      callId: 'sl-1@test',
+      caller: '13800138000',
+      queue: 'general',
+    });
+    clock.advance(1_000);
+    hub.acd.handleEvent({ event: 'call.answered', callId: 'sl-1@test' });
+    clock.advance(60_000);
+    hub.acd.handleEvent({ event: 'call.ended', callId: 'sl-1@test' });
+    const wrapUp = {
+      state: 'wrap-up',
+      since: '2026-12-03T02:01:06.000Z',
+      wrapUpEndsAt: '2026-12-03T02:03:06.000Z',
+    };
+    expect(events.at(-1)).toEqual({ type: 'agent.state', ...wrapUp });
+    // The same as POST answers it, for a desk that asks after a reload.
+    const res = await hub.app.inject({
+      method: 'GET',
+      url: HUB_PATHS.agentState,
+      headers: bearer(token),
+    });
+    expect(res.json()).toEqual(wrapUp);
+    clock.advance(119_999);
+    hub.acd.tick();
+    expect(hub.acd.stateOf('ag-002')).toBe('wrap-up');
+    clock.advance(1);
+    hub.acd.tick();
+    expect(events.at(-1)).toEqual({
+      type: 'agent.state',
+      state: 'ready',
+      since: '2026-12-03T02:03:06.000Z',
+    });
   });
 
   it('routes a waiting call the moment the agent goes ready', async () => {
@@ -41,7 +96,7 @@ describe('POST agents/me/state', () => {
     });
     expect(hub.link.sent).toEqual([]);
     const res = await setState(token, { state: 'ready' });
-    expect(res.body).toEqual({ state: 'ringing' });
+    expect(res.body).toEqual({ state: 'ringing', since: expect.any(String) });
     expect(hub.link.sent).toEqual([
       expect.objectContaining({
         action: 'route',
@@ -59,10 +114,11 @@ describe('POST agents/me/state', () => {
         queue: 'general',
         waitMs: expect.any(Number),
       },
-      { type: 'agent.state', state: 'ringing' },
+      { type: 'agent.state', state: 'ringing', since: res.body.since },
     ]);
-    // Ready again while the call rings is not taken.
-    expect((await setState(token, { state: 'ready' })).body).toEqual({ state: 'ringing' });
+    // Ready again while the call rings is not taken, and tells the seat nothing new.
+    expect((await setState(token, { state: 'ready' })).body).toEqual(res.body);
+    expect(events).toHaveLength(2);
   });
 
   it('takes not-ready with a reason, answers it, and stores it', async () => {
@@ -70,7 +126,7 @@ describe('POST agents/me/state', () => {
     const { token } = await login(hub.app);
     expect(await setState(token, { state: 'not-ready', reason: 'training' })).toEqual({
       status: 200,
-      body: { state: 'not-ready', reason: 'training' },
+      body: { state: 'not-ready', reason: 'training', since: expect.any(String) },
     });
     await hub.acd.flush();
     expect(await hub.store.agents.get('ag-001')).toMatchObject({
@@ -79,14 +135,19 @@ describe('POST agents/me/state', () => {
     });
   });
 
-  it('still takes not-ready without a reason, as the current seat sends it', async () => {
+  it('refuses not-ready without a reason, naming the reasons, and changes nothing', async () => {
     const hub = await fresh.open();
     const { token } = await login(hub.app);
     await setState(token, { state: 'ready' });
-    expect(await setState(token, { state: 'not-ready' })).toEqual({
-      status: 200,
-      body: { state: 'not-ready' },
+    const res = await setState(token, { state: 'not-ready' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: {
+        field: 'reason',
+        message: expect.stringContaining('not-ready needs a reason: one of break, meal'),
+      },
     });
+    expect(hub.acd.stateOf('ag-001')).toBe('ready');
   });
 
   it('refuses a move that makes no sense with 409 naming both states', async () => {

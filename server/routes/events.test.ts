@@ -17,7 +17,12 @@ describe('events WebSocket', () => {
   it('tells the seat its state first, then what the ACD does for it', async () => {
     const { token } = await login(seeded.hub.app, 'agent04', '1004');
     const { ws, next } = await connect(token);
-    expect(await next()).toEqual({ type: 'agent.state', state: 'not-ready' });
+    expect(await next()).toEqual({
+      type: 'agent.state',
+      state: 'not-ready',
+      reason: 'signed-in',
+      since: expect.any(String),
+    });
 
     seeded.hub.acd.handleEvent({
       event: 'call.queued',
@@ -33,18 +38,31 @@ describe('events WebSocket', () => {
       headers: bearer(token),
       payload: { state: 'ready' },
     });
-    expect(res.json()).toEqual({ state: 'ringing' });
+    expect(res.json()).toEqual({ state: 'ringing', since: expect.any(String) });
     expect(await next()).toMatchObject({
       type: 'call.offered',
       callId: 'ws-1@test',
       queue: 'general',
     });
-    expect(await next()).toEqual({ type: 'agent.state', state: 'ringing' });
+    expect(await next()).toEqual({
+      type: 'agent.state',
+      state: 'ringing',
+      since: expect.any(String),
+    });
 
     seeded.hub.acd.handleEvent({ event: 'call.answered', callId: 'ws-1@test' });
-    expect(await next()).toEqual({ type: 'agent.state', state: 'on-call' });
+    expect(await next()).toEqual({
+      type: 'agent.state',
+      state: 'on-call',
+      since: expect.any(String),
+    });
     seeded.hub.acd.handleEvent({ event: 'call.ended', callId: 'ws-1@test' });
-    expect(await next()).toEqual({ type: 'agent.state', state: 'wrap-up' });
+    expect(await next()).toEqual({
+      type: 'agent.state',
+      state: 'wrap-up',
+      since: expect.any(String),
+      wrapUpEndsAt: expect.any(String),
+    });
     ws.close();
   });
 

@@ -24,7 +24,7 @@ export function registerEvents(app: FastifyInstance, ctx: HubContext): void {
       const end = (): void =>
         ws.close(SOCKET_CLOSE_SIGNED_OUT.code, SOCKET_CLOSE_SIGNED_OUT.reason);
       const unsubscribe = ctx.events.subscribe(agentId, send, { extension, end });
-      ws.send(JSON.stringify({ type: 'agent.state', state: ctx.acd.stateOf(agentId) }));
+      ws.send(JSON.stringify({ type: 'agent.state', ...ctx.acd.statusOf(agentId) }));
       return unsubscribe;
     },
   });

@@ -27,7 +27,7 @@ async function setReady(token: string): Promise<void> {
     headers: bearer(token),
     payload: { state: 'ready' },
   });
-  expect(res.json()).toEqual({ state: 'ready' });
+  expect(res.json()).toEqual({ state: 'ready', since: expect.any(String) });
 }
 
 function logout(token: string, payload?: unknown, contentType?: string) {
@@ -45,7 +45,11 @@ describe('signing out', () => {
     await setReady(token);
     const before = await readyCount();
     const { ws, next } = await connect(token);
-    expect(await next()).toEqual({ type: 'agent.state', state: 'ready' });
+    expect(await next()).toEqual({
+      type: 'agent.state',
+      state: 'ready',
+      since: expect.any(String),
+    });
     const closed = closeOf(ws);
 
     expect((await logout(token, {})).statusCode).toBe(200);
@@ -84,7 +88,11 @@ describe('signing out', () => {
     const current = await login(seeded.hub.app, 'agent02', '1012');
     await setReady(current.token);
     const currentSocket = await connect(current.token);
-    expect(await currentSocket.next()).toEqual({ type: 'agent.state', state: 'ready' });
+    expect(await currentSocket.next()).toEqual({
+      type: 'agent.state',
+      state: 'ready',
+      since: expect.any(String),
+    });
     const oldClosed = closeOf(oldSocket.ws);
 
     const res = await logout(old.token, { refreshToken: old.refreshToken });

@@ -45,7 +45,7 @@ describe('wallboard events WebSocket', () => {
       headers: bearer(agent.token),
       payload: { state: 'ready' },
     });
-    expect(res.json()).toEqual({ state: 'ringing' });
+    expect(res.json()).toEqual({ state: 'ringing', since: expect.any(String) });
 
     // Frames are coalesced: read until the call shows as ringing at 1001.
     let seen: WallboardFrame | undefined;

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import type { AgentState, KB_STATES, PastCallSchema, Role } from '../../shared/hub-api.js';
+import type {
+  AgentState,
+  CALLBACK_OUTCOMES,
+  Callback,
+  KB_STATES,
+  PastCallSchema,
+  Role,
+} from '../../shared/hub-api.js';
 import type {
   HubOrder,
   OrderChanges,
@@ -33,6 +40,7 @@ export interface HubStore {
   readonly kb: KbRepository;
   readonly audit: AuditRepository;
   readonly seatKeys: SeatKeyRepository;
+  readonly callbacks: CallbackRepository;
   /** Which backend this is, for logs and health. */
   readonly backend: 'sqlite' | 'postgres';
   /** True when the store holds no agents yet (a fresh database, to be seeded). */
@@ -61,15 +69,22 @@ export interface AgentRecord {
   /** Why the agent is not ready (break, training, ...); null in every other state. */
   stateReason: string | null;
   stateSince: number;
+  /** When the agent's wrap-up ends; null in every other state. */
+  wrapUpEndsAt: number | null;
 }
 
-export type NewAgent = Omit<AgentRecord, 'seatExtension' | 'state' | 'stateReason' | 'stateSince'>;
+export type NewAgent = Omit<
+  AgentRecord,
+  'seatExtension' | 'state' | 'stateReason' | 'stateSince' | 'wrapUpEndsAt'
+>;
 
 export interface AgentPresenceUpdate {
   state: AgentState;
   reason?: string | null;
   since: number;
   seatExtension: string | null;
+  /** With wrap-up: when it ends (kept over a hub restart). */
+  wrapUpEndsAt?: number | null;
 }
 
 export interface AgentRepository {
@@ -258,6 +273,60 @@ export interface SeatKeyRepository {
     by: string,
     at: number,
   ): Promise<{ dataKey: string; created: boolean }>;
+}
+
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+
+/** A caller who gave up while queued, as the ACD records it (see CallbackRepository). */
+export interface AbandonedCall {
+  /** The caller's number, normalised (the number an agent dials back). */
+  number: string;
+  queue: string;
+  at: number;
+  waitMs: number;
+}
+
+/** Where a callback report went: the entry after it, or why it was refused. */
+export type CallbackReport =
+  | { kind: 'reported'; callback: Callback }
+  | { kind: 'unknown' }
+  | { kind: 'not-held'; callback: Callback };
+
+/**
+ * The callback list (CallbackSchema of shared/hub-api draws its moves). Times are hub
+ * milliseconds; the Callback records answered carry ISO times, as the API does.
+ */
+export interface CallbackRepository {
+  /**
+   * A queued caller gave up: a new open entry, or, when the number has one not done, that
+   * entry with one more abandon (its place in the list kept). Answers the entry.
+   */
+  recordAbandon(call: AbandonedCall): Promise<Callback>;
+  /** Entries not done (open and taken) of these queues (null: all), oldest first. */
+  list(queues: readonly string[] | null, limit: number): Promise<Callback[]>;
+  /** How many entries of these queues (null: all) are open. */
+  countOpen(queues: readonly string[] | null): Promise<number>;
+  /**
+   * Claims the oldest open entry of these queues (null: any) for `agentId`, atomically:
+   * of two agents asking at once, each gets a different one. An agent who holds a taken
+   * entry already gets that one again. Null when there is none.
+   */
+  claimNext(
+    agentId: string,
+    queues: readonly string[] | null,
+    now: number,
+  ): Promise<Callback | null>;
+  /** The holder reports the call back: done, or open again (no-answer, under maxAttempts). */
+  report(
+    id: string,
+    agentId: string,
+    outcome: CallbackOutcome,
+    now: number,
+    maxAttempts: number,
+  ): Promise<CallbackReport>;
+  /** Taken entries claimed before `cutoff` go back to open; answers their queues. */
+  releaseStale(cutoff: number): Promise<string[]>;
+  get(id: string): Promise<Callback | null>;
 }
 
 /** How a call ended; null while it is still queued, ringing or talking. */

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { HubEvent } from '../../shared/hub-api.js';
 import { Acd, type AcdOptions } from '../acd/acd.js';
-import type { Clock } from '../clock.js';
+import { ManualClock, type Clock } from '../clock.js';
 import { SeatEvents } from '../events/seat-events.js';
 import { silentLogger } from '../logger.js';
 import { openHubStore } from '../store/open-store.js';
 import type { HubStore } from '../store/repository.js';
-import { tempDir } from './fixture.js';
+import { FakeLink, tempDir } from './fixture.js';
 
 /** An ACD over a real SQLite store in a temp dir, with what it told each agent's seat. */
 export interface AcdRig {
@@ -63,4 +63,27 @@ export async function openAcdRig(
       tmp.cleanup();
     },
   };
+}
+
+/** An ACD rig on a manual clock and a fake Kamailio link, everyone signed in. */
+export interface ManualAcdRig extends AcdRig {
+  clock: ManualClock;
+  link: FakeLink;
+}
+
+/**
+ * openAcdRig on a ManualClock at `start` (the sweeper effectively off: tests call tick),
+ * attached to a FakeLink, with every agent signed in at its rig extension.
+ */
+export async function openManualAcdRig(
+  skills: Record<string, string[]>,
+  options: Partial<AcdOptions> = {},
+  start = Date.parse('2026-12-03T02:00:00Z'),
+): Promise<ManualAcdRig> {
+  const clock = new ManualClock(start);
+  const base = await openAcdRig(skills, clock, { sweepIntervalMs: 3_600_000, ...options });
+  const link = new FakeLink();
+  base.acd.attach(link);
+  for (const [i, id] of Object.keys(skills).entries()) await base.acd.login(id, rigExtension(i));
+  return { ...base, clock, link };
 }

@@ -1,18 +1,24 @@
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  AgentStateRequestSchema,
+  AgentStateAnswerSchema,
   ApiErrorSchema,
+  CallbackListSchema,
+  CallbackSchema,
   CallerHistorySchema,
   HUB_PATHS,
   KbSearchResponseSchema,
   LoginResponseSchema,
   SessionTokensSchema,
   type AgentState,
+  type AgentStateAnswer,
+  type Callback,
+  type CallbackResultRequestSchema,
   type CallerHistory,
   type KbSearchResponse,
   type LoginRequest,
   type LoginResponse,
+  type SEAT_NOT_READY_REASONS,
   type SessionTokens,
 } from '../../../shared/hub-api.js';
 import {
@@ -64,12 +70,6 @@ interface RequestOptions<S extends z.ZodType> {
   stillValid?: () => boolean;
 }
 
-/**
- * The hub's answer to an agent state change: the state its ACD holds afterwards, which is
- * not always the one asked for (going ready may route a waiting call at once: `ringing`).
- */
-const AgentStateAnswerSchema = z.object({ state: AgentStateRequestSchema.shape.state });
-
 /** Per-request time limits: a pop must not wait, a big push may. */
 export const HUB_TIMEOUTS = {
   login: 10_000,
@@ -80,14 +80,25 @@ export const HUB_TIMEOUTS = {
   pull: 15_000,
   health: 3_000,
   session: 5_000,
+  callbacks: 5_000,
 } as const;
+
+/** Why an agent is not ready, as the agent picks it at the seat. */
+export type SeatNotReadyReason = (typeof SEAT_NOT_READY_REASONS)[number];
+
+/** How a callback went, as the seat reports it (CALLBACK_OUTCOMES). */
+export type CallbackOutcome = z.infer<typeof CallbackResultRequestSchema>['outcome'];
 
 /**
  * The seat's HTTP client for the hub API (shared/hub-api.ts, shared/sync-protocol.ts).
  * The session token lives here, in memory only. Where shared/ names a path but not its
  * verb, this client uses: POST login, POST agent state, GET history and KB search (query
  * `q`, `limit`), POST push, GET pull (query `cursor`, left out on the first pull, and
- * `seatId`).
+ * `seatId`), GET agent state (what the ACD holds now), GET callbacks, POST the next one
+ * and a result.
+ *
+ * It also keeps the seat's estimate of the hub's clock (hubOffsetMs): measured at sign-in
+ * from the answer's hubTime, then kept within what each answer's Date header allows.
  */
 export class HubClient {
   readonly baseUrl: string;
@@ -102,6 +113,7 @@ export class HubClient {
   private readonly onSessionLost: () => void;
   private readonly closing = new AbortController();
   private readonly timeouts: Record<keyof typeof HUB_TIMEOUTS, number>;
+  private offsetMs: number | null = null;
 
   constructor(options: HubClientOptions) {
     this.timeouts = { ...HUB_TIMEOUTS, ...options.timeouts };
@@ -114,6 +126,11 @@ export class HubClient {
 
   get hasToken(): boolean {
     return this.token !== null;
+  }
+
+  /** The hub's clock minus the seat's, in ms, as last measured (null: never). */
+  get hubOffsetMs(): number | null {
+    return this.offsetMs;
   }
 
   /**
@@ -134,9 +151,13 @@ export class HubClient {
     return url.toString();
   }
 
-  /** Signs in; the caller keeps the tokens with `adoptSession` once it accepts the session. */
-  login(request: LoginRequest): Promise<LoginResponse> {
-    return this.request({
+  /**
+   * Signs in; the caller keeps the tokens with `adoptSession` once it accepts the session.
+   * The answer's hubTime sets the clock offset, taken at the middle of the round trip.
+   */
+  async login(request: LoginRequest): Promise<LoginResponse> {
+    const sentAt = this.now();
+    const response = await this.request({
       method: 'POST',
       path: HUB_PATHS.login,
       body: request,
@@ -144,6 +165,11 @@ export class HubClient {
       timeoutMs: this.timeouts.login,
       auth: false,
     });
+    const hubTime = response.hubTime ? Date.parse(response.hubTime) : NaN;
+    if (Number.isFinite(hubTime)) {
+      this.offsetMs = Math.round(hubTime - (sentAt + this.now()) / 2);
+    }
+    return response;
   }
 
   /**
@@ -238,16 +264,67 @@ export class HubClient {
     }
   }
 
-  /** Asks for `state`; resolves with the state the hub holds after the change. */
-  async setAgentState(state: AgentState): Promise<AgentState> {
-    const answer = await this.request({
+  /**
+   * Asks for `state` (not-ready with its reason); resolves with what the hub holds after
+   * the change, which is not always the state asked for (going ready may route a waiting
+   * call at once: `ringing`).
+   */
+  setAgentState(state: AgentState, reason?: SeatNotReadyReason): Promise<AgentStateAnswer> {
+    return this.request({
       method: 'POST',
       path: HUB_PATHS.agentState,
-      body: { state },
+      body: reason === undefined ? { state } : { state, reason },
       schema: AgentStateAnswerSchema,
       timeoutMs: this.timeouts.state,
     });
-    return answer.state;
+  }
+
+  /** The agent's state as the hub's ACD holds it now. */
+  agentState(): Promise<AgentStateAnswer> {
+    return this.request({
+      method: 'GET',
+      path: HUB_PATHS.agentState,
+      schema: AgentStateAnswerSchema,
+      timeoutMs: this.timeouts.state,
+    });
+  }
+
+  /** The callback list of the agent's queues (a lead: all). */
+  callbacks(): Promise<z.infer<typeof CallbackListSchema>> {
+    return this.request({
+      method: 'GET',
+      path: HUB_PATHS.callbacks,
+      schema: CallbackListSchema,
+      timeoutMs: this.timeouts.callbacks,
+    });
+  }
+
+  /** Claims the next callback; null when the hub has none (404 no-callback). */
+  async callbackNext(): Promise<Callback | null> {
+    try {
+      return await this.request({
+        method: 'POST',
+        path: HUB_PATHS.callbackNext,
+        schema: CallbackSchema,
+        timeoutMs: this.timeouts.callbacks,
+      });
+    } catch (err) {
+      if (err instanceof HubHttpError && err.status === 404 && err.code === 'no-callback') {
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  /** Reports how a callback the agent holds went; resolves with the entry after it. */
+  callbackResult(id: string, outcome: CallbackOutcome): Promise<Callback> {
+    return this.request({
+      method: 'POST',
+      path: HUB_PATHS.callbackResult(id),
+      body: { outcome },
+      schema: CallbackSchema,
+      timeoutMs: this.timeouts.callbacks,
+    });
   }
 
   callerHistory(number: string): Promise<CallerHistory> {
@@ -352,6 +429,7 @@ export class HubClient {
 
     let response: Response;
     let text: string;
+    const sentAt = this.now();
     // One controller per request, aborted by a plain timer or by close(). Not
     // AbortSignal.any([.., AbortSignal.timeout()]): on Node 20 the timeout signal inside
     // any() can be garbage-collected before it fires (nodejs/node#57736), and a request
@@ -381,6 +459,7 @@ export class HubClient {
       this.closing.signal.removeEventListener('abort', onClosing);
     }
 
+    this.noteHubDate(response.headers.get('date'), sentAt, this.now());
     if (!response.ok) throw this.toHttpError(options, response.status, text);
     if (!options.schema) return undefined as z.infer<S>;
 
@@ -399,6 +478,28 @@ export class HubClient {
       );
     }
     return parsed.data;
+  }
+
+  /**
+   * Keeps the clock offset consistent with an answer's Date header (RFC 9110 §6.6.1:
+   * whole seconds, when the answer was made). The hub's clock was then within
+   * [date, date + 1 s), and the seat's within [sentAt, receivedAt]: an offset outside
+   * what those allow is moved to the nearest value they do (the seat's clock jumped, or
+   * drifted); one inside is left alone, being the finer measure.
+   */
+  private noteHubDate(header: string | null, sentAt: number, receivedAt: number): void {
+    const date = header ? Date.parse(header) : NaN;
+    if (!Number.isFinite(date) || this.offsetMs === null) return;
+    const lowest = date - receivedAt;
+    const highest = date + 1_000 - sentAt;
+    const clamped = Math.min(Math.max(this.offsetMs, lowest), highest);
+    if (clamped !== this.offsetMs) {
+      this.log.info(
+        { was: this.offsetMs, now: clamped },
+        `The seat's clock moved against the hub's; offset now ${clamped} ms.`,
+      );
+      this.offsetMs = clamped;
+    }
   }
 
   private toHttpError(options: RequestOptions<z.ZodType>, status: number, text: string): Error {

@@ -16,6 +16,7 @@ function toRecord(row: Selectable<AgentsTable>): AgentRecord {
     state: row.state as AgentState,
     stateReason: row.state_reason,
     stateSince: row.state_since,
+    wrapUpEndsAt: row.wrap_up_ends_at,
   };
 }
 
@@ -60,6 +61,7 @@ export class SqlAgentRepository implements AgentRepository {
         state: 'logged-out',
         state_reason: null,
         state_since: 0,
+        wrap_up_ends_at: null,
       })
       .execute();
   }
@@ -73,6 +75,7 @@ export class SqlAgentRepository implements AgentRepository {
         state_reason: presence.state === 'not-ready' ? (presence.reason ?? null) : null,
         state_since: presence.since,
         seat_extension: presence.seatExtension,
+        wrap_up_ends_at: presence.state === 'wrap-up' ? (presence.wrapUpEndsAt ?? null) : null,
       })
       .where('id', '=', id)
       .execute();

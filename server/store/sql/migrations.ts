@@ -214,6 +214,34 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'callbacks of abandoned calls, wrap-up end',
+    statements: [
+      // When an agent's timed wrap-up ends (its length depends on the call's queue).
+      `ALTER TABLE agents ADD COLUMN wrap_up_ends_at BIGINT`,
+      // Callers who hung up while queued. `number` is the normalised caller number (the
+      // one dialled back); one entry per number until it is done.
+      `CREATE TABLE callbacks (
+        id TEXT PRIMARY KEY,
+        number TEXT NOT NULL,
+        queue TEXT NOT NULL,
+        abandoned_at BIGINT NOT NULL,
+        last_abandoned_at BIGINT NOT NULL,
+        wait_ms BIGINT NOT NULL,
+        abandons INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        taken_by TEXT,
+        taken_at BIGINT,
+        last_outcome TEXT,
+        done_at BIGINT
+      )`,
+      `CREATE UNIQUE INDEX callbacks_number_live ON callbacks (number) WHERE status <> 'done'`,
+      `CREATE INDEX callbacks_open ON callbacks (queue, abandoned_at, id) WHERE status = 'open'`,
+      `CREATE INDEX callbacks_taken ON callbacks (taken_by, taken_at) WHERE status = 'taken'`,
+    ],
+  },
 ];
 
 /** The walking skeleton's schema (FTS5 KB, no versions): there is no path from it. */

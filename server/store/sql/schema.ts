@@ -23,6 +23,24 @@ export interface AgentsTable {
   state: string;
   state_reason: string | null;
   state_since: number;
+  /** Migration 4. */
+  wrap_up_ends_at: number | null;
+}
+
+export interface CallbacksTable {
+  id: string;
+  number: string;
+  queue: string;
+  abandoned_at: number;
+  last_abandoned_at: number;
+  wait_ms: number;
+  abandons: number;
+  attempts: number;
+  status: string;
+  taken_by: string | null;
+  taken_at: number | null;
+  last_outcome: string | null;
+  done_at: number | null;
 }
 
 export interface SessionsTable {
@@ -180,6 +198,7 @@ export interface HubTables {
   order_conflicts: OrderConflictsTable;
   seat_keys: SeatKeysTable;
   calls: CallsTable;
+  callbacks: CallbacksTable;
   kb_articles: KbArticlesTable;
   kb_versions: KbVersionsTable;
   kb_changes: KbChangesTable;

@@ -4,6 +4,7 @@ import { SqlAgentRepository } from './agents.js';
 import { SqlAuditRepository } from './audit.js';
 import { sqliteBulkLoad } from './bulk-load.js';
 import { postgresBulkWriter, sqliteBulkWriter, type BulkWriter } from './bulk.js';
+import { SqlCallbackRepository } from './callbacks.js';
 import { SqlCallRepository } from './calls.js';
 import { openSqliteFile, postgresKysely, sqliteKysely } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -23,6 +24,7 @@ export class SqlHubStore implements HubStore {
   readonly kb: SqlKbRepository;
   readonly audit: SqlAuditRepository;
   readonly seatKeys: SqlSeatKeyRepository;
+  readonly callbacks: SqlCallbackRepository;
   readonly backend: Backend;
   private closed = false;
 
@@ -39,6 +41,7 @@ export class SqlHubStore implements HubStore {
     this.kb = new SqlKbRepository(ctx);
     this.audit = new SqlAuditRepository(ctx);
     this.seatKeys = new SqlSeatKeyRepository(ctx.db);
+    this.callbacks = new SqlCallbackRepository(ctx);
   }
 
   /** The SQLite file at `path` (created and migrated when new); ':memory:' for scratch. */
