@@ -7,6 +7,8 @@ import {
   CallbackListSchema,
   CallbackSchema,
   CallerHistorySchema,
+  HandoverRequestSchema,
+  HandoverSchema,
   KbSearchResponseSchema,
   LoginRequestSchema,
   SEAT_NOT_READY_REASONS,
@@ -156,6 +158,8 @@ export const PopSchema = z.object({
   kb: KbSearchResponseSchema.nullable(),
   /** Orders saved on this seat for the number, synced or not. */
   localOrders: z.array(LocalOrderSchema),
+  /** What the agent who passed this call on wrote (draft, notes); null when none. */
+  handover: HandoverSchema.nullable().optional(),
 });
 export type Pop = z.infer<typeof PopSchema>;
 
@@ -214,9 +218,15 @@ export const DESK_METHODS = {
     result: empty,
   },
   'pop.lookup': {
-    params: z.strictObject({ callerNumber: z.string().min(1).max(64) }),
+    params: z.strictObject({
+      callerNumber: z.string().min(1).max(64),
+      /** The citizen's Call-ID this call serves (consult call, X-Hotline-Context). */
+      contextCallId: z.string().min(1).max(256).optional(),
+    }),
     result: PopSchema,
   },
+  /** Passes the draft and notes on with a call, before a transfer or consult call. */
+  'call.handover': { params: HandoverRequestSchema, result: z.object({ id: z.string() }) },
   /**
    * KB search at the hub; while the hub cannot be reached, among the articles this seat
    * has shown before (`offline: true`), kept current by the sync's KB feed.

@@ -5,6 +5,7 @@ import {
   HubOrderSchema,
   OrderChangesSchema,
   OrderConflictSchema,
+  OrderDraftSchema,
   OrderRevisionSchema,
 } from './order.js';
 
@@ -20,6 +21,8 @@ export const HUB_PATHS = {
   login: '/api/v1/login',
   agentState: '/api/v1/agents/me/state',
   /** GET: open callbacks of the queues the agent serves (leads: all). */
+  /** POST HandoverRequest (call roles); GET ?callId= or ?caller=: the newest for me. */
+  handovers: '/api/v1/handovers',
   callbacks: '/api/v1/callbacks',
   /** POST: claim the next open callback (200 with it, 404 no-callback when none). */
   callbackNext: '/api/v1/callbacks/next',
@@ -246,6 +249,35 @@ export const CallbackListSchema = z.object({
   items: z.array(CallbackSchema),
 });
 export const CallbackResultRequestSchema = z.strictObject({ outcome: z.enum(CALLBACK_OUTCOMES) });
+
+/**
+ * A handover: what an agent passes on with a call to a specialist (transfer, consult or
+ * three-way): the order draft as typed so far and notes. The hub keeps it for 30 minutes.
+ * The specialist's seat finds it by the citizen's Call-ID (a consult call names it in
+ * X-Hotline-Context) or by the caller's number (a blind transfer is a new call from the
+ * citizen), and only if it is addressed to the specialist's extension or one of their
+ * queues.
+ */
+export const HandoverRequestSchema = z.strictObject({
+  callId: z.string().min(1).max(256),
+  callerNumber: z.string().min(1).max(64),
+  /** The number the call goes to: an extension or a queue line. */
+  target: z.string().regex(/^\+?[0-9]{2,20}$/, 'target: digits only, 2 to 20'),
+  draft: OrderDraftSchema.optional(),
+  notes: z.string().max(2000).default(''),
+});
+export type HandoverRequest = z.input<typeof HandoverRequestSchema>;
+export const HandoverSchema = z.object({
+  id: z.string(),
+  callId: z.string(),
+  callerNumber: z.string(),
+  target: z.string(),
+  fromAgent: z.object({ id: z.string(), name: z.string(), extension: z.string() }),
+  draft: OrderDraftSchema.nullable(),
+  notes: z.string(),
+  at: z.string(),
+});
+export type Handover = z.infer<typeof HandoverSchema>;
 
 export const PastCallSchema = z.object({
   callId: z.string(),

@@ -88,6 +88,16 @@ export interface PhoneCall {
   muted: boolean;
   /** Video was offered and taken (sign-language seat). */
   video: boolean;
+  /**
+   * The Call-ID of the call this one serves (X-Hotline-Context on the INVITE): a consult
+   * call to a specialist names the citizen's call, so the specialist's pop can show the
+   * handover (draft and notes). Null when none.
+   */
+  contextCallId: string | null;
+  /** The other line this call is mixed with in a three-way call; null when two-way. */
+  conferencedWith: string | null;
+  /** A transfer of this call asked by this seat, and how far it got. */
+  transfer: CallTransfer | null;
   startedAt: number;
   answeredAt: number | null;
   endedAt: number | null;
@@ -123,6 +133,18 @@ export interface DevicePrefs {
   ringTone: RingTone;
 }
 
+/**
+ * A transfer in progress: REFER sent (`pending`), the far end took it (202 and a NOTIFY
+ * with 1xx/2xx: `accepted`, and the call ends here), or it failed (4xx/5xx to the REFER or
+ * in a NOTIFY: `failed`, the call stays up and is resumed).
+ */
+export interface CallTransfer {
+  kind: 'blind' | 'attended';
+  target: string;
+  state: 'pending' | 'accepted' | 'failed';
+  failure: SipFailure | null;
+}
+
 /** All the engine knows, for a desk that (re)connects. */
 export interface PhoneSnapshot {
   /** True once start() ran and until stop(): the engine is signed in for this desk. */
@@ -143,6 +165,13 @@ export type PhoneEvent =
   | { type: 'call'; call: PhoneCall }
   /** Device choices changed, or a device came or went. */
   | { type: 'devices'; prefs: DevicePrefs; microphone: SeatDevices['microphone'] };
+
+export interface DialOptions {
+  /** Sent as X-Hotline-Context: the citizen's call this call serves (consult call). */
+  contextCallId?: string;
+  /** Offer video as well (a call to the sign-language seat). */
+  video?: boolean;
+}
 
 /** DTMF as RFC 4733 telephone-events in the RTP stream (default) or SIP INFO. */
 export type DtmfMode = 'rfc4733' | 'info';
@@ -170,7 +199,29 @@ export interface PhoneControl {
    * citizen to call back, a department, 110) that the PBX sends to the trunk. Resolves
    * with the new call's id once the INVITE is out; failures come as `call` events.
    */
-  dial(target: string): Promise<string>;
+  dial(target: string, options?: DialOptions): Promise<string>;
+  /**
+   * Blind transfer (REFER, RFC 3515) of an answered call to a number, an extension or a
+   * queue line. The far end's user agent makes the new call; this call ends once it
+   * accepts. Progress comes as `call` events (PhoneCall.transfer).
+   */
+  transfer(callId: string, target: string): Promise<void>;
+  /**
+   * Attended transfer: the far end of `callId` is REFERred to the party of `consultCallId`
+   * with Replaces (RFC 3891), so the citizen and the specialist talk and both lines end
+   * here.
+   */
+  completeTransfer(callId: string, consultCallId: string): Promise<void>;
+  /**
+   * Three-way call: the two answered lines are mixed here (WebAudio), so the citizen, the
+   * specialist and the agent all hear each other. Hanging up either line, or split(),
+   * goes back to two-way with the other.
+   */
+  conference(callIdA: string, callIdB: string): Promise<void>;
+  /** Ends the mix of a three-way call without hanging up: both lines stay, one held. */
+  split(callId: string): Promise<void>;
+  /** Plays the ring tone once with these choices (the device settings' test button). */
+  testRing(prefs: DevicePrefs): Promise<void>;
   /** Asks for microphone permission if needed, then lists the devices. */
   listDevices(): Promise<SeatDevices>;
   /** Applies and remembers the choices (live calls switch device at once). */
