@@ -11,6 +11,7 @@ import {
   HandoverSchema,
   KbSearchResponseSchema,
   LoginRequestSchema,
+  RecordingSchema,
   SEAT_NOT_READY_REASONS,
   SipConfigSchema,
 } from './hub-api.js';
@@ -224,6 +225,14 @@ export const DESK_METHODS = {
       contextCallId: z.string().min(1).max(256).optional(),
     }),
     result: PopSchema,
+  },
+  /**
+   * A call's recording for playback in the desk (shift leads): its metadata and the audio
+   * as base64 (at most 32 MB of audio; longer ones are refused with a clear error).
+   */
+  'recording.get': {
+    params: z.strictObject({ callId: z.string().min(1).max(256) }),
+    result: z.object({ recording: RecordingSchema, audioBase64: z.string() }),
   },
   /** Passes the draft and notes on with a call, before a transfer or consult call. */
   'call.handover': { params: HandoverRequestSchema, result: z.object({ id: z.string() }) },

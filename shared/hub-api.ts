@@ -21,6 +21,10 @@ export const HUB_PATHS = {
   login: '/api/v1/login',
   agentState: '/api/v1/agents/me/state',
   /** GET: open callbacks of the queues the agent serves (leads: all). */
+  /** GET: the recording's metadata (leads, admins; audited). */
+  recording: (callId: string) => `/api/v1/recordings/${encodeURIComponent(callId)}`,
+  /** GET: the audio itself (audio/wav; leads, admins; audited). */
+  recordingAudio: (callId: string) => `/api/v1/recordings/${encodeURIComponent(callId)}/audio`,
   /** POST HandoverRequest (call roles); GET ?callId= or ?caller=: the newest for me. */
   handovers: '/api/v1/handovers',
   callbacks: '/api/v1/callbacks',
@@ -249,6 +253,23 @@ export const CallbackListSchema = z.object({
   items: z.array(CallbackSchema),
 });
 export const CallbackResultRequestSchema = z.strictObject({ outcome: z.enum(CALLBACK_OUTCOMES) });
+
+/**
+ * A call's recording, made on the media path (rtpengine) and kept at the hub until the
+ * retention (HUB_RECORDING_RETENTION_DAYS) runs out. An order links to it by its callId.
+ */
+export const RecordingSchema = z.object({
+  callId: z.string(),
+  /** Hub time the recording started (the call was answered). */
+  startedAt: z.string(),
+  durationMs: z.number().int(),
+  bytes: z.number().int(),
+  /** 'audio/wav' */
+  contentType: z.string(),
+  /** Hub time after which it is deleted. */
+  expiresAt: z.string(),
+});
+export type Recording = z.infer<typeof RecordingSchema>;
 
 /**
  * A handover: what an agent passes on with a call to a specialist (transfer, consult or
