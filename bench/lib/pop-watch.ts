@@ -1,0 +1,69 @@
+import type { Frame } from 'playwright-core';
+
+/**
+ * When the desk had each call's pop complete: history rows, the queue wait and KB answers
+ * on screen. A MutationObserver in the desk frame notes the DOM commit that completed it
+ * (`readyAt`) and the end of the next frame after it (`paintedAt`: a requestAnimationFrame
+ * callback, then a task, which runs once that frame is painted). Times are epoch ms on the
+ * page's clock (performance.timeOrigin + performance.now()).
+ *
+ * The desk has no performance mark of its own for this; the watcher reads the same
+ * data-testid attributes the end-to-end tests read.
+ */
+export interface PopTimes {
+  /** The pop of this call first appeared (painted from the hub's offer, still loading). */
+  openedAt: number;
+  readyAt?: number;
+  paintedAt?: number;
+  orders?: number;
+  kbHits?: number;
+  waitMs?: number;
+}
+
+declare global {
+  interface Window {
+    __benchPops?: Record<string, PopTimes>;
+  }
+}
+
+/**
+ * The watcher, as source text: a function passed to evaluate() would be compiled by tsx
+ * with esbuild's name helpers, which do not exist in the page.
+ */
+const WATCH_SCRIPT = `(() => {
+  const pops = {};
+  window.__benchPops = pops;
+  const now = () => performance.timeOrigin + performance.now();
+  const check = () => {
+    const pop = document.querySelector('[data-testid="pop"]');
+    const callId = pop && pop.dataset.callId;
+    if (!pop || !callId) return;
+    const times = pops[callId] || (pops[callId] = { openedAt: now() });
+    if (times.readyAt !== undefined || pop.dataset.state !== 'ready') return;
+    const orders = pop.querySelectorAll('[data-testid="pop-order"]').length;
+    const kbHits = document.querySelectorAll('[data-testid="kb-hit"]').length;
+    const waitEl = pop.querySelector('[data-testid="pop-wait"]');
+    const wait = waitEl && waitEl.getAttribute('data-wait-ms');
+    if (orders === 0 || kbHits === 0 || wait === null) return;
+    Object.assign(times, { readyAt: now(), orders, kbHits, waitMs: Number(wait) });
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        times.paintedAt = now();
+        channel.port1.close();
+      };
+      channel.port2.postMessage(null);
+    });
+  };
+  new MutationObserver(check).observe(document.body, {
+    subtree: true, childList: true, attributes: true, characterData: true,
+  });
+})()`;
+
+export async function installPopWatch(desk: Frame): Promise<void> {
+  await desk.evaluate(WATCH_SCRIPT);
+}
+
+export async function popTimes(desk: Frame): Promise<Record<string, PopTimes>> {
+  return (await desk.evaluate('window.__benchPops || {}')) as Record<string, PopTimes>;
+}
