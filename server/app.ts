@@ -9,6 +9,7 @@ import { registerAudit } from './routes/audit.js';
 import { registerCallbacks } from './routes/callbacks.js';
 import { registerCallerHistory } from './routes/caller-history.js';
 import { registerEvents } from './routes/events.js';
+import { registerHandovers } from './routes/handovers.js';
 import { registerHealth } from './routes/health.js';
 import { registerKbArticles } from './routes/kb-articles.js';
 import { registerKbSearch } from './routes/kb-search.js';
@@ -16,6 +17,7 @@ import { registerLogin } from './routes/login.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerOrder } from './routes/order.js';
 import { registerOrderChanges } from './routes/order-changes.js';
+import { registerRecordings } from './routes/recordings.js';
 import { registerSession } from './routes/session.js';
 import { registerSyncPull } from './routes/sync-pull.js';
 import { registerSyncPush } from './routes/sync-push.js';
@@ -75,6 +77,7 @@ export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
   registerAgentState(app, ctx);
   registerCallbacks(app, ctx);
   registerCallerHistory(app, ctx);
+  registerHandovers(app, ctx);
   registerKbSearch(app, ctx);
   registerKbArticles(app, ctx);
   registerSyncPush(app, ctx);
@@ -82,6 +85,7 @@ export async function buildApp(ctx: HubContext): Promise<FastifyInstance> {
   registerOrder(app, ctx);
   registerOrderChanges(app, ctx);
   registerAudit(app, ctx);
+  registerRecordings(app, ctx);
   await app.ready();
   return app;
 }

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       wrapUpS: 30,
       wrapUpQueues: {},
+      recording: { dir: '.run/pbx/recordings', retentionDays: 180 },
     });
   });
 
@@ -108,5 +109,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HUB_WRAP_UP_S: '900' })).toThrow(
       'HUB_WRAP_UP_S must be whole seconds from 0 to 600, got "900"',
     );
+  });
+
+  it('reads the recording directory and retention, and refuses a retention out of range', () => {
+    expect(
+      loadConfig({ HUB_RECORDING_DIR: '/var/spool/rtpengine', HUB_RECORDING_RETENTION_DAYS: '30' })
+        .recording,
+    ).toEqual({ dir: '/var/spool/rtpengine', retentionDays: 30 });
+    for (const bad of ['0', '3651', '1.5', 'half a year', '-3']) {
+      expect(() => loadConfig({ HUB_RECORDING_RETENTION_DAYS: bad })).toThrow(
+        `HUB_RECORDING_RETENTION_DAYS must be whole days from 1 to 3650, got "${bad}"`,
+      );
+    }
   });
 });

@@ -23,6 +23,12 @@ export interface HubConfig {
    * (HUB_WRAP_UP_QUEUES="sign-language=120,psychological=180"); the rest get wrapUpS.
    */
   wrapUpQueues: Record<string, number>;
+  /**
+   * Call recordings (server/recordings): `dir` is rtpengine's recording directory
+   * (HUB_RECORDING_DIR, its `recording-dir`; the hub reads `metadata/` and `pcaps/` there
+   * and writes the WAV files to `wav/`), kept `retentionDays` (HUB_RECORDING_RETENTION_DAYS).
+   */
+  recording: { dir: string; retentionDays: number };
 }
 
 export class ConfigError extends Error {
@@ -120,6 +126,21 @@ function wrapUpQueues(variable: string, raw: string): Record<string, number> {
   return result;
 }
 
+/** The longest a centre may keep recordings: ten years. */
+export const MAX_RECORDING_RETENTION_DAYS = 3650;
+
+/** Whole days within 1..MAX_RECORDING_RETENTION_DAYS. */
+function retentionDays(variable: string, raw: string): number {
+  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= MAX_RECORDING_RETENTION_DAYS)) {
+    throw new ConfigError(
+      variable,
+      `must be whole days from 1 to ${MAX_RECORDING_RETENTION_DAYS}, got "${raw}"`,
+    );
+  }
+  return n;
+}
+
 /** A postgres:// URL with a database name, or null when the variable is unset. */
 function postgresUrl(variable: string, raw: string): string | null {
   if (raw === '') return null;
@@ -136,6 +157,11 @@ function postgresUrl(variable: string, raw: string): string | null {
         `postgres://hub@127.0.0.1:5432/hotline, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`,
     );
   }
+  return raw;
+}
+
+function directory(variable: string, raw: string): string {
+  if (/[\0\n]/.test(raw)) throw new ConfigError(variable, 'must be a directory path');
   return raw;
 }
 
@@ -165,5 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     logLevel,
     wrapUpS: wrapUpSeconds('HUB_WRAP_UP_S', get('HUB_WRAP_UP_S', '30')),
     wrapUpQueues: wrapUpQueues('HUB_WRAP_UP_QUEUES', get('HUB_WRAP_UP_QUEUES', '')),
+    recording: {
+      dir: directory('HUB_RECORDING_DIR', get('HUB_RECORDING_DIR', '.run/pbx/recordings')),
+      retentionDays: retentionDays(
+        'HUB_RECORDING_RETENTION_DAYS',
+        get('HUB_RECORDING_RETENTION_DAYS', '180'),
+      ),
+    },
   };
 }

@@ -7,6 +7,7 @@ import type { HubConfig } from './config.js';
 import { SeatEvents } from './events/seat-events.js';
 import { KbSearch } from './kb/kb-search.js';
 import type { Logger } from './logger.js';
+import { RecordingIngest } from './recordings/ingest.js';
 import { seedStore } from './seed/seed.js';
 import { describeTarget, openHubStore, type StoreTarget } from './store/open-store.js';
 
@@ -83,6 +84,11 @@ export async function startHub(
         .catch((error: unknown) => log.error({ err: error }, 'session purge failed'));
     }, SESSION_PURGE_MS);
     purge.unref();
+    const recordings = new RecordingIngest(
+      { recordings: store.recordings, clock, log },
+      config.recording,
+    );
+    recordings.start();
     log.info({ url, db, backend: store.backend, evapi: config.evapi }, 'hub listening');
 
     return {
@@ -90,6 +96,7 @@ export async function startHub(
       url,
       async stop() {
         clearInterval(purge);
+        await recordings.stop();
         evapi.stop();
         acd.stop();
         await app.close();

@@ -24,7 +24,7 @@ import { callerNumberKey } from './caller-number.js';
 import { DeskError, describeIssue, fromHubError } from './desk-errors.js';
 import { EventHub, type SeatCoreEventListener } from './events.js';
 import { HubClient, type FetchLike, type SeatNotReadyReason } from './hub/hub-client.js';
-import { HubHttpError } from './hub/hub-errors.js';
+import { HubHttpError, HubProtocolError } from './hub/hub-errors.js';
 import { HubEvents } from './hub/hub-events.js';
 import { PopService } from './pop/pop-service.js';
 import { decodeHubDataKey, fixedKeyStore, type KeyStore } from './store/key-store.js';
@@ -99,6 +99,9 @@ const WITHOUT_SESSION = new Set<DeskMethod>([
 
 /** Longest list `order.list` returns. */
 const ORDER_LIST_LIMIT = 500;
+
+/** The largest recording the desk plays (desk-api 'recording.get'): 32 MB of audio. */
+export const MAX_RECORDING_BYTES = 32 * 1024 * 1024;
 
 type Handlers = {
   [M in DeskMethod]: (
@@ -419,7 +422,45 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
       return {};
     },
 
-    'pop.lookup': ({ callerNumber }) => pop.lookup(callerNumber),
+    'pop.lookup': ({ callerNumber, contextCallId }) => pop.lookup(callerNumber, contextCallId),
+
+    'call.handover': async (request) => {
+      requireHub('Handovers');
+      const { id } = await hub.sendHandover(request);
+      const caller = maskPhone(callerNumberKey(request.callerNumber));
+      callLog.info(
+        { callId: request.callId, caller, target: request.target, handover: id },
+        `Handover ${id} of call ${request.callId} (${caller}) sent to ${request.target}.`,
+      );
+      return { id };
+    },
+
+    'recording.get': async ({ callId }) => {
+      requireHub('Recordings');
+      try {
+        const recording = await hub.recording(callId);
+        if (!recording) throw new DeskError('not-found', `Call ${callId} has no recording.`);
+        if (recording.bytes > MAX_RECORDING_BYTES) {
+          throw new DeskError(
+            'bad-request',
+            `The recording of call ${callId} is ${recording.bytes} bytes; the desk plays ` +
+              `recordings up to ${MAX_RECORDING_BYTES} bytes (32 MB).`,
+          );
+        }
+        const audio = await hub.recordingAudio(callId, MAX_RECORDING_BYTES);
+        callLog.info({ callId }, `Recording of call ${callId} fetched for playback.`);
+        return { recording, audioBase64: audio.toString('base64') };
+      } catch (err) {
+        if (err instanceof HubHttpError && err.status === 403) {
+          throw new DeskError(
+            'bad-request',
+            `Only shift leads and admins play recordings: ${err.message}`,
+          );
+        }
+        if (err instanceof HubProtocolError) throw new DeskError('bad-request', err.message);
+        throw err;
+      }
+    },
 
     'kb.search': async ({ q }) => {
       try {

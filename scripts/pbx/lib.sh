@@ -28,6 +28,12 @@ PBX_RING_TIMEOUT_MS=${PBX_RING_TIMEOUT_MS:-30000}
 PBX_TRUNK=${PBX_TRUNK:-127.0.0.1:5099}
 # The registrar's shortest accepted Expires; a REGISTER below it gets 423 with Min-Expires.
 PBX_MIN_EXPIRES=${PBX_MIN_EXPIRES:-30}
+# Call recording: rtpengine writes each hotline call's packets (pcap) and metadata here; the
+# hub reads them (HUB_RECORDING_DIR must name the same directory).
+PBX_RECORDING_DIR=${PBX_RECORDING_DIR:-$PBX_RUN_DIR/recordings}
+# Played to the caller when a hotline call is answered ("this call may be recorded"). A chime
+# is generated there with sox when the file is missing; the centre puts its voice prompt there.
+PBX_RECORDING_NOTICE=${PBX_RECORDING_NOTICE:-$PBX_ROOT/resources/pbx/prompts/recording-notice.wav}
 PBX_CHILDREN=${PBX_CHILDREN:-4}
 PBX_KAMAILIO_DEBUG=${PBX_KAMAILIO_DEBUG:-2}
 PBX_RTPE_LOG_LEVEL=${PBX_RTPE_LOG_LEVEL:-6}

@@ -7,6 +7,8 @@ import type { AuditAction } from '../store/repository.js';
 export const auditSubject = {
   caller: (callerKey: string) => `caller:${callerKey}`,
   order: (orderNo: string) => `order:${orderNo}`,
+  /** A call whose caller withheld the number (a handover of it). */
+  call: (callId: string) => `call:${callId}`,
 };
 
 /**

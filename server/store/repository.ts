@@ -41,6 +41,7 @@ export interface HubStore {
   readonly audit: AuditRepository;
   readonly seatKeys: SeatKeyRepository;
   readonly callbacks: CallbackRepository;
+  readonly recordings: RecordingRepository;
   /** Which backend this is, for logs and health. */
   readonly backend: 'sqlite' | 'postgres';
   /** True when the store holds no agents yet (a fresh database, to be seeded). */
@@ -276,6 +277,27 @@ export interface SeatKeyRepository {
 }
 
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+
+/** A call's recording at the hub (server/recordings); times are epoch ms. */
+export interface RecordingRecord {
+  callId: string;
+  startedAt: number;
+  durationMs: number;
+  bytes: number;
+  /** The WAV file on the hub's disk. */
+  path: string;
+  expiresAt: number;
+}
+
+/** Recordings' metadata, one per call; the sweeper removes them once expired. */
+export interface RecordingRepository {
+  /** Stores (or replaces) the recording of a call; answers the one it replaced. */
+  put(recording: RecordingRecord): Promise<RecordingRecord | null>;
+  get(callId: string): Promise<RecordingRecord | null>;
+  /** Up to `limit` recordings whose expiry is at or before `now`, oldest first. */
+  expired(now: number, limit: number): Promise<RecordingRecord[]>;
+  remove(callId: string): Promise<boolean>;
+}
 
 /** A caller who gave up while queued, as the ACD records it (see CallbackRepository). */
 export interface AbandonedCall {

@@ -6,18 +6,23 @@ import {
   CallbackListSchema,
   CallbackSchema,
   CallerHistorySchema,
+  HandoverSchema,
   HUB_PATHS,
   KbSearchResponseSchema,
   LoginResponseSchema,
+  RecordingSchema,
   SessionTokensSchema,
   type AgentState,
   type AgentStateAnswer,
   type Callback,
   type CallbackResultRequestSchema,
   type CallerHistory,
+  type Handover,
+  type HandoverRequest,
   type KbSearchResponse,
   type LoginRequest,
   type LoginResponse,
+  type Recording,
   type SEAT_NOT_READY_REASONS,
   type SessionTokens,
 } from '../../../shared/hub-api.js';
@@ -35,6 +40,9 @@ import {
 } from './hub-errors.js';
 
 export type FetchLike = typeof fetch;
+
+/** The hub's answer to a handover POST: its id. */
+const HandoverCreatedSchema = HandoverSchema.pick({ id: true });
 
 export interface HubClientOptions {
   baseUrl: string;
@@ -81,6 +89,9 @@ export const HUB_TIMEOUTS = {
   health: 3_000,
   session: 5_000,
   callbacks: 5_000,
+  handover: 3_000,
+  /** A recording's audio: up to 32 MB from the hub. */
+  recording: 30_000,
 } as const;
 
 /** Why an agent is not ready, as the agent picks it at the seat. */
@@ -336,6 +347,36 @@ export class HubClient {
     });
   }
 
+  /** Passes the draft and notes on with a call (before a transfer); answers its id. */
+  sendHandover(request: HandoverRequest): Promise<{ id: string }> {
+    return this.request({
+      method: 'POST',
+      path: HUB_PATHS.handovers,
+      body: request,
+      schema: HandoverCreatedSchema,
+      timeoutMs: this.timeouts.handover,
+    });
+  }
+
+  /**
+   * The newest handover addressed to this agent, by call or caller; null when none (404
+   * no-handover, or any 404: a hub older than handovers has none to give).
+   */
+  async handover(key: { callId: string } | { caller: string }): Promise<Handover | null> {
+    try {
+      return await this.request({
+        method: 'GET',
+        path: HUB_PATHS.handovers,
+        query: 'callId' in key ? { callId: key.callId } : { caller: key.caller },
+        schema: HandoverSchema,
+        timeoutMs: this.timeouts.lookup,
+      });
+    } catch (err) {
+      if (err instanceof HubHttpError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
   kbSearch(q: string, limit = 5): Promise<KbSearchResponse> {
     return this.request({
       method: 'GET',
@@ -384,6 +425,72 @@ export class HubClient {
       timeoutMs: this.timeouts.health,
       auth: false,
     });
+  }
+
+  /** A call's recording metadata (leads, admins); null when the call has none (404). */
+  async recording(callId: string): Promise<Recording | null> {
+    try {
+      return await this.request({
+        method: 'GET',
+        path: HUB_PATHS.recording(callId),
+        schema: RecordingSchema,
+        timeoutMs: this.timeouts.lookup,
+      });
+    } catch (err) {
+      if (err instanceof HubHttpError && err.status === 404 && err.code === 'no-recording') {
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A recording's audio (audio/wav). Refuses with HubProtocolError, before reading it, an
+   * answer longer than `maxBytes` (by its Content-Length) or one that turns out longer.
+   */
+  async recordingAudio(callId: string, maxBytes: number): Promise<Buffer> {
+    await this.renewIfDue();
+    if (!this.token) throw new HubHttpError(401, 'not-logged-in', 'Not signed in to the hub.');
+    const path = HUB_PATHS.recordingAudio(callId);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeouts.recording);
+    try {
+      let response: Response;
+      try {
+        response = await this.fetchImpl(new URL(path, this.baseUrl), {
+          headers: { authorization: `Bearer ${this.token}`, accept: 'audio/wav' },
+          signal: controller.signal,
+        });
+      } catch (err) {
+        throw new HubUnreachableError(
+          `The hub at ${this.baseUrl} cannot be reached (${describeNetworkError(err)}).`,
+          { cause: err },
+        );
+      }
+      if (!response.ok) {
+        const text = await response.text();
+        throw this.toHttpError(
+          { method: 'GET', path, schema: null, timeoutMs: 0 },
+          response.status,
+          text,
+        );
+      }
+      const length = Number(response.headers.get('content-length') ?? NaN);
+      const tooLong = (bytes: number) =>
+        new HubProtocolError(
+          `The recording of call ${callId} is ${bytes} bytes, more than the ${maxBytes} ` +
+            'bytes the desk plays.',
+        );
+      if (length > maxBytes) {
+        await response.body?.cancel();
+        throw tooLong(length);
+      }
+      const audio = Buffer.from(await response.arrayBuffer());
+      if (audio.length > maxBytes) throw tooLong(audio.length);
+      return audio;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Aborts every request in flight; used when the core closes. */

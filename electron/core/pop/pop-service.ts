@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Pop } from '../../../shared/desk-api.js';
 import { CATEGORIES } from '../../../shared/domain/categories.js';
 import { maskPhone, normalizePhone } from '../../../shared/domain/phone.js';
-import type { CallerHistory, KbSearchResponse } from '../../../shared/hub-api.js';
+import type { CallerHistory, Handover, KbSearchResponse } from '../../../shared/hub-api.js';
 import { callerNumberKey } from '../caller-number.js';
 import type { HubClient } from '../hub/hub-client.js';
 import type { OrderStore } from '../store/order-store.js';
@@ -39,6 +39,8 @@ const KB_HITS_IN_POP = 5;
  */
 export class PopService {
   private readonly cache = new Map<string, { at: number; part: Promise<HubPart> }>();
+  /** Handovers asked for, by `call:<id>` or `caller:<number>`, kept like the hub part. */
+  private readonly handovers = new Map<string, { at: number; found: Promise<Handover | null> }>();
   private readonly ttlMs: number;
 
   constructor(private readonly options: PopServiceOptions) {
@@ -47,13 +49,23 @@ export class PopService {
 
   /** Starts the hub part of a lookup and keeps it for the pop that follows. */
   prefetch(rawNumber: string): void {
-    void this.hubPart(callerNumberKey(rawNumber));
+    const number = callerNumberKey(rawNumber);
+    void this.hubPart(number);
+    void this.handover(number, undefined);
   }
 
-  async lookup(rawNumber: string): Promise<Pop> {
+  /**
+   * The pop of a call. `contextCallId` is the citizen's call a consult call serves: the
+   * handover is then found by it; otherwise by the caller's number (a blind transfer
+   * reaches the specialist as a new call from the citizen).
+   */
+  async lookup(rawNumber: string, contextCallId?: string): Promise<Pop> {
     const number = callerNumberKey(rawNumber);
     const started = performance.now();
-    const part = await this.hubPart(number);
+    const [part, handover] = await Promise.all([
+      this.hubPart(number),
+      this.handover(number, contextCallId),
+    ]);
     // Read after the hub answered, so an order saved meanwhile is in the pop.
     const localOrders = this.options.store().list({
       callerNumber: number,
@@ -74,14 +86,47 @@ export class PopService {
         hubOrders: part.history?.orders.length ?? null,
         localOrders: localOrders.length,
         topic,
+        handover: handover?.id ?? null,
       },
       `Pop ready for ${maskPhone(number)}.`,
     );
-    return { number, ...part, topic, kb, localOrders };
+    return { number, ...part, topic, kb, localOrders, handover };
   }
 
   clear(): void {
     this.cache.clear();
+    this.handovers.clear();
+  }
+
+  /** The handover for the pop, or null: none, the hub offline, or a withheld number. */
+  private handover(number: string, contextCallId: string | undefined): Promise<Handover | null> {
+    if (contextCallId === undefined && normalizePhone(number) === null) {
+      return Promise.resolve(null);
+    }
+    const key = contextCallId !== undefined ? `call:${contextCallId}` : `caller:${number}`;
+    const now = Date.now();
+    const cached = this.handovers.get(key);
+    if (cached && now - cached.at < this.ttlMs) return cached.found;
+
+    const found = this.options.hub
+      .handover(contextCallId !== undefined ? { callId: contextCallId } : { caller: number })
+      .catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        this.options.log.info(
+          { caller: maskPhone(number), contextCallId },
+          `No handover for the pop of ${maskPhone(number)}: ${message}`,
+        );
+        if (this.handovers.get(key)?.found === found) this.handovers.delete(key);
+        return null;
+      });
+    this.handovers.delete(key);
+    this.handovers.set(key, { at: now, found });
+    while (this.handovers.size > MAX_CACHED_NUMBERS) {
+      const oldest = this.handovers.keys().next().value;
+      if (oldest === undefined) break;
+      this.handovers.delete(oldest);
+    }
+    return found;
   }
 
   private hubPart(number: string): Promise<HubPart> {

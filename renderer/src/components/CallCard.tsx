@@ -7,7 +7,10 @@ import { formatDuration, formatPhone, waitSeconds } from '../lib/format';
 import { shortcutKeys } from '../lib/shortcuts';
 import { useNow } from '../lib/use-now';
 import type { CallPhase, PhoneCall } from '../phone/phone-types';
+import { consultPair } from '../store/transfer-lines';
 import { useDesk } from '../store/use-desk';
+import { ConsultBar, TransferStatus } from './ConsultBar';
+import { HandoverLine } from './TransferDialog';
 import { PhoneGlyph } from './PhoneGlyph';
 
 const PHASE_KEYS = {
@@ -62,6 +65,8 @@ export function CallCard({ call }: { call: PhoneCall }) {
         {call.remoteHeld && <Flag id="call-remote-held" text={t('call.remoteHeld')} />}
         {call.muted && <Flag id="call-muted-flag" text={t('call.muted')} />}
         {call.video && <Flag id="call-video" text={t('call.video')} />}
+        {call.contextCallId && <Flag id="call-consult-flag" text={t('call.consultFlag')} />}
+        {call.conferencedWith && <Flag id="call-conference-flag" text={t('call.conferenceFlag')} />}
         {call.outcome && call.outcome !== 'ended' && (
           <span className={`pill pill--outcome-${call.outcome}`}>
             {t(`call.outcome.${call.outcome}`)}
@@ -99,7 +104,14 @@ export function CallCard({ call }: { call: PhoneCall }) {
           <span className="call__failure-hint">{t('call.stillUsable')}</span>
         </div>
       )}
+      <TransferStatus call={call} />
+      <HandoverLine
+        callId={call.contextCallId ?? call.callId}
+        testId="call-handover-status"
+        failedOnly
+      />
       <PhoneErrorLine />
+      {live && <ConsultBar call={call} />}
       {live ? <CallControls call={call} /> : <p className="call__after">{t('call.afterHint')}</p>}
     </div>
   );
@@ -111,6 +123,9 @@ function CallControls({ call }: { call: PhoneCall }) {
   const hangup = useDesk((s) => s.hangup);
   const toggleHold = useDesk((s) => s.toggleHold);
   const toggleMute = useDesk((s) => s.toggleMute);
+  const openTransfer = useDesk((s) => s.openTransfer);
+  const inConsult = useDesk((s) => consultPair(s.calls, call) !== null);
+  const transferring = call.transfer?.state === 'pending';
   const active = call.phase === 'active';
   const hangupText =
     call.phase === 'ringing'
@@ -169,11 +184,13 @@ function CallControls({ call }: { call: PhoneCall }) {
             type="button"
             className="btn btn--toggle"
             data-testid="call-transfer"
-            disabled
-            title={t('call.notYet')}
+            aria-haspopup="dialog"
+            aria-keyshortcuts={shortcutKeys('transfer')}
+            title={shortcutKeys('transfer')}
+            disabled={inConsult || transferring}
+            onClick={() => openTransfer(call.callId)}
           >
             {t('call.transfer')}
-            <span className="btn__note">{t('call.notYet')}</span>
           </button>
         </>
       )}

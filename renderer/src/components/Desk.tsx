@@ -11,6 +11,7 @@ import { ShortcutsHelp } from './ShortcutsHelp';
 import { SeatNotices } from './SeatNotices';
 import { SyncStrip } from './SyncStrip';
 import { TopBar } from './TopBar';
+import { TransferDialog } from './TransferDialog';
 
 /** One window, no scrolling at 1366x768: phone left, pop over the order centre, KB right. */
 export function Desk() {
@@ -33,6 +34,7 @@ export function Desk() {
       </main>
       {overlay === 'devices' && <DevicesPanel />}
       {overlay === 'shortcuts' && <ShortcutsHelp />}
+      {overlay === 'transfer' && <TransferDialog />}
     </div>
   );
 }

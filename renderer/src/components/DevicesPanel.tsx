@@ -21,6 +21,8 @@ export function DevicesPanel() {
   const error = useDesk((s) => s.devicesError);
   const saving = useDesk((s) => s.devicesSaving);
   const save = useDesk((s) => s.saveDevicePrefs);
+  const testRing = useDesk((s) => s.testRing);
+  const [ringFailed, setRingFailed] = useState(false);
   const [edit, setEdit] = useState<DevicePrefs | null>(null);
   const [done, setDone] = useState(false);
   const prefs = edit ?? saved;
@@ -111,9 +113,21 @@ export function DevicesPanel() {
             >
               {saving ? t('devices.saving') : t('devices.save')}
             </button>
+            <button
+              type="button"
+              className="btn"
+              data-testid="device-test-ring"
+              onClick={() => void testRing(prefs).then((ok) => setRingFailed(!ok))}
+            >
+              {t('devices.testRing')}
+            </button>
             <span aria-live="polite" data-testid="devices-status">
               {done ? t('devices.saved') : ''}
-              {error ? <span title={error}>{t('devices.failed')}</span> : null}
+              {error ? (
+                <span title={error}>
+                  {ringFailed ? t('devices.testRingFailed') : t('devices.failed')}
+                </span>
+              ) : null}
             </span>
           </div>
         </form>

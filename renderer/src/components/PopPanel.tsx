@@ -8,6 +8,7 @@ import type { PopView } from '../store/pop-slice';
 import { callOnCard } from '../store/phone-slice';
 import { useDesk } from '../store/use-desk';
 import { errorText } from '../i18n/translate';
+import { PopHandover } from './PopHandover';
 
 /**
  * The screen-pop: who calls, how long they queued, what they called about before and
@@ -84,6 +85,7 @@ function PopBody({ pop }: { pop: PopView }) {
   const data = pop.data;
   return (
     <div className="pop__body">
+      {data?.handover && <PopHandover handover={data.handover} />}
       {data && !data.history && (
         <p
           className="notice notice--warn"

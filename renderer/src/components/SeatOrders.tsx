@@ -5,6 +5,7 @@ import { useT } from '../i18n/use-t';
 import { formatDate } from '../lib/format';
 import { isFormDirty } from '../store/order-draft';
 import { useDesk } from '../store/use-desk';
+import { RecordingButton, RecordingPlayer } from './RecordingPlayer';
 
 /**
  * The seat's orders, in the order the seat core lists them (never sorted by the seat's
@@ -37,6 +38,7 @@ export function SeatOrders() {
           ))}
         </ul>
       )}
+      <RecordingPlayer />
     </section>
   );
 }
@@ -95,6 +97,7 @@ function OrderRow({ order, formBusy }: { order: LocalOrder; formBusy: boolean })
         >
           {t('orders.edit')}
         </button>
+        <RecordingButton callId={input.callId} orderNo={no} />
       </div>
       <div className="seat-order__body">
         <span className="seat-order__summary" title={input.summary}>

@@ -14,7 +14,7 @@ const ACTION_KEYS = {
   help: 'shortcuts.help',
 } as const satisfies Record<ShortcutAction, MessageKey>;
 
-/** Every shortcut with its keys, in the UI language; transfer is listed as not yet. */
+/** Every shortcut with its keys, in the UI language; one not working yet says so. */
 export function ShortcutsHelp() {
   const { t } = useT();
   return (

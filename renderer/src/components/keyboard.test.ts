@@ -42,7 +42,9 @@ describe('desk keys', () => {
     phone.emit({ type: 'call', call: phoneCall({ phase: 'active', answeredAt: 1_002_000 }) });
     expect(handleDeskKey(key('KeyH', summaryField), store)).toBe(true);
     expect(handleDeskKey(key('KeyM'), store)).toBe(true);
-    expect(handleDeskKey(key('KeyX'), store)).toBe(false);
+    expect(handleDeskKey(key('KeyX', summaryField), store)).toBe(true);
+    expect(store.getState().overlay).toBe('transfer');
+    expect(store.getState().transferCallId).toBe('c1');
     expect(handleDeskKey(key('KeyE'), store)).toBe(true);
     expect(phone.commands).toEqual(['answer c1', 'hold c1', 'mute c1', 'hangup c1']);
   });

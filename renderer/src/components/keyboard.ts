@@ -29,8 +29,7 @@ export function handleDeskKey(press: KeyPress, store: DeskStore): boolean {
     hangup: () => live && run(s.hangup(call.callId)),
     hold: () => call?.phase === 'active' && run(s.toggleHold(call.callId)),
     mute: () => call?.phase === 'active' && run(s.toggleMute(call.callId)),
-    // TODO(issue 5, transfers): blind and attended transfer come in the next part.
-    transfer: () => false,
+    transfer: () => call?.phase === 'active' && s.openTransfer(call.callId),
     ready: () => !s.agentStateBusy && run(s.setAgentState('ready')),
     'not-ready': () => !s.agentStateBusy && run(s.setAgentState('not-ready')),
     help: () => {

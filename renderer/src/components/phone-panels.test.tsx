@@ -47,7 +47,8 @@ describe('phone panel', () => {
     expect(attr(one(html, 'call-hold').tag, 'aria-pressed')).toBe('true');
     expect(textOf(one(html, 'call-hold').inner)).toBe('恢复');
     expect(textOf(one(html, 'call-held-flag').inner)).toBe('已保持');
-    expect(attr(one(html, 'call-transfer').tag, 'disabled')).not.toBeNull();
+    expect(attr(one(html, 'call-transfer').tag, 'disabled')).toBeNull();
+    expect(attr(one(html, 'call-transfer').tag, 'aria-keyshortcuts')).toBe('Ctrl+Shift+X');
     expect(attr(one(html, 'dialpad').tag, 'data-mode')).toBe('dtmf');
   });
 
@@ -191,7 +192,7 @@ describe('devices and shortcuts', () => {
     expect(textOf(warning.inner)).toContain('麦克风权限被拒绝');
   });
 
-  it('lists every shortcut in both languages, transfer as not yet', async () => {
+  it('lists every shortcut in both languages, transfer working', async () => {
     const { store, state } = await signedIn();
     let html = render(store, <ShortcutsHelp />);
     const rows = byTestId(html, 'shortcut');
@@ -207,8 +208,8 @@ describe('devices and shortcuts', () => {
       'dial-pad',
     ]);
     const transfer = rows[4] as { tag: string; inner: string };
-    expect(attr(transfer.tag, 'data-disabled')).toBe('true');
-    expect(textOf(transfer.inner)).toBe('转接暂未开放Ctrl+Shift+X');
+    expect(attr(transfer.tag, 'data-disabled')).toBe('false');
+    expect(textOf(transfer.inner)).toBe('转接Ctrl+Shift+X');
 
     state().setLang('en');
     html = render(store, <ShortcutsHelp />);

@@ -1,3 +1,6 @@
+import { RECORDING_EN, RECORDING_ZH } from './recording-messages';
+import { TRANSFER_EN, TRANSFER_ZH } from './transfer-messages';
+
 /**
  * Every string the desk shows, in Simplified Chinese (the default) and English. Chinese
  * is the source: its keys are the type, and the English table must have each of them
@@ -13,6 +16,8 @@ export function isLang(value: unknown): value is Lang {
 }
 
 const zhCN = {
+  ...TRANSFER_ZH,
+  ...RECORDING_ZH,
   'app.title': '12345 政务服务热线 · 坐席台',
   'app.brand': '坐席台',
   'app.starting': '正在启动…',
@@ -439,6 +444,8 @@ const zhCN = {
 export type MessageKey = keyof typeof zhCN;
 
 const en: Record<MessageKey, string> = {
+  ...TRANSFER_EN,
+  ...RECORDING_EN,
   'app.title': '12345 Hotline Desk',
   'app.brand': 'Hotline Desk',
   'app.starting': 'Starting…',

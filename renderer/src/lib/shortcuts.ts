@@ -16,7 +16,7 @@ export interface Shortcut {
   keys: string;
   /** Ctrl+Shift, or a single key that only counts outside text fields. */
   combo: boolean;
-  /** Listed but not working yet (transfers come with the next part of issue 5). */
+  /** Listed but not working yet (none is, now that transfers work). */
   disabled?: boolean;
 }
 
@@ -25,7 +25,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'hangup', code: 'KeyE', keys: 'Ctrl+Shift+E', combo: true },
   { action: 'hold', code: 'KeyH', keys: 'Ctrl+Shift+H', combo: true },
   { action: 'mute', code: 'KeyM', keys: 'Ctrl+Shift+M', combo: true },
-  { action: 'transfer', code: 'KeyX', keys: 'Ctrl+Shift+X', combo: true, disabled: true },
+  { action: 'transfer', code: 'KeyX', keys: 'Ctrl+Shift+X', combo: true },
   { action: 'ready', code: 'KeyY', keys: 'Ctrl+Shift+Y', combo: true },
   { action: 'not-ready', code: 'KeyB', keys: 'Ctrl+Shift+B', combo: true },
   { action: 'help', code: 'Slash', keys: '?', combo: false },

@@ -7,10 +7,12 @@ import { createKbSlice } from './kb-slice';
 import { createOrderSlice } from './order-slice';
 import { createPhoneSlice } from './phone-slice';
 import { createPopSlice } from './pop-slice';
+import { createRecordingSlice } from './recording-slice';
 import { createRejectedSlice } from './rejected-slice';
 import { createSeatSlice } from './seat-slice';
 import { createSessionSlice } from './session-slice';
 import { createSyncSlice } from './sync-slice';
+import { createTransferSlice } from './transfer-slice';
 import type { DeskState, StoreDeps } from './types';
 import { createUiSlice } from './ui-slice';
 
@@ -20,6 +22,7 @@ export function createDeskStore(deps: StoreDeps) {
     ...createSessionSlice(set, get, deps),
     ...createAgentSlice(set, get, deps),
     ...createPhoneSlice(set, get, deps),
+    ...createTransferSlice(set, get, deps),
     ...createCallbackSlice(set, get, deps),
     ...createDeviceSlice(set, get, deps),
     ...createPopSlice(set, get, deps),
@@ -28,6 +31,7 @@ export function createDeskStore(deps: StoreDeps) {
     ...createSyncSlice(set, get, deps),
     ...createConflictSlice(set, get, deps),
     ...createRejectedSlice(set, get, deps),
+    ...createRecordingSlice(set, get, deps),
     ...createSeatSlice(set, get, deps),
     ...createUiSlice(set, get, deps),
   }));

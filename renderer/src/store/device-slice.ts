@@ -20,6 +20,8 @@ export interface DeviceSlice {
   /** Asks the engine for the devices (it asks for microphone permission if needed). */
   loadDevices(): Promise<void>;
   saveDevicePrefs(prefs: DevicePrefs): Promise<boolean>;
+  /** Plays the ring tone once with these (maybe unsaved) choices; false when it could not. */
+  testRing(prefs: DevicePrefs): Promise<boolean>;
   /** The engine says the choices or the devices changed; null keeps the microphone state. */
   devicesChanged(prefs: DevicePrefs, microphone: MicrophoneState | null): void;
 }
@@ -62,6 +64,19 @@ export const createDeviceSlice: SliceCreator<DeviceSlice> = (set, get, { phone }
       return false;
     } finally {
       set({ devicesSaving: false });
+    }
+  },
+
+  async testRing(prefs) {
+    set({ devicesError: null });
+    try {
+      await phone.testRing({ ...prefs, ringVolume: Math.min(1, Math.max(0, prefs.ringVolume)) });
+      return true;
+    } catch (error) {
+      const detail = describeError(error);
+      log.warn(`The test ring did not play: ${detail}.`);
+      set({ devicesError: detail });
+      return false;
     }
   },
 

@@ -78,6 +78,11 @@ export interface OrderSlice {
   prefillForCall(call: { callId: string; caller: string }): void;
   /** The pop found the likely topic; it becomes the category if none is chosen yet. */
   prefillTopic(callId: string, topic: string | null): void;
+  /**
+   * Puts the draft the transferring agent handed over (the pop's handover) in the form,
+   * for the pop's call; false when there is none or the form holds unsaved text.
+   */
+  takeHandoverDraft(): boolean;
 }
 
 /** The pop's likely topic when it is a category code the form offers, else null. */
@@ -357,6 +362,25 @@ export const createOrderSlice: SliceCreator<OrderSlice> = (set, get, { desk, sto
       const { draft, editing } = get();
       if (draft.callId === call.callId || isFormDirty(draft, editing)) return;
       get().newDraft(call);
+    },
+
+    takeHandoverDraft() {
+      const { pop, draft, editing } = get();
+      const handover = pop?.data?.handover;
+      if (!pop || !handover?.draft || isFormDirty(draft, editing)) return false;
+      const { editing: _left, ...handed } = handover.draft;
+      const taken = fromStoredDraft({
+        ...handed,
+        callerNumber: handed.callerNumber || handover.callerNumber,
+        callId: pop.callId,
+      });
+      replaceForm(taken, null);
+      set({ lastSaved: null });
+      saveDraft();
+      log.info(
+        `The draft handed over by ${handover.fromAgent.id} is in the form for ${pop.callId}.`,
+      );
+      return true;
     },
 
     prefillTopic(callId, topic) {

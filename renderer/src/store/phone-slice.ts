@@ -188,6 +188,7 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
         case 'call':
           lineChanged(event.call);
           get().callbackCallChanged(event.call);
+          get().popCallChanged(event.call);
           return;
         case 'devices':
           get().devicesChanged(event.prefs, event.microphone);

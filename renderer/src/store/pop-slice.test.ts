@@ -152,6 +152,7 @@ describe('pop slice', () => {
       number,
       queue: '',
       waitMs: 0,
+      contextCallId: null,
       status: 'ready',
       data: popFor(number, data),
       error: null,

@@ -1,7 +1,7 @@
 import type { LocalOrder, Pop } from '../../../shared/desk-api';
 import { normalizePhone } from '../../../shared/domain/phone';
 import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
-import type { CallOffer } from '../phone/phone-types';
+import type { CallOffer, PhoneCall } from '../phone/phone-types';
 import { upsertOrder } from './order-slice';
 import type { SliceCreator } from './types';
 
@@ -13,6 +13,8 @@ export interface PopView {
   number: string;
   queue: string;
   waitMs: number;
+  /** The citizen's call this call serves (a consult call): its handover is found by it. */
+  contextCallId: string | null;
   status: PopStatus;
   data: Pop | null;
   error: ErrorInfo | null;
@@ -27,6 +29,11 @@ export interface PopSlice {
   openPop(offer: CallOffer): void;
   /** A local order was saved or changed; the pop shows it if it is of the caller's number. */
   popOrderSaved(order: LocalOrder): void;
+  /**
+   * A line changed. A consult call names the citizen's call (contextCallId) on the line,
+   * which may come after the pop was opened: the pop then asks again, for the handover.
+   */
+  popCallChanged(call: PhoneCall): void;
 }
 
 export const initialPopState = { pop: null };
@@ -56,51 +63,76 @@ export function popKbStatus(pop: PopView | null): PopKbStatus | null {
   return topic ? 'topic-unanswered' : 'no-topic';
 }
 
-export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => ({
-  ...initialPopState,
-
-  openPop(offer) {
-    const current = get().pop;
-    if (current?.callId === offer.callId) {
-      set({
-        pop: {
-          ...current,
-          queue: offer.queue || current.queue,
-          waitMs: Math.max(offer.waitMs, current.waitMs),
-        },
-      });
-      return;
-    }
-
-    // A new call: the centre shows its pop, whatever list the agent was looking at.
-    get().showView('pop');
-    const { callId, caller } = offer;
-    const base = { callId, number: caller, queue: offer.queue, waitMs: offer.waitMs };
-    if (!caller) {
-      set({ pop: { ...base, status: 'ready', data: null, error: null } });
-      return;
-    }
-    set({ pop: { ...base, status: 'loading', data: null, error: null } });
-
-    desk.call('pop.lookup', { callerNumber: caller }).then(
+export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => {
+  const lookup = (callId: string, caller: string, contextCallId: string | null) => {
+    const params = contextCallId
+      ? { callerNumber: caller, contextCallId }
+      : { callerNumber: caller };
+    desk.call('pop.lookup', params).then(
       (data) => {
         const pop = get().pop;
-        if (pop?.callId !== callId) return;
-        set({ pop: { ...pop, status: 'ready', data } });
+        if (pop?.callId !== callId || pop.contextCallId !== contextCallId) return;
+        set({ pop: { ...pop, status: 'ready', data, error: null } });
         get().prefillTopic(callId, data.topic);
       },
       (error: unknown) => {
         const pop = get().pop;
-        if (pop?.callId !== callId) return;
+        if (pop?.callId !== callId || pop.contextCallId !== contextCallId) return;
+        // A second lookup (for the handover) that fails keeps what the first one found.
+        if (pop.data) return;
         set({ pop: { ...pop, status: 'failed', error: toErrorInfo(error) } });
       },
     );
-  },
+  };
 
-  popOrderSaved(order) {
-    const pop = get().pop;
-    if (!pop?.data || !sameNumber(order.input.callerNumber, pop.number)) return;
-    const localOrders = upsertOrder(pop.data.localOrders, order);
-    set({ pop: { ...pop, data: { ...pop.data, localOrders } } });
-  },
-});
+  return {
+    ...initialPopState,
+
+    openPop(offer) {
+      const current = get().pop;
+      if (current?.callId === offer.callId) {
+        set({
+          pop: {
+            ...current,
+            queue: offer.queue || current.queue,
+            waitMs: Math.max(offer.waitMs, current.waitMs),
+          },
+        });
+        return;
+      }
+
+      // A new call: the centre shows its pop, whatever list the agent was looking at.
+      get().showView('pop');
+      const { callId, caller } = offer;
+      const contextCallId = get().calls.find((c) => c.callId === callId)?.contextCallId ?? null;
+      const base = {
+        callId,
+        number: caller,
+        queue: offer.queue,
+        waitMs: offer.waitMs,
+        contextCallId,
+      };
+      if (!caller) {
+        set({ pop: { ...base, status: 'ready', data: null, error: null } });
+        return;
+      }
+      set({ pop: { ...base, status: 'loading', data: null, error: null } });
+      lookup(callId, caller, contextCallId);
+    },
+
+    popCallChanged(call) {
+      const pop = get().pop;
+      if (pop?.callId !== call.callId || !call.contextCallId) return;
+      if (pop.contextCallId === call.contextCallId || !pop.number) return;
+      set({ pop: { ...pop, contextCallId: call.contextCallId } });
+      lookup(pop.callId, pop.number, call.contextCallId);
+    },
+
+    popOrderSaved(order) {
+      const pop = get().pop;
+      if (!pop?.data || !sameNumber(order.input.callerNumber, pop.number)) return;
+      const localOrders = upsertOrder(pop.data.localOrders, order);
+      set({ pop: { ...pop, data: { ...pop.data, localOrders } } });
+    },
+  };
+};

@@ -9,16 +9,19 @@ import type { KbSlice } from './kb-slice';
 import type { OrderSlice } from './order-slice';
 import type { PhoneSlice } from './phone-slice';
 import type { PopSlice } from './pop-slice';
+import type { RecordingSlice } from './recording-slice';
 import type { RejectedSlice } from './rejected-slice';
 import type { SeatSlice } from './seat-slice';
 import type { SessionSlice } from './session-slice';
 import type { SyncSlice } from './sync-slice';
+import type { TransferSlice } from './transfer-slice';
 import type { UiSlice } from './ui-slice';
 
 /** The whole desk state: one slice per domain, plain serialisable values only. */
 export type DeskState = SessionSlice &
   AgentSlice &
   PhoneSlice &
+  TransferSlice &
   CallbackSlice &
   DeviceSlice &
   PopSlice &
@@ -27,6 +30,7 @@ export type DeskState = SessionSlice &
   SyncSlice &
   ConflictSlice &
   RejectedSlice &
+  RecordingSlice &
   SeatSlice &
   UiSlice;
 

@@ -6,8 +6,8 @@ export const LANG_KEY = 'hotline.lang';
 /** What the centre column shows above the order form. */
 export type CentreView = 'pop' | 'orders' | 'conflicts' | 'rejected';
 
-/** A panel over the desk: the device settings or the list of shortcuts. */
-export type Overlay = 'devices' | 'shortcuts';
+/** A panel over the desk: the device settings, the list of shortcuts, the transfer dialog. */
+export type Overlay = 'devices' | 'shortcuts' | 'transfer';
 
 export interface UiSlice {
   /** Language of the UI; remembered on this seat. */

@@ -21,6 +21,7 @@ import type { Callback, SipConfig } from '../../../shared/hub-api';
 import type { OrderInput } from '../../../shared/order';
 import type {
   DevicePrefs,
+  DialOptions,
   PhoneCall,
   PhoneControl,
   PhoneEvent,
@@ -80,6 +81,9 @@ export function phoneCall(extra: Partial<PhoneCall> = {}): PhoneCall {
     remoteHeld: false,
     muted: false,
     video: false,
+    contextCallId: null,
+    conferencedWith: null,
+    transfer: null,
     startedAt: 1_000_000,
     answeredAt: null,
     endedAt: null,
@@ -120,6 +124,7 @@ export class FakePhone implements PhoneControl {
     microphone: 'ok',
   };
   savedPrefs: DevicePrefs[] = [];
+  rungWith: DevicePrefs[] = [];
   failWith: Error | null = null;
   private nextCall = 1;
   private readonly listeners = new Set<(event: PhoneEvent) => void>();
@@ -159,9 +164,27 @@ export class FakePhone implements PhoneControl {
   async sendDtmf(callId: string, digits: string) {
     this.run(`dtmf ${callId} ${digits}`);
   }
-  async dial(target: string) {
-    this.run(`dial ${target}`);
+  /** Recorded as "dial 123453", with " context=<call>" and " video" when given. */
+  async dial(target: string, options: DialOptions = {}) {
+    const context = options.contextCallId ? ` context=${options.contextCallId}` : '';
+    this.run(`dial ${target}${context}${options.video ? ' video' : ''}`);
     return `out-${this.nextCall++}`;
+  }
+  async transfer(callId: string, target: string) {
+    this.run(`transfer ${callId} ${target}`);
+  }
+  async completeTransfer(callId: string, consultCallId: string) {
+    this.run(`complete ${callId} ${consultCallId}`);
+  }
+  async conference(callIdA: string, callIdB: string) {
+    this.run(`conference ${callIdA} ${callIdB}`);
+  }
+  async split(callId: string) {
+    this.run(`split ${callId}`);
+  }
+  async testRing(prefs: DevicePrefs) {
+    this.run('testRing');
+    this.rungWith.push(prefs);
   }
   async listDevices() {
     return this.devices;

@@ -242,6 +242,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX callbacks_taken ON callbacks (taken_by, taken_at) WHERE status = 'taken'`,
     ],
   },
+  {
+    version: 5,
+    name: 'call recordings',
+    statements: [
+      // One recording per call (rtpengine records on the media path; the hub converts it
+      // to WAV). `path` is the WAV file on the hub; the sweeper deletes file and row once
+      // `expires_at` (HUB_RECORDING_RETENTION_DAYS after the start) has passed.
+      `CREATE TABLE recordings (
+        call_id TEXT PRIMARY KEY,
+        started_at BIGINT NOT NULL,
+        duration_ms BIGINT NOT NULL,
+        bytes BIGINT NOT NULL,
+        path TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX recordings_expires ON recordings (expires_at)`,
+    ],
+  },
 ];
 
 /** The walking skeleton's schema (FTS5 KB, no versions): there is no path from it. */

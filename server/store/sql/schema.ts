@@ -187,6 +187,17 @@ export interface SchemaMigrationsTable {
   applied_at: string;
 }
 
+/** Migration 5: one row per recorded call (server/recordings). */
+export interface RecordingsTable {
+  call_id: string;
+  started_at: number;
+  duration_ms: number;
+  bytes: number;
+  /** The WAV file on the hub. */
+  path: string;
+  expires_at: number;
+}
+
 export interface HubTables {
   counters: CountersTable;
   agents: AgentsTable;
@@ -199,6 +210,7 @@ export interface HubTables {
   seat_keys: SeatKeysTable;
   calls: CallsTable;
   callbacks: CallbacksTable;
+  recordings: RecordingsTable;
   kb_articles: KbArticlesTable;
   kb_versions: KbVersionsTable;
   kb_changes: KbChangesTable;

@@ -9,6 +9,7 @@ import { SqlCallRepository } from './calls.js';
 import { openSqliteFile, postgresKysely, sqliteKysely } from './connect.js';
 import type { SqlContext } from './context.js';
 import { SqlKbRepository } from './kb.js';
+import { SqlRecordingRepository } from './recordings.js';
 import { migrate } from './migrations.js';
 import type { Backend, HubDb } from './schema.js';
 import { SqlSessionRepository } from './sessions.js';
@@ -25,6 +26,7 @@ export class SqlHubStore implements HubStore {
   readonly audit: SqlAuditRepository;
   readonly seatKeys: SqlSeatKeyRepository;
   readonly callbacks: SqlCallbackRepository;
+  readonly recordings: SqlRecordingRepository;
   readonly backend: Backend;
   private closed = false;
 
@@ -42,6 +44,7 @@ export class SqlHubStore implements HubStore {
     this.audit = new SqlAuditRepository(ctx);
     this.seatKeys = new SqlSeatKeyRepository(ctx.db);
     this.callbacks = new SqlCallbackRepository(ctx);
+    this.recordings = new SqlRecordingRepository(ctx);
   }
 
   /** The SQLite file at `path` (created and migrated when new); ':memory:' for scratch. */
