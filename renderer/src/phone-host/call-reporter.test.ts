@@ -94,6 +94,28 @@ describe('the call reporter of the phone host', () => {
     expect(sent.map((s) => s.event)).toEqual(['ringing', 'answered']);
   });
 
+  it('reports a transferred call as ended once, whatever its transfer went through', () => {
+    const { sent, desk } = recorder();
+    const reporter = new CallReporter(desk);
+    const active = phoneCall({ phase: 'active', answeredAt: 1_000_100 });
+    const transfer = { kind: 'blind' as const, target: '1101', failure: null };
+    const steps = [
+      { ...active, transfer: { ...transfer, state: 'pending' as const } },
+      { ...active, transfer: { ...transfer, state: 'accepted' as const } },
+      {
+        ...active,
+        transfer: { ...transfer, state: 'accepted' as const },
+        phase: 'ended' as const,
+        outcome: 'ended' as const,
+        endedAt: 1_002_000,
+      },
+    ];
+    for (const call of steps) reporter.onPhoneEvent({ type: 'call', call });
+    // The engine's snapshot replays the ended call after a desk reload: still once.
+    reporter.onPhoneEvent({ type: 'call', call: steps[2]! });
+    expect(sent.map((s) => s.event)).toEqual(['ringing', 'answered', 'ended']);
+  });
+
   it('logs a report the core refused with the masked number only', async () => {
     const { desk } = recorder(true);
     new CallReporter(desk).onPhoneEvent({ type: 'call', call: phoneCall() });

@@ -45,3 +45,12 @@ function decodeUser(user: string): string {
     return user;
   }
 }
+
+/** The header a consult call names the citizen's call with (see PhoneCall.contextCallId). */
+export const CONTEXT_HEADER = 'X-Hotline-Context';
+
+/** The citizen's Call-ID an incoming consult call serves; null when none or unusable. */
+export function contextFromInvite(request: InviteLike): string | null {
+  const value = (request.getHeader(CONTEXT_HEADER) ?? '').trim();
+  return value.length > 0 && value.length <= 256 && !/\s/.test(value) ? value : null;
+}

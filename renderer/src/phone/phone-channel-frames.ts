@@ -47,6 +47,29 @@ const SeatDevicesSchema: z.ZodType<SeatDevices> = z.object({
   microphone: MicrophoneStateSchema,
 });
 
+const SipFailureSchema = z.object({
+  code: z.enum([
+    'busy',
+    'declined',
+    'not-found',
+    'unavailable',
+    'timeout',
+    'not-acceptable',
+    'no-microphone',
+    'network',
+    'other',
+  ]),
+  status: z.number().int().nullable(),
+  detail: z.string(),
+});
+
+const CallTransferSchema = z.object({
+  kind: z.enum(['blind', 'attended']),
+  target: z.string(),
+  state: z.enum(['pending', 'accepted', 'failed']),
+  failure: SipFailureSchema.nullable(),
+});
+
 const PhoneCallSchema: z.ZodType<PhoneCall> = z.object({
   callId: CallIdSchema,
   direction: z.enum(['inbound', 'outbound']),
@@ -58,27 +81,14 @@ const PhoneCallSchema: z.ZodType<PhoneCall> = z.object({
   remoteHeld: z.boolean(),
   muted: z.boolean(),
   video: z.boolean(),
+  contextCallId: CallIdSchema.nullable(),
+  conferencedWith: CallIdSchema.nullable(),
+  transfer: CallTransferSchema.nullable(),
   startedAt: z.number(),
   answeredAt: z.number().nullable(),
   endedAt: z.number().nullable(),
   outcome: z.enum(['ended', 'missed', 'failed']).nullable(),
-  failure: z
-    .object({
-      code: z.enum([
-        'busy',
-        'declined',
-        'not-found',
-        'unavailable',
-        'timeout',
-        'not-acceptable',
-        'no-microphone',
-        'network',
-        'other',
-      ]),
-      status: z.number().int().nullable(),
-      detail: z.string(),
-    })
-    .nullable(),
+  failure: SipFailureSchema.nullable(),
 });
 
 const PhoneSnapshotSchema: z.ZodType<PhoneSnapshot> = z.object({
@@ -114,6 +124,13 @@ export const PhoneEventSchema: z.ZodType<PhoneEvent> = z.discriminatedUnion('typ
 
 const none = z.tuple([]);
 const oneCall = z.tuple([CallIdSchema]);
+const twoCalls = z.tuple([CallIdSchema, CallIdSchema]);
+/** A number as the agent types it; the engine checks it further (phone-input.ts). */
+const TargetSchema = z.string().trim().min(1).max(64);
+const DialOptionsSchema = z.strictObject({
+  contextCallId: CallIdSchema.optional(),
+  video: z.boolean().optional(),
+});
 const nothing = z.undefined();
 
 /** The methods a desk may call: PhoneControl without subscribe (events come by themselves). */
@@ -148,7 +165,15 @@ export const PHONE_METHODS = {
     ]),
     result: nothing,
   },
-  dial: { args: z.tuple([z.string().trim().min(1).max(64)]), result: z.string().min(1) },
+  dial: {
+    args: z.union([z.tuple([TargetSchema]), z.tuple([TargetSchema, DialOptionsSchema])]),
+    result: z.string().min(1),
+  },
+  transfer: { args: z.tuple([CallIdSchema, TargetSchema]), result: nothing },
+  completeTransfer: { args: twoCalls, result: nothing },
+  conference: { args: twoCalls, result: nothing },
+  split: { args: oneCall, result: nothing },
+  testRing: { args: z.tuple([DevicePrefsSchema]), result: nothing },
   listDevices: { args: none, result: SeatDevicesSchema },
   setDevicePrefs: { args: z.tuple([DevicePrefsSchema]), result: nothing },
 } satisfies Record<PhoneMethod, { args: z.ZodType<unknown[]>; result: z.ZodType }>;

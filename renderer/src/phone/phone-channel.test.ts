@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLogSink } from '../lib/log';
 import { DEFAULT_PREFS, FakePhone, phoneCall } from '../testing/fakes';
 import { PhoneChannelError, PhoneClient, servePhone, type PortLike } from './phone-channel';
-import type { PhoneEvent } from './phone-types';
+import type { DialOptions, PhoneEvent } from './phone-types';
 
 /**
  * Both ends over a real MessageChannel: Node's global one is node:worker_threads', the
@@ -79,6 +79,50 @@ describe('the phone channel', () => {
     expect(engine.savedPrefs[0]?.ringVolume).toBe(0.2);
   });
 
+  it('carries transfers, three-way calls, dial options and the ring test', async () => {
+    const engine = new FakePhone();
+    const [enginePort, deskPort] = pair();
+    servePhone(engine, enginePort);
+    const client = new PhoneClient();
+    client.connect(deskPort);
+
+    await client.dial('1101', { contextCallId: 'c1@pbx', video: true });
+    await client.transfer('c1', '1101');
+    await client.completeTransfer('c1', 'out-1');
+    await client.conference('c1', 'out-1');
+    await client.split('c1');
+    await client.testRing({ ...DEFAULT_PREFS, ringTone: 'soft' });
+    expect(engine.commands).toEqual([
+      'dial 1101 context=c1@pbx video',
+      'transfer c1 1101',
+      'complete c1 out-1',
+      'conference c1 out-1',
+      'split c1',
+      'testRing',
+    ]);
+    expect(engine.rungWith.map((prefs) => prefs.ringTone)).toEqual(['soft']);
+
+    const transferred = phoneCall({
+      phase: 'active',
+      contextCallId: 'citizen-1',
+      conferencedWith: 'out-1',
+      transfer: { kind: 'blind', target: '1101', state: 'failed', failure: null },
+    });
+    const events: PhoneEvent[] = [];
+    client.subscribe((e) => events.push(e));
+    engine.emit({ type: 'call', call: transferred });
+    await vi.waitFor(() => expect(events).toEqual([{ type: 'call', call: transferred }]));
+
+    await expect(client.conference('c1', '')).rejects.toMatchObject({ code: 'bad-frame' });
+    await expect(
+      client.dial('1101', { video: 'yes' } as unknown as DialOptions),
+    ).rejects.toMatchObject({ code: 'bad-frame', message: expect.stringMatching(/dial args/) });
+    await expect(client.transfer('c1', 'x'.repeat(65))).rejects.toMatchObject({
+      code: 'bad-frame',
+    });
+    expect(engine.commands).toHaveLength(6);
+  });
+
   it("passes the engine's events to subscribers, and an engine failure as the call's error", async () => {
     const engine = new FakePhone();
     const [enginePort, deskPort] = pair();
@@ -108,12 +152,12 @@ describe('the phone channel', () => {
     desk.send('hello');
     expect(await desk.next()).toMatchObject({ id: null, ok: false, error: { code: 'bad-frame' } });
 
-    desk.send({ kind: 'request', id: 3, method: 'transfer', args: [] });
+    desk.send({ kind: 'request', id: 3, method: 'teleport', args: [] });
     expect(await desk.next()).toEqual({
       kind: 'response',
       id: 3,
       ok: false,
-      error: { code: 'unknown-method', message: 'unknown phone method: transfer' },
+      error: { code: 'unknown-method', message: 'unknown phone method: teleport' },
     });
 
     desk.send({ kind: 'request', id: 4, method: 'sendDtmf', args: ['c1', '12x'] });

@@ -14,6 +14,7 @@ import {
 } from './phone-channel-frames';
 import type {
   DevicePrefs,
+  DialOptions,
   PhoneControl,
   PhoneEvent,
   PhoneSnapshot,
@@ -127,8 +128,23 @@ export class PhoneClient implements PhoneControl {
   sendDtmf(callId: string, digits: string): Promise<void> {
     return this.call('sendDtmf', [callId, digits]) as Promise<void>;
   }
-  dial(target: string): Promise<string> {
-    return this.call('dial', [target]) as Promise<string>;
+  dial(target: string, options?: DialOptions): Promise<string> {
+    return this.call('dial', options ? [target, options] : [target]) as Promise<string>;
+  }
+  transfer(callId: string, target: string): Promise<void> {
+    return this.call('transfer', [callId, target]) as Promise<void>;
+  }
+  completeTransfer(callId: string, consultCallId: string): Promise<void> {
+    return this.call('completeTransfer', [callId, consultCallId]) as Promise<void>;
+  }
+  conference(callIdA: string, callIdB: string): Promise<void> {
+    return this.call('conference', [callIdA, callIdB]) as Promise<void>;
+  }
+  split(callId: string): Promise<void> {
+    return this.call('split', [callId]) as Promise<void>;
+  }
+  testRing(prefs: DevicePrefs): Promise<void> {
+    return this.call('testRing', [prefs]) as Promise<void>;
   }
   listDevices(): Promise<SeatDevices> {
     return this.call('listDevices', []) as Promise<SeatDevices>;

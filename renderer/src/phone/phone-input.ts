@@ -36,3 +36,18 @@ export const DTMF_INFO_CONTENT_TYPE = 'application/dtmf-relay';
 export function dtmfInfoBody(digit: string, durationMs = 160): string {
   return `Signal=${digit}\r\nDuration=${durationMs}`;
 }
+
+/** A SIP Call-ID as RFC 3261 §25.1 words it: word ["@" word], no spaces or line breaks. */
+const CALL_ID =
+  /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+(@[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+)?$/;
+
+/**
+ * The Call-ID a consult call serves (sent as X-Hotline-Context): 1 to 256 characters of a
+ * SIP Call-ID, so it cannot break the header it goes into.
+ */
+export function checkContextCallId(callId: string): string {
+  if (callId.length === 0 || callId.length > 256 || !CALL_ID.test(callId)) {
+    throw new Error(`A context call id is a SIP Call-ID of 1 to 256 characters; got "${callId}"`);
+  }
+  return callId;
+}

@@ -3,10 +3,12 @@ import {
   Inviter,
   RegistererState,
   SessionState,
+  SIPExtension,
   UserAgent,
   Web,
   type Core,
   type LogLevel as SipLogLevel,
+  type Referral,
   type Session,
   type Transport,
 } from 'sip.js';
@@ -14,7 +16,7 @@ import type { SipConfig } from '../../../shared/hub-api';
 import { maskPhone } from '../../../shared/domain/phone';
 import { Backoff } from '../lib/backoff';
 import { createLogger, describeError } from '../lib/log';
-import { CallBook } from './call-book';
+import { CallBook, MAX_LINES } from './call-book';
 import {
   applySpeaker,
   applyTrackStates,
@@ -23,6 +25,8 @@ import {
   remoteAudio,
   replaceLocalTrack,
 } from './call-media';
+import { failedTransfer, referTo, replacesOf, sendRefer, stateAfterNotify } from './call-transfer';
+import { ConferenceMix } from './conference-mix';
 import {
   audioConstraints,
   checkPrefs,
@@ -32,10 +36,11 @@ import {
   videoConstraints,
   type PhoneStorage,
 } from './device-prefs';
-import { offerFromInvite, sipIdentity } from './invite-info';
+import { CONTEXT_HEADER, contextFromInvite, offerFromInvite, sipIdentity } from './invite-info';
 import { withJitter } from './jitter';
 import { listSeatDevices } from './media-devices';
 import {
+  checkContextCallId,
   checkDialTarget,
   checkDtmfDigits,
   DTMF_INFO_CONTENT_TYPE,
@@ -43,7 +48,9 @@ import {
 } from './phone-input';
 import type {
   CallOutcome,
+  CallTransfer,
   DevicePrefs,
+  DialOptions,
   DtmfMode,
   PhoneCall,
   PhoneControl,
@@ -76,6 +83,11 @@ const STOP_WAIT_MS = 2000;
 /** RFC 4733 tone and gap lengths, in ms. */
 const DTMF_TONE_MS = 100;
 const DTMF_GAP_MS = 70;
+/**
+ * After a transfer is taken, how long the far end has to end the call itself (a transferee
+ * may BYE once its new call stands) before the seat sends the BYE (RFC 5589 §6).
+ */
+const TRANSFER_BYE_GRACE_MS = 1000;
 
 export interface PhoneServiceOptions {
   /** Where device prefs and the seat's instance id are kept (the engine page's storage). */
@@ -83,6 +95,8 @@ export interface PhoneServiceOptions {
   now?: () => number;
   /** The SIP transport class; the seat's WebSocket one unless a test brings a fake wire. */
   transport?: new (logger: Core.Logger, options: Web.TransportOptions) => Transport;
+  /** Makes the AudioContexts of the ringer and of a three-way call's mix. */
+  audioContext?: () => AudioContext;
 }
 
 /** A call on a line and what has happened to it so far. */
@@ -96,6 +110,15 @@ interface Line {
   /** The far end gave up (CANCEL) or the agent cancelled an outbound call. */
   cancelled: boolean;
   finished: boolean;
+  /** The BYE that ends a transferred call unless its far end ends it first. */
+  transferBye: ReturnType<typeof setTimeout> | null;
+}
+
+/** The three-way call: the mix and its two lines. */
+interface Mix {
+  mix: ConferenceMix;
+  a: string;
+  b: string;
 }
 
 /** The session's state now (a plain read, so the compiler does not narrow it across awaits). */
@@ -121,7 +144,8 @@ function isLocal(response: Core.IncomingResponse): boolean {
  */
 export class PhoneService implements PhoneControl {
   private readonly listeners = new Set<(event: PhoneEvent) => void>();
-  private readonly ringer = new Ringer();
+  private readonly ringer: Ringer;
+  private readonly makeAudioContext: () => AudioContext;
   private readonly backoff = new Backoff(1000, 30_000);
   private readonly book = new CallBook<Omit<Line, 'line'>>();
   private readonly storage: PhoneStorage | undefined;
@@ -137,8 +161,11 @@ export class PhoneService implements PhoneControl {
   private running = false;
   private registration: RegistrationState = 'idle';
   private registrationDetail: string | null = null;
+  private mix: Mix | null = null;
 
   constructor(options: PhoneServiceOptions = {}) {
+    this.makeAudioContext = options.audioContext ?? (() => new AudioContext());
+    this.ringer = new Ringer(this.makeAudioContext);
     this.storage = options.storage;
     this.now = options.now ?? (() => Date.now());
     this.transport = options.transport ?? SeatTransport;
@@ -208,6 +235,9 @@ export class PhoneService implements PhoneControl {
       contactName: `s${token.slice(0, 12)}`,
       viaHost: `${token.slice(12, 24)}.invalid`,
       userAgentString: 'HotlineDesk/0.2 (sip.js 0.21)',
+      // An INVITE with Replaces (RFC 3891) takes over a live call: a consult call of this
+      // seat becomes the citizen's call when the agent completes an attended transfer.
+      sipExtensionReplaces: SIPExtension.Supported,
       logBuiltinEnabled: false,
       logLevel: 'warn',
       // sip.js hands every level to the connector whatever logLevel says: keep warn and error.
@@ -374,6 +404,17 @@ export class PhoneService implements PhoneControl {
   async setMuted(callId: string, muted: boolean): Promise<void> {
     const line = this.line(callId);
     if (line.call.muted === muted) return;
+    const mix = this.mixOf(callId);
+    if (mix) {
+      // The agent's microphone is muted in both mixes; the far ends still hear each other.
+      mix.mix.setMuted(muted);
+      log.info(`Three-way call ${mix.a} + ${mix.b} is ${muted ? 'muted' : 'unmuted'}.`);
+      for (const id of [mix.a, mix.b]) {
+        const member = this.book.get(id);
+        if (member) this.update(member, { muted });
+      }
+      return;
+    }
     applyTrackStates(line.session, { muted, held: line.call.held });
     log.info(`Call ${callId} is ${muted ? 'muted' : 'unmuted'}.`);
     this.update(line, { muted });
@@ -409,55 +450,120 @@ export class PhoneService implements PhoneControl {
     log.info(`Sent ${tones.length} DTMF digit(s) on call ${callId} (${this.dtmf}).`);
   }
 
-  async dial(target: string): Promise<string> {
+  async dial(target: string, options: DialOptions = {}): Promise<string> {
     const number = checkDialTarget(target);
+    const context =
+      options.contextCallId === undefined ? null : checkContextCallId(options.contextCallId);
+    const video = options.video === true;
     const ua = this.ua;
     if (!ua || !this.running || !this.config) throw new Error('The phone is not started');
-    if (this.book.liveCount >= 2) throw new Error('Both lines are in use');
+    if (this.book.liveCount >= MAX_LINES) throw new Error('Both lines are in use');
     const uri = UserAgent.makeURI(`sip:${number}@${this.config.domain}`);
     if (!uri) throw new Error(`sip:${number}@${this.config.domain} is not a SIP address`);
 
     const inviter = new Inviter(ua, uri, {
       // A trunk plays ringback or "the number is off" in a 183: let the agent hear it.
       earlyMedia: true,
+      extraHeaders: context ? [`${CONTEXT_HEADER}: ${context}`] : [],
       sessionDescriptionHandlerOptions: {
-        constraints: { audio: audioConstraints(this.prefs), video: false },
+        constraints: {
+          audio: audioConstraints(this.prefs),
+          video: video ? videoConstraints(this.prefs) : false,
+        },
       },
     });
-    const callId = inviter.request.callId;
-    const line = this.addLine(inviter, {
-      callId,
-      direction: 'outbound',
-      remote: number,
-      queue: '',
-      waitMs: 0,
-      phase: 'dialing',
-      video: false,
-    });
-    log.info(`Dialling ${maskPhone(number)} as call ${callId}.`);
+    return this.placeCall(inviter, number, { video, contextCallId: context });
+  }
 
-    try {
-      await inviter.invite({
-        requestDelegate: {
-          onReject: (response) => {
-            const { statusCode, reasonPhrase } = response.message;
-            const detail = `${statusCode} ${reasonPhrase}`;
-            line.call.failure =
-              statusCode === 503 && isLocal(response)
-                ? { code: 'network', status: null, detail: 'the PBX could not be reached' }
-                : sipFailure(statusCode ?? null, detail);
-          },
-        },
-      });
-      this.attachAudio(line); // Early media plays as soon as it comes.
-    } catch (error) {
-      const failure = failureFromError(error);
-      if (failure.code === 'no-microphone') this.noteMicrophone(failure);
-      line.call.failure ??= failure;
-      log.error(`Call ${callId} not placed: ${failure.code} (${failure.detail}).`);
-      if (stateOf(inviter) === SessionState.Terminated) this.finish(line);
+  // ── Transfers and three-way calls ──────────────────────────────────────────
+
+  async transfer(callId: string, target: string): Promise<void> {
+    const number = checkDialTarget(target);
+    const line = this.transferable(callId);
+    const transfer: CallTransfer = {
+      kind: 'blind',
+      target: number,
+      state: 'pending',
+      failure: null,
+    };
+    await this.refer(line, transfer, referTo(number, this.domain()), null);
+  }
+
+  async completeTransfer(callId: string, consultCallId: string): Promise<void> {
+    if (callId === consultCallId) {
+      throw new Error(`Call ${callId} cannot be transferred to itself`);
     }
-    return callId;
+    const line = this.transferable(callId, consultCallId);
+    const consult = this.line(consultCallId);
+    if (consult.session.state !== SessionState.Established) {
+      throw new Error(`Consult call ${consultCallId} is not answered; transfer blind instead`);
+    }
+    if (this.mixOf(callId)) await this.unmix(); // merge and leave: the mix ends first
+    const replaces = replacesOf(consult.session);
+    const transfer: CallTransfer = {
+      kind: 'attended',
+      target: consult.call.remote,
+      state: 'pending',
+      failure: null,
+    };
+    await this.refer(
+      line,
+      transfer,
+      referTo(consult.call.remote, this.domain(), replaces),
+      consult,
+    );
+  }
+
+  async conference(callIdA: string, callIdB: string): Promise<void> {
+    if (callIdA === callIdB) throw new Error(`Call ${callIdA} cannot be mixed with itself`);
+    if (this.mix) throw new Error(`Calls ${this.mix.a} and ${this.mix.b} are mixed already`);
+    const a = this.line(callIdA);
+    const b = this.line(callIdB);
+    for (const line of [a, b]) {
+      if (line.session.state !== SessionState.Established) {
+        throw new Error(`Call ${line.call.callId} is not answered; only answered calls mix`);
+      }
+    }
+    for (const line of [a, b]) if (line.call.held) await this.setHold(line.call.callId, false);
+
+    const senderA = audioSender(a.session);
+    const senderB = audioSender(b.session);
+    const remoteA = handlerOf(a.session)?.remoteMediaStream;
+    const remoteB = handlerOf(b.session)?.remoteMediaStream;
+    const mic = senderA?.track;
+    if (!senderA || !senderB || !mic || !remoteA || !remoteB) {
+      throw new Error(`Calls ${callIdA} and ${callIdB} have no audio to mix yet`);
+    }
+    const muted = a.call.muted || b.call.muted;
+    const mix = await ConferenceMix.start(
+      this.makeAudioContext(),
+      mic,
+      { sender: senderA, remote: remoteA },
+      { sender: senderB, remote: remoteB },
+      muted,
+    );
+    this.mix = { mix, a: callIdA, b: callIdB };
+    log.info(`Calls ${callIdA} and ${callIdB} are a three-way call now.`);
+    this.update(a, { conferencedWith: callIdB, muted });
+    this.update(b, { conferencedWith: callIdA, muted });
+  }
+
+  async split(callId: string): Promise<void> {
+    const mix = this.mixOf(callId);
+    if (!mix) throw new Error(`Call ${callId} is not in a three-way call`);
+    const other = mix.a === callId ? mix.b : mix.a;
+    await this.unmix();
+    // The agent goes on with `callId`; the other party waits on hold.
+    await this.setHold(other, true);
+  }
+
+  async testRing(prefs: DevicePrefs): Promise<void> {
+    const checked = checkPrefs(prefs);
+    await this.ringer.playOnce({
+      tone: checked.ringTone,
+      volume: checked.ringVolume,
+      deviceId: checked.ringerId,
+    });
   }
 
   // ── Devices ────────────────────────────────────────────────────────────────
@@ -483,6 +589,11 @@ export class PhoneService implements PhoneControl {
         applySpeaker(line.audio, next.speakerId);
       }
       if (line.session.state !== SessionState.Established) continue;
+      if (this.mixOf(line.call.callId)) {
+        // TODO: a new microphone during a three-way call needs the mix rebuilt.
+        log.warn(`Call ${line.call.callId} keeps its microphone until the three-way call ends.`);
+        continue;
+      }
       const { muted, held } = line.call;
       try {
         if (next.microphoneId !== before.microphoneId) {
@@ -510,13 +621,15 @@ export class PhoneService implements PhoneControl {
     session: Invitation | Inviter,
     fields: Pick<
       PhoneCall,
-      'callId' | 'direction' | 'remote' | 'queue' | 'waitMs' | 'phase' | 'video'
+      'callId' | 'direction' | 'remote' | 'queue' | 'waitMs' | 'phase' | 'video' | 'contextCallId'
     >,
   ): Line {
     const line = this.book.add({
       session,
       call: {
         ...fields,
+        conferencedWith: null,
+        transfer: null,
         held: false,
         remoteHeld: false,
         muted: false,
@@ -531,8 +644,14 @@ export class PhoneService implements PhoneControl {
       hangupRequested: false,
       cancelled: false,
       finished: false,
+      transferBye: null,
     });
     session.stateChange.addListener((state) => this.onSessionState(line, state));
+    // RFC 3515: the far end may ask this seat to call someone else (it transfers us).
+    session.delegate = {
+      ...session.delegate,
+      onRefer: (referral: Referral) => this.onRefer(line, referral),
+    };
     this.emitCall(line);
     return line;
   }
@@ -540,7 +659,16 @@ export class PhoneService implements PhoneControl {
   private onInvite(invitation: Invitation): void {
     const offer = offerFromInvite(invitation.request, invitation.remoteIdentity.uri.user);
     const caller = maskPhone(offer.caller);
-    if (this.book.liveCount > 0) {
+    // sip.js matched a Replaces header (RFC 3891 §3) to one of our dialogs.
+    const replacee = invitation.replacee;
+    const replaced = replacee && this.book.lines().find((line) => line.session === replacee);
+    if (replaced && this.book.liveCount >= MAX_LINES) {
+      // TODO: both lines are taken; the replaced line could make room before the answer.
+      log.warn(`Call ${offer.callId} would replace ${replaced.call.callId}; no free line.`);
+      void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      return;
+    }
+    if (this.book.liveCount > 0 && !replaced) {
       log.warn(`Call ${offer.callId} from ${caller} refused busy: a call is live.`);
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
       return;
@@ -554,15 +682,212 @@ export class PhoneService implements PhoneControl {
       waitMs: offer.waitMs,
       phase: 'ringing',
       video: offersVideo(invitation.body),
+      contextCallId: contextFromInvite(invitation.request) ?? replaced?.call.contextCallId ?? null,
     });
     invitation.delegate = {
+      ...invitation.delegate,
       onCancel: () => {
         line.cancelled = true;
       },
     };
-    log.info(`Call ${offer.callId} from ${caller} rings (queue ${offer.queue || '-'}).`);
     this.emit({ type: 'incoming', call: offer });
+    if (replaced) {
+      // An attended transfer to this seat completes: the citizen's call takes over the
+      // consult call at once (sip.js ends the replaced one once this one is answered).
+      log.info(`Call ${offer.callId} from ${caller} replaces call ${replaced.call.callId}.`);
+      void this.answer(offer.callId).catch((error: unknown) => {
+        log.error(`Taking over call ${replaced.call.callId} failed: ${describeError(error)}.`);
+      });
+      return;
+    }
+    log.info(`Call ${offer.callId} from ${caller} rings (queue ${offer.queue || '-'}).`);
     this.ringer.start();
+  }
+
+  /**
+   * This seat is the transferee (RFC 3515 §2.4.2): accept the REFER and call the target,
+   * with the Replaces header it names; sip.js reports the new call's progress to the
+   * transferor in NOTIFYs, and the transferor ends the old call.
+   */
+  private onRefer(line: Line, referral: Referral): void {
+    const ua = this.ua;
+    const target = referral.referTo.uri;
+    const number = decodeURIComponent(target.user ?? '');
+    const free = this.book.liveCount < MAX_LINES;
+    if (!ua || !this.running || !free || !number) {
+      const why = !free ? 'both lines are in use' : 'the phone cannot call now';
+      log.warn(`REFER on call ${line.call.callId} refused: ${why}.`);
+      void referral.reject({ statusCode: 503 }).catch(() => undefined);
+      return;
+    }
+    log.info(`Call ${line.call.callId} is transferred by the far end to ${maskPhone(number)}.`);
+    void referral
+      .accept()
+      .then(() => {
+        const inviter = referral.makeInviter({
+          earlyMedia: true,
+          sessionDescriptionHandlerOptions: {
+            constraints: { audio: audioConstraints(this.prefs), video: false },
+          },
+        });
+        return this.placeCall(inviter, number, {
+          video: false,
+          contextCallId: line.call.contextCallId,
+        });
+      })
+      .catch((error: unknown) => {
+        log.error(
+          `Following the REFER on call ${line.call.callId} failed: ${describeError(error)}.`,
+        );
+      });
+  }
+
+  /** Places an outbound call made by dial() or by following a REFER; resolves with its id. */
+  private async placeCall(
+    inviter: Inviter,
+    number: string,
+    fields: Pick<PhoneCall, 'video' | 'contextCallId'>,
+  ): Promise<string> {
+    const callId = inviter.request.callId;
+    const line = this.addLine(inviter, {
+      callId,
+      direction: 'outbound',
+      remote: number,
+      queue: '',
+      waitMs: 0,
+      phase: 'dialing',
+      ...fields,
+    });
+    log.info(
+      `Dialling ${maskPhone(number)} as call ${callId}${fields.video ? ' with video' : ''}.`,
+    );
+
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onReject: (response) => {
+            const { statusCode, reasonPhrase } = response.message;
+            const detail = `${statusCode} ${reasonPhrase}`;
+            line.call.failure =
+              statusCode === 503 && isLocal(response)
+                ? { code: 'network', status: null, detail: 'the PBX could not be reached' }
+                : sipFailure(statusCode ?? null, detail);
+          },
+        },
+      });
+      this.attachAudio(line); // Early media plays as soon as it comes.
+    } catch (error) {
+      const failure = failureFromError(error);
+      if (failure.code === 'no-microphone') this.noteMicrophone(failure);
+      line.call.failure ??= failure;
+      log.error(`Call ${callId} not placed: ${failure.code} (${failure.detail}).`);
+      if (stateOf(inviter) === SessionState.Terminated) this.finish(line);
+    }
+    return callId;
+  }
+
+  /** The line of `callId` if a transfer may start on it now; throws saying why not. */
+  private transferable(callId: string, consultCallId?: string): Line {
+    const line = this.line(callId);
+    if (line.session.state !== SessionState.Established) {
+      throw new Error(`Call ${callId} is not answered; only an answered call can be transferred`);
+    }
+    if (line.call.transfer?.state === 'pending') {
+      throw new Error(`Call ${callId} is being transferred already`);
+    }
+    const mix = this.mixOf(callId);
+    if (mix && consultCallId !== (mix.a === callId ? mix.b : mix.a)) {
+      throw new Error(`Call ${callId} is in a three-way call; split it first`);
+    }
+    return line;
+  }
+
+  /** Sends the REFER of a transfer and follows it (call-transfer.ts has the states). */
+  private async refer(
+    line: Line,
+    transfer: CallTransfer,
+    value: string,
+    consult: Line | null,
+  ): Promise<void> {
+    const callId = line.call.callId;
+    this.update(line, { transfer });
+    log.info(`Transferring call ${callId} (${transfer.kind}) to ${maskPhone(transfer.target)}.`);
+    try {
+      await sendRefer(line.session, value, {
+        onAccepted: () => log.info(`The far end of call ${callId} took the REFER (202).`),
+        onRefused: (status, reason) =>
+          this.transferFailed(
+            line,
+            status,
+            `the far end refused the transfer: ${status} ${reason}`,
+          ),
+        onNotify: (status, reason) => {
+          const next = stateAfterNotify(transfer.kind, status);
+          if (next === 'failed') {
+            this.transferFailed(line, status, `the call to the target failed: ${status} ${reason}`);
+          } else if (next === 'accepted') this.transferAccepted(line, consult);
+        },
+      });
+    } catch (error) {
+      this.transferFailed(line, null, `the REFER was not sent: ${describeError(error)}`);
+      throw new Error(`Cannot transfer call ${callId}: ${describeError(error)}`);
+    }
+  }
+
+  private transferAccepted(line: Line, consult: Line | null): void {
+    const transfer = line.call.transfer;
+    if (!transfer || transfer.state !== 'pending' || line.finished) return;
+    log.info(`Call ${line.call.callId} is transferred (${transfer.kind}); it ends here.`);
+    this.update(line, { transfer: { ...transfer, state: 'accepted' } });
+    for (const ending of consult ? [line, consult] : [line]) this.byeUnlessEnded(ending);
+  }
+
+  private transferFailed(line: Line, status: number | null, detail: string): void {
+    const transfer = line.call.transfer;
+    if (!transfer || transfer.state !== 'pending' || line.finished) return;
+    log.warn(`Transfer of call ${line.call.callId} failed: ${detail}.`);
+    this.update(line, { transfer: failedTransfer(transfer, status, detail) });
+    if (line.call.held) {
+      void this.setHold(line.call.callId, false).catch(() => undefined);
+    }
+  }
+
+  /** Ends a transferred call with BYE unless its far end does so within the grace. */
+  private byeUnlessEnded(line: Line): void {
+    if (line.transferBye || line.finished) return;
+    line.transferBye = setTimeout(() => {
+      line.transferBye = null;
+      if (line.finished || line.session.state !== SessionState.Established) return;
+      log.info(`Sending BYE on transferred call ${line.call.callId}.`);
+      void line.session.bye().catch((error: unknown) => {
+        log.warn(`BYE for call ${line.call.callId} failed: ${describeError(error)}.`);
+      });
+    }, TRANSFER_BYE_GRACE_MS);
+  }
+
+  private mixOf(callId: string): Mix | null {
+    const mix = this.mix;
+    return mix && (mix.a === callId || mix.b === callId) ? mix : null;
+  }
+
+  /** Ends the mix: plain microphone tracks again, with each line's own mute and hold. */
+  private async unmix(): Promise<void> {
+    const mix = this.mix;
+    if (!mix) return;
+    this.mix = null;
+    await mix.mix.stop();
+    log.info(`Calls ${mix.a} and ${mix.b} are two-way calls again.`);
+    for (const id of [mix.a, mix.b]) {
+      const line = this.book.get(id);
+      if (!line) continue;
+      applyTrackStates(line.session, line.call);
+      this.update(line, { conferencedWith: null });
+    }
+  }
+
+  private domain(): string {
+    if (!this.config || !this.running) throw new Error('The phone is not started');
+    return this.config.domain;
   }
 
   private onSessionState(line: Line, state: SessionState): void {
@@ -587,6 +912,15 @@ export class PhoneService implements PhoneControl {
     line.finished = true;
     dropAudio(line.audio);
     line.audio = null;
+    if (line.transferBye) clearTimeout(line.transferBye);
+    line.transferBye = null;
+    if (this.mixOf(line.call.callId)) {
+      // Hanging up one line of a three-way call leaves a two-way call with the other.
+      line.call.conferencedWith = null;
+      void this.unmix().catch((error: unknown) => {
+        log.error(`Ending the three-way call failed: ${describeError(error)}.`);
+      });
+    }
 
     const { call } = line;
     let outcome: CallOutcome;
@@ -611,6 +945,9 @@ export class PhoneService implements PhoneControl {
       throw new Error(`Call ${callId} is not answered; only an answered call can be held`);
     }
     if (line.call.held === hold) return;
+    if (this.mixOf(callId)) {
+      throw new Error(`Call ${callId} is in a three-way call; split it first`);
+    }
 
     // The held party hears nothing of the seat from now on, even before the answer.
     applyTrackStates(session, { muted: line.call.muted, held: hold });
@@ -819,6 +1156,12 @@ async function within(ms: number, promise: Promise<unknown> | undefined): Promis
   });
   await Promise.race([promise.catch(() => undefined), timeout]);
   clearTimeout(timer);
+}
+
+/** A session's audio sender (the one with a microphone track, else the first audio one). */
+function audioSender(session: Session): RTCRtpSender | undefined {
+  const senders = handlerOf(session)?.peerConnection?.getSenders() ?? [];
+  return senders.find((sender) => sender.track?.kind === 'audio');
 }
 
 function mediaDevices(): MediaDevices | undefined {

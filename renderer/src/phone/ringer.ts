@@ -95,6 +95,26 @@ export class Ringer {
     this.timer = null;
   }
 
+  /**
+   * Plays one burst with `settings` (the device settings' test button), on the device they
+   * name, without changing what a ringing call uses. Resolves once the burst is scheduled.
+   */
+  async playOnce(settings: RingerSettings): Promise<void> {
+    this.context ??= this.makeContext();
+    const context = this.context;
+    const id = settings.deviceId ?? '';
+    if (context.setSinkId && this.sinkApplied !== id) {
+      this.sinkApplied = id;
+      await context.setSinkId(id).catch((error: unknown) => {
+        log.warn(`Ring device ${id || 'default'} not usable: ${describeError(error)}.`);
+      });
+    }
+    await context.resume().catch(() => undefined);
+    this.burst({ ...settings, volume: Math.min(1, Math.max(0, settings.volume)) });
+    // The next ring goes to the configured device again.
+    this.applySink();
+  }
+
   private applySink(): void {
     const context = this.context;
     const id = this.settings.deviceId ?? '';
@@ -105,12 +125,12 @@ export class Ringer {
     });
   }
 
-  private burst(): void {
+  private burst(settings: RingerSettings = this.settings): void {
     const context = this.context;
-    if (!context || context.state !== 'running' || this.settings.volume === 0) return;
+    if (!context || context.state !== 'running' || settings.volume === 0) return;
     const start = context.currentTime;
-    const peak = FULL_GAIN * this.settings.volume;
-    for (const tone of RING_TONES[this.settings.tone].steps) {
+    const peak = FULL_GAIN * settings.volume;
+    for (const tone of RING_TONES[settings.tone].steps) {
       const oscillator = context.createOscillator();
       const gain = context.createGain();
       oscillator.frequency.value = tone.freq;

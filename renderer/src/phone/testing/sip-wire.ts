@@ -117,6 +117,15 @@ export function response(
   return finish(lines, reply.body, reply.contentType);
 }
 
+/** Puts a message/sipfrag body on a request `finish` made without one. */
+function finishWith(text: string, sipfrag: string): string {
+  const head = text.slice(0, text.indexOf('Content-Length:'));
+  const body = `${sipfrag}\r\n`;
+  return `${head}Content-Type: message/sipfrag;version=2.0\r\nContent-Length: ${
+    new TextEncoder().encode(body).length
+  }\r\n\r\n${body}`;
+}
+
 function finish(lines: string[], body = '', contentType = 'application/sdp'): string {
   if (body) lines.push(`Content-Type: ${contentType}`);
   lines.push(`Content-Length: ${new TextEncoder().encode(body).length}`);
@@ -188,6 +197,17 @@ export class FarEnd {
 
   bye(): string {
     return this.request('BYE', this.seatContact, []);
+  }
+
+  /** A NOTIFY of the implicit REFER subscription with a sipfrag (RFC 3515 §2.4.5). */
+  notify(statusLine: string): string {
+    const extra = ['Event: refer', 'Subscription-State: active;expires=60'];
+    return finishWith(this.request('NOTIFY', this.seatContact, extra), statusLine);
+  }
+
+  /** The far end asks the seat to call someone else (the seat is the transferee). */
+  refer(referTo: string): string {
+    return this.request('REFER', this.seatContact, [`Refer-To: ${referTo}`]);
   }
 
   /** CANCEL matches the INVITE's branch and CSeq number (RFC 3261 §9.1). */

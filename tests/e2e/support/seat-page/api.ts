@@ -6,7 +6,7 @@
 export interface SeatInvite {
   callId: string;
   from: string;
-  /** Lower-cased header names of the INVITE that matter to the pop. */
+  /** Lower-cased header names of the INVITE that matter to the pop (and Replaces). */
   headers: Record<string, string>;
   at: number;
 }
@@ -31,6 +31,15 @@ export interface SeatPageApi {
   /** Calls sip:<target>@<domain> (e.g. another extension); resolves when the INVITE is sent. */
   call(target: string): Promise<void>;
   hangup(): Promise<void>;
+  /** REFERs this seat followed (it was transferred): Refer-To of each, in order. */
+  referrals: string[];
+  /**
+   * Sends a sine of `freq` Hz instead of the microphone on the current call (WebAudio
+   * OscillatorNode into the sender with replaceTrack); 0 puts the microphone back.
+   */
+  sendTone(freq: number): Promise<void>;
+  /** A block of what the far end of the current call sends (an AnalyserNode's samples). */
+  remoteSamples(): Promise<{ sampleRate: number; samples: number[] }>;
 }
 
 export interface SeatPageConfig {
