@@ -1,0 +1,182 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaCounters } from '../../renderer/src/phone/debug-stats.js';
+import { dropWorkDir, openDesk, openDeskBrowser, type WebDesk } from './support/browser-seat.js';
+import { CALLER, signIn } from './support/desk-flow.js';
+import { startPbx, stopPbx } from './support/pbx.js';
+import { queryCallCounts } from './support/rtpengine.js';
+import { startHub, startSeatHost, type Service } from './support/services.js';
+import {
+  cleanSippWorkDirs,
+  placeReinviteCall,
+  sippLogLines,
+  startFarEnd,
+  type SippProcess,
+} from './support/sipp.js';
+
+/**
+ * Hold and resume as the agent does them in the web seat's desk, checked at the real far
+ * end behind the PBX (issue 5, Tests: "hold/resume: check the SDP direction each side
+ * sees"), and the far end's own hold towards the seat (case F05).
+ *
+ * RFC 3264 section 8.4: the side that holds offers a=sendonly, the held side answers
+ * a=recvonly; resuming offers sendrecv again.
+ */
+const HUB_PORT = 4000;
+const SEAT_PORT = 4100;
+
+let work: string;
+let hub: Service;
+let seat: Service;
+let browser: BrowserContext;
+let page: Page;
+let seatView: WebDesk;
+
+const started: SippProcess[] = [];
+const track = (p: SippProcess): SippProcess => {
+  started.push(p);
+  return p;
+};
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'hd-e2e-hold-'));
+  await cleanSippWorkDirs();
+  await startPbx();
+  hub = await startHub({ port: HUB_PORT, db: join(work, 'hub.sqlite'), logDir: work });
+  seat = await startSeatHost({
+    port: SEAT_PORT,
+    hubUrl: hub.url,
+    dataDir: join(work, 'seat'),
+    logDir: work,
+  });
+  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
+  seatView = await openDesk(page, seat.url);
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((p) => p.stop()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await seat?.stop();
+  await hub?.stop();
+  await stopPbx();
+  await dropWorkDir(work);
+});
+
+let signedIn: Promise<void> | undefined;
+/** Signs agent01 in on 1001 once (expect.poll works only inside a test). */
+const ensureSignedIn = (): Promise<void> => (signedIn ??= signIn(seatView.desk));
+
+const byId = (id: string) => seatView.desk.getByTestId(id);
+const attr = (id: string, name: string) => () => byId(id).first().getAttribute(name);
+const engineStats = (): Promise<MediaCounters> =>
+  page.evaluate(() => window.__hotlineDebug!.getStats());
+
+/** Both directions in the phone host page gained at least `more` packets over `base`. */
+async function mediaRises(base: MediaCounters, more = 40): Promise<MediaCounters> {
+  let now = base;
+  await expect
+    .poll(
+      async () => {
+        now = await engineStats();
+        return Math.min(
+          now.packetsReceived - base.packetsReceived,
+          now.packetsSent - base.packetsSent,
+        );
+      },
+      { timeout: 10_000, message: 'RTP packets in the phone host page rise both ways' },
+    )
+    .toBeGreaterThanOrEqual(more);
+  return now;
+}
+
+/** The packets rtpengine got from the leg that sent fewest (both legs of the call). */
+async function fewestLegPackets(callId: string): Promise<number> {
+  const counts = await queryCallCounts(callId);
+  expect(counts.legs).toHaveLength(2);
+  return Math.min(...counts.legs.map((l) => l.packets));
+}
+
+describe('hold and resume from the desk', () => {
+  it('offers sendonly to the far end on hold, sendrecv on resume, and media flows again', async () => {
+    await ensureSignedIn();
+    const far = track(await startFarEnd({ mediaPort: 25099 }));
+
+    await byId('dial-number').fill(CALLER);
+    await byId('dial-call').click();
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 15_000 }).toBe('active');
+    expect(await attr('call-state', 'data-direction')()).toBe('outbound');
+    const callId = (await attr('call-state', 'data-call-id')())!;
+    const before = await mediaRises({ packetsReceived: 0, packetsSent: 0 }, 25);
+
+    await byId('call-hold').click();
+    await expect.poll(attr('call-hold', 'data-held'), { timeout: 10_000 }).toBe('true');
+    await expect.poll(() => byId('call-held-flag').count()).toBe(1);
+
+    await byId('call-hold').click();
+    await expect.poll(attr('call-hold', 'data-held'), { timeout: 10_000 }).toBe('false');
+    await expect.poll(() => byId('call-held-flag').count()).toBe(0);
+
+    // After the resume, media flows both ways again: in the page and at rtpengine.
+    const rtp = await fewestLegPackets(callId);
+    await mediaRises(before);
+    await expect
+      .poll(() => fewestLegPackets(callId), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(rtp + 40);
+
+    await byId('hangup').click();
+    const res = await far.done;
+    expect(res.exitCode, res.errors || res.stderr).toBe(0);
+    const [invite] = sippLogLines(res.logs, 'invite');
+    expect(invite).toMatchObject({ 'call-id': callId, dialled: CALLER, offer: 'sendrecv' });
+    // What the far end was offered and what it answered, in order.
+    expect(sippLogLines(res.logs, 'reinvite').map((l) => [l.offer, l.answer])).toEqual([
+      ['sendonly', 'recvonly'],
+      ['sendrecv', 'sendrecv'],
+    ]);
+    expect(sippLogLines(res.logs, 'bye')).toHaveLength(1);
+  });
+});
+
+describe('the far end holds the seat (F05)', () => {
+  it('shows "remote held", answers the SDP-less re-INVITE with sendrecv, and keeps media', async () => {
+    await ensureSignedIn();
+    await byId('state-ready').click();
+    await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('ready');
+    const caller = track(
+      await placeReinviteCall({
+        caller: CALLER,
+        number: '12345',
+        sipPort: 5077,
+        mediaPort: 16210,
+        gapMs: 3000,
+        holdMs: 6000,
+      }),
+    );
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 15_000 }).toBe('ringing');
+    await byId('answer').click();
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 10_000 }).toBe('active');
+    const answeredAt = Date.now();
+    expect(await attr('call-state', 'data-call-id')()).toBe(caller.callId());
+
+    // 3 s after the answer the caller holds (sendonly), 3 s later it resumes.
+    await expect.poll(() => byId('call-remote-held').count(), { timeout: 8_000 }).toBe(1);
+    await expect.poll(() => byId('call-remote-held').count(), { timeout: 8_000 }).toBe(0);
+
+    // 3 s later the re-INVITE without SDP; the seat offers, and media goes on after it.
+    await new Promise((r) => setTimeout(r, Math.max(0, answeredAt + 9_500 - Date.now())));
+    await mediaRises(await engineStats());
+
+    const res = await caller.done;
+    expect(res.exitCode, res.errors || res.stderr).toBe(0);
+    expect(sippLogLines(res.logs, 'hold')[0]?.answer).toBe('recvonly');
+    expect(sippLogLines(res.logs, 'resume')[0]?.answer).toBe('sendrecv');
+    expect(sippLogLines(res.logs, 'late')[0]?.offer).toBe('sendrecv');
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 10_000 }).not.toBe('active');
+  });
+});

@@ -1,0 +1,223 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { HUB_PATHS } from '../../shared/hub-api.js';
+import type { WallboardAgent, WallboardFrame } from '../../shared/wallboard.js';
+import { dropWorkDir, openDesk, openDeskBrowser, type WebDesk } from './support/browser-seat.js';
+import { CALLER, signIn } from './support/desk-flow.js';
+import { pbxConfig, startPbx, stopPbx } from './support/pbx.js';
+import { waitUntil } from './support/ports.js';
+import { waitForMediaBothWays } from './support/rtpengine.js';
+import { startHub, startSeatHost, type Service } from './support/services.js';
+import {
+  cleanSippWorkDirs,
+  sippLogLines,
+  startFarEnd,
+  startSipp,
+  type SippProcess,
+} from './support/sipp.js';
+
+/**
+ * Outbound calls from the desk's dial field to the real trunk far end (issue 5, Agent:
+ * "outbound calls (call back a citizen ...), a call timer"; Resilience: "every SIP failure
+ * gets a clear message in Chinese and English, and the seat stays usable"). The hub's view
+ * of the agent is read from its wallboard stream, as a shift lead (lead01) sees it.
+ */
+const HUB_PORT = 4000;
+const SEAT_PORT = 4100;
+const WRAP_UP_S = 8;
+
+let work: string;
+let hub: Service;
+let seat: Service;
+let browser: BrowserContext;
+let page: Page;
+let seatView: WebDesk;
+let wallboard: WebSocket;
+/** agent01's states as the hub's wallboard stream reported them, in order, deduplicated. */
+const hubStates: string[] = [];
+
+const started: SippProcess[] = [];
+const track = (p: SippProcess): SippProcess => {
+  started.push(p);
+  return p;
+};
+
+/** Signs lead01 in at the hub and follows agent01 on the wallboard stream. */
+async function watchWallboard(hubUrl: string): Promise<WebSocket> {
+  const res = await fetch(hubUrl + HUB_PATHS.login, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ account: 'lead01', password: 'demo1234', extension: '1901' }),
+  });
+  if (!res.ok) throw new Error(`lead01 sign-in: HTTP ${res.status} ${await res.text()}`);
+  const { token } = (await res.json()) as { token: string };
+  const url = `${hubUrl.replace(/^http/, 'ws')}${HUB_PATHS.wallboardEvents}?token=${token}`;
+  const ws = new WebSocket(url);
+  ws.on('message', (data: Buffer) => {
+    const frame = JSON.parse(data.toString()) as WallboardFrame;
+    const me = frame.agents.find((a: WallboardAgent) => a.agentId === 'ag-001');
+    if (me && hubStates.at(-1) !== me.state) hubStates.push(me.state);
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return ws;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'hd-e2e-outbound-'));
+  await cleanSippWorkDirs();
+  await startPbx();
+  hub = await startHub({
+    port: HUB_PORT,
+    db: join(work, 'hub.sqlite'),
+    logDir: work,
+    env: { HUB_WRAP_UP_S: String(WRAP_UP_S) },
+  });
+  seat = await startSeatHost({
+    port: SEAT_PORT,
+    hubUrl: hub.url,
+    dataDir: join(work, 'seat'),
+    logDir: work,
+  });
+  wallboard = await watchWallboard(hub.url);
+  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
+  seatView = await openDesk(page, seat.url);
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((p) => p.stop()));
+});
+
+afterAll(async () => {
+  wallboard?.close();
+  await browser?.close();
+  await seat?.stop();
+  await hub?.stop();
+  await stopPbx();
+  await dropWorkDir(work);
+});
+
+let signedIn: Promise<void> | undefined;
+/** Signs agent01 in on 1001 once (expect.poll works only inside a test). */
+const ensureSignedIn = (): Promise<void> => (signedIn ??= signIn(seatView.desk));
+
+const byId = (id: string) => seatView.desk.getByTestId(id);
+const attr = (id: string, name: string) => () => byId(id).first().getAttribute(name);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Seconds shown by the call card's timer ("01:05" or "1:02:03"). */
+function timerSeconds(text: string | null): number {
+  const parts = (text ?? '').trim().split(':').map(Number);
+  if (parts.length < 2 || parts.some((n) => !Number.isInteger(n))) {
+    throw new Error(`the call timer shows "${text}", not a duration`);
+  }
+  return parts.reduce((total, n) => total * 60 + n, 0);
+}
+
+/** A far end on the trunk port that answers 486 Busy Here (tests/sipp/uas-busy.xml). */
+async function startBusyTrunk(): Promise<SippProcess> {
+  const port = pbxConfig().trunkPort;
+  const busy = await startSipp({ scenario: 'uas-busy.xml', localPort: port, timeoutMs: 30_000 });
+  const portHex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  await waitUntil(`SIPp busy far end bound to udp port ${port}`, async () =>
+    (await readFile('/proc/net/udp', 'utf8')).includes(portHex),
+  );
+  return busy;
+}
+
+/** Dials `number` from the desk's dial field. */
+async function dial(number: string): Promise<void> {
+  await byId('dial-number').fill(number);
+  await byId('dial-call').click();
+}
+
+describe('an outbound call to a citizen', () => {
+  it('connects through the trunk with media, times, hangs up, and goes on-call then wrap-up', async () => {
+    await ensureSignedIn();
+    // Ready, then dialling out: the ACD keeps queued calls away while the agent is on it.
+    await byId('state-ready').click();
+    await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('ready');
+    const far = track(await startFarEnd({ mediaPort: 25099 }));
+    await dial(CALLER);
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 15_000 }).toBe('active');
+    const callId = (await attr('call-state', 'data-call-id')())!;
+    expect(await attr('call-state', 'data-direction')()).toBe('outbound');
+    expect(await attr('call-number', 'data-number')()).toBe(CALLER);
+
+    const counts = await waitForMediaBothWays(callId, { minPackets: 25, timeoutMs: 10_000 });
+    expect(counts.legs).toHaveLength(2);
+    await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('on-call');
+
+    const t0 = timerSeconds(await byId('call-timer').textContent());
+    await sleep(2_200);
+    expect(timerSeconds(await byId('call-timer').textContent())).toBeGreaterThanOrEqual(t0 + 2);
+
+    await byId('hangup').click();
+    const res = await far.done;
+    expect(res.exitCode, res.errors || res.stderr).toBe(0);
+    expect(sippLogLines(res.logs, 'invite')[0]).toMatchObject({
+      'call-id': callId,
+      dialled: CALLER,
+      from: '1001',
+    });
+    expect(sippLogLines(res.logs, 'bye')).toEqual([{ 'call-id': callId }]);
+
+    // Wrap-up on the hub's clock: the countdown runs down from about WRAP_UP_S.
+    await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('wrap-up');
+    const first = Number(await attr('wrapup-left', 'data-seconds')());
+    expect(first).toBeGreaterThan(0);
+    // Rounded up from the hub's end time by the desk's estimate of the hub clock, which may
+    // be a few ms behind: the first second shown can be WRAP_UP_S + 1.
+    expect(first).toBeLessThanOrEqual(WRAP_UP_S + 1);
+    await expect
+      .poll(async () => Number(await attr('wrapup-left', 'data-seconds')()), { timeout: 5_000 })
+      .toBeLessThan(first);
+    // The wrap-up ends by itself at the hub: ready again, as before the call.
+    await expect
+      .poll(attr('agent-state', 'data-state'), { timeout: (WRAP_UP_S + 5) * 1000 })
+      .toBe('ready');
+    // The wallboard's updates are coalesced: they may come a moment after the desk's.
+    await expect
+      .poll(() => hubStates.slice(hubStates.indexOf('ready')), { timeout: 5_000 })
+      .toEqual(['ready', 'on-call', 'wrap-up', 'ready']);
+  });
+});
+
+describe('SIP failures of outbound calls', () => {
+  it('shows busy (486) in Chinese, then in English, and the next call still works', async () => {
+    await ensureSignedIn();
+    await byId('lang-zh-CN').click();
+    track(await startBusyTrunk());
+    await dial(CALLER);
+    const failure = byId('call-failure');
+    await expect.poll(() => failure.getAttribute('data-code'), { timeout: 15_000 }).toBe('busy');
+    expect(await failure.textContent()).toContain('对方忙线');
+    expect(await failure.textContent()).toContain('SIP 486');
+    await byId('lang-en').click();
+    await expect.poll(() => failure.textContent()).toContain('The line is busy');
+
+    await dial('1999');
+    await expect
+      .poll(() => failure.getAttribute('data-code'), { timeout: 15_000 })
+      .toBe('not-found');
+    expect(await failure.textContent()).toContain('No such number');
+    expect(await failure.textContent()).toContain('SIP 404');
+    await byId('lang-zh-CN').click();
+    await expect.poll(() => failure.textContent()).toContain('号码不存在或有误');
+
+    // Still usable: a call to the citizen goes through and ends cleanly.
+    expect(await attr('reg-status', 'data-state')()).toBe('registered');
+    const far = track(await startFarEnd({ mediaPort: 25099 }));
+    await dial(CALLER);
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 15_000 }).toBe('active');
+    const callId = (await attr('call-state', 'data-call-id')())!;
+    await waitForMediaBothWays(callId, { minPackets: 20, timeoutMs: 10_000 });
+    await byId('hangup').click();
+    const res = await far.done;
+    expect(res.exitCode, res.errors || res.stderr).toBe(0);
+    expect(sippLogLines(res.logs, 'bye')).toEqual([{ 'call-id': callId }]);
+  });
+});
