@@ -253,6 +253,8 @@ describe('PhoneService inbound calls', () => {
       call: { callId: far.callId, queue: 'general', waitMs: 4200 },
     });
     expect(callOf(setup, far.callId)).toMatchObject({ phase: 'ringing', direction: 'inbound' });
+    // sip.js sends the 180 itself (autoSendAnInitialProvisionalResponse); once only.
+    expect(setup.wire.responses(180).filter((r) => r.callId === far.callId)).toHaveLength(1);
 
     await setup.phone.answer(far.callId);
     await settle();

@@ -64,6 +64,8 @@ describe('agent slice', () => {
     expect(wrapUpLeft(state(), clock.now)).toBe(30_000);
     expect(wrapUpLeft(state(), clock.now + 12_000)).toBe(18_000);
     expect(wrapUpLeft(state(), clock.now + 40_000)).toBe(0);
+    // An offset a little behind the hub's clock never shows more than the 30 s given.
+    expect(wrapUpLeft(state(), clock.now - 800)).toBe(30_000);
     state().agentStatus({ state: 'ready' });
     expect(wrapUpLeft(state(), clock.now)).toBeNull();
   });

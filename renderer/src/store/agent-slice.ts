@@ -53,11 +53,15 @@ export function hubNow(state: Pick<DeskState, 'session'>, now: number): number {
 
 /** Ms left of the wrap-up, by the hub's clock; null when not in a timed wrap-up. */
 export function wrapUpLeft(
-  state: Pick<DeskState, 'session' | 'agentState' | 'wrapUpEndsAt'>,
+  state: Pick<DeskState, 'session' | 'agentState' | 'agentStateSince' | 'wrapUpEndsAt'>,
   now: number,
 ): number | null {
   if (state.agentState !== 'wrap-up' || state.wrapUpEndsAt === null) return null;
-  return Math.max(0, state.wrapUpEndsAt - hubNow(state, now));
+  const left = state.wrapUpEndsAt - hubNow(state, now);
+  // Never more than the wrap-up the hub gave: the offset measured at sign-in may put
+  // this seat's idea of the hub clock a few ms behind the hub's own.
+  const length = state.agentStateSince > 0 ? state.wrapUpEndsAt - state.agentStateSince : left;
+  return Math.max(0, Math.min(left, length));
 }
 
 function isSeatReason(value: unknown): value is SeatNotReadyReason {
