@@ -66,6 +66,8 @@ const REMEMBERED_CALLS = 200;
 export class CallReporter {
   private readonly routed = new Set<string>();
   private readonly answered = new Set<string>();
+  /** Calls begun and not over yet: the seat has two lines (a consult call). */
+  private readonly live = new Set<string>();
 
   constructor(private readonly log: Logger) {}
 
@@ -104,6 +106,12 @@ export class CallReporter {
     if (over) {
       this.answered.delete(call.callId);
       this.routed.delete(call.callId);
+      this.live.delete(call.callId);
+      // The other line still talks (a consult call, or the citizen after one): the agent
+      // stays on the call, and its own end will say what follows.
+      if (this.live.size > 0) return null;
+    } else {
+      remember(this.live, call.callId);
     }
     if (direction === 'inbound' && wasRouted && !wasAnswered && over) return null;
     // An outbound call that ends having never been answered had no conversation.
