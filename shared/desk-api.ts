@@ -204,6 +204,12 @@ export const DESK_METHODS = {
       waitMs: z.number().int().min(0).optional(),
       /** SIP status of a failure (486, 404, 480, 408, 488 ...). */
       status: z.number().int().min(100).max(699).optional(),
+      /**
+       * Other live lines of the engine when this event happened (a consult call): the
+       * engine is the authority on its lines, so the core never keeps its own count,
+       * which a reload of the engine page would leave stale.
+       */
+      otherLines: z.number().int().min(0).max(8).optional(),
     }),
     result: empty,
   },
