@@ -386,6 +386,25 @@ describe('ACD over evapi', () => {
     expect(call?.waitMs).toBeGreaterThanOrEqual(150);
   });
 
+  it('puts a caller turned away after the queue timeout on the callback list', async () => {
+    rig = await setup(1, { queueTimeoutMs: 150 });
+    // Signed in but not ready: the agent serves the queue and hears of the list.
+    await rig.acd.login('a1', '1001');
+    rig.kamailio.send(queued('late@pbx', '0769-22345678', 5, 6));
+    expect(await rig.kamailio.nextReply()).toMatchObject({ action: 'reject', code: 480 });
+    await rig.acd.flush();
+    const [entry, ...more] = await rig.store.callbacks.list(null, 10);
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({
+      number: '076922345678',
+      queue: 'general',
+      abandons: 1,
+      status: 'open',
+    });
+    expect(entry?.waitMs).toBeGreaterThanOrEqual(150);
+    expect(rig.seat.get('a1')?.at(-1)).toEqual({ type: 'callbacks.changed', open: 1 });
+  });
+
   it('reconnects when Kamailio restarts, dropping the calls it had queued', async () => {
     rig = await setup(1);
     await rig.acd.login('a1', '1001');

@@ -112,7 +112,10 @@ export class Acd {
   private lastCallbackSweep = -Infinity;
   /** The last status each agent's seats were told, so no change goes out twice. */
   private readonly told = new Map<string, string>();
-  /** Callers who hung up while queued, to be called back (routes/callbacks.ts). */
+  /**
+   * Callers who hung up while queued or were refused after the queue timeout, to be called
+   * back (routes/callbacks.ts).
+   */
   readonly callbacks: CallbackList;
   /** The wallboards' live stream of this ACD (routes/wallboard-events.ts). */
   readonly wallboard: WallboardFeed;
@@ -366,6 +369,17 @@ export class Acd {
     if (p.reason !== null) status.reason = p.reason;
     if (p.wrapUpEndsAt !== null) status.wrapUpEndsAt = new Date(p.wrapUpEndsAt).toISOString();
     return status;
+  }
+
+  /**
+   * Whose a live call is, for the checks of who may act on it (routes/handovers.ts):
+   * `undefined` when the ACD does not know the call (a direct or outbound call, or one
+   * already over), `null` when it is known but routed to no agent (still queued), else the
+   * id of the agent it was routed to.
+   */
+  agentOfCall(callId: string): string | null | undefined {
+    const call = this.live.get(callId);
+    return call ? call.agentId : undefined;
   }
 
   /** Why the agent is not ready (null when they are in another state or gave none). */
@@ -734,6 +748,7 @@ export class Acd {
         this.persistCall(call.callId, { outcome: 'timeout', endedAt: now, waitMs });
         this.closeUnanswered(call, 'unanswered', 'failed', waitMs, now);
         this.log.info({ callId: call.callId, waitMs }, 'call refused: no agent in time');
+        this.callbacks.timedOut(call, waitMs);
       }
     }
     for (const call of [...this.live.values()]) {

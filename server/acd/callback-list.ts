@@ -30,12 +30,19 @@ export interface CallbackListDeps {
   servedBy: (queue: string) => { agentId: string; queues: readonly string[] }[];
 }
 
+/** A call no agent took: what the list needs of it. */
+export interface UnservedCall {
+  callId: string;
+  caller: string;
+  queue: string;
+}
+
 /**
  * The callback list (DESIGN: callers who hung up while queued are called back). The ACD
- * adds to it when a queued or ringing call is abandoned; agents take entries and report
- * how the call went (CallbackSchema of shared/hub-api draws the moves). After each change
- * the signed-in agents of the entry's queue get `callbacks.changed` with the number of
- * open entries they may take.
+ * adds to it when a queued or ringing call is abandoned, or refused after the queue
+ * timeout; agents take entries and report how the call went (CallbackSchema of
+ * shared/hub-api draws the moves). After each change the signed-in agents of the entry's
+ * queue get `callbacks.changed` with the number of open entries they may take.
  *
  * Abandons and the sweep are written behind, in order, like the ACD's own store writes;
  * `flush` waits for them.
@@ -51,17 +58,30 @@ export class CallbackList {
   }
 
   /** A caller gave up while queued or ringing: their number goes on the list. */
-  abandoned(call: { callId: string; caller: string; queue: string }, waitMs: number): void {
+  abandoned(call: UnservedCall, waitMs: number): void {
+    this.add(call, waitMs, 'abandoned');
+  }
+
+  /**
+   * The hub turned a caller away after the queue timeout (no agent in time, 480): they
+   * waited as long as one who gave up, so they are called back the same way.
+   */
+  timedOut(call: UnservedCall, waitMs: number): void {
+    this.add(call, waitMs, 'timed out');
+  }
+
+  private add(call: UnservedCall, waitMs: number, why: 'abandoned' | 'timed out'): void {
     const number = normalizePhone(call.caller);
     if (number === null) {
       this.deps.log.info(
         { callId: call.callId },
-        'abandoned call not put on the callback list: no number to call back',
+        `${why} call not put on the callback list: no number to call back`,
       );
       return;
     }
     const at = this.deps.clock.now();
     this.behind(async () => {
+      // The store counts each unserved call of the number as one more abandon.
       const entry = await this.deps.store.callbacks.recordAbandon({
         number,
         queue: call.queue,
@@ -76,7 +96,7 @@ export class CallbackList {
           queue: entry.queue,
           abandons: entry.abandons,
         },
-        entry.abandons === 1 ? 'callback listed' : 'callback abandoned again',
+        entry.abandons === 1 ? `callback listed (${why})` : `callback ${why} again`,
       );
       await this.notify([entry.queue]);
     });

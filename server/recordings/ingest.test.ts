@@ -122,13 +122,51 @@ describe.each(testBackends())('recording ingest on $name', (backend) => {
     await store.recordings.put({ callId: CALL_ID, durationMs: 60_000, path: longPath, ...base });
     spoolWithFixture(dir);
     const report = await ingest(new ManualClock(t), dir).scanOnce();
-    expect(report.stored).toHaveLength(1);
+    // The new capture is dropped: it is not reported as stored.
+    expect(report.stored).toEqual([]);
+    expect(report.shorter).toEqual([CALL_ID]);
     expect((await store.recordings.get(CALL_ID))?.path).toBe(longPath);
     expect(readdirSync(join(dir, 'wav'))).toEqual([]);
+    expect(readdirSync(join(dir, 'pcaps'))).toEqual([]);
+  });
+
+  it('replaces a shorter recording of the same call with the new capture', async () => {
+    const t = Date.parse('2026-12-04T04:00:00Z');
+    const dir = join(tmp.dir, `spool-${++n}`);
+    mkdirSync(dir, { recursive: true });
+    const shortPath = join(dir, 'short.wav');
+    writeFileSync(shortPath, 'x');
+    await store.recordings.put({
+      callId: CALL_ID,
+      durationMs: 100,
+      path: shortPath,
+      startedAt: t,
+      bytes: 1,
+      expiresAt: t + DAY,
+    });
+    spoolWithFixture(dir);
+    const report = await ingest(new ManualClock(t), dir).scanOnce();
+    expect(report.shorter).toEqual([]);
+    expect(report.stored.map((r) => r.callId)).toEqual([CALL_ID]);
+    expect(await store.recordings.get(CALL_ID)).toEqual(report.stored[0]);
+    expect(existsSync(shortPath)).toBe(false);
+  });
+
+  it('sets aside the pcap of a failed conversion together with its metadata', async () => {
+    const dir = join(tmp.dir, `spool-${++n}`);
+    spoolWithFixture(dir);
+    // Not a pcap at all: the capture cannot be read.
+    writeFileSync(join(dir, 'pcaps', PCAP), 'not a capture');
+    const report = await ingest(new ManualClock(0), dir).scanOnce();
+    expect(report.failed.map((f) => f.file)).toEqual([META]);
+    expect(readdirSync(join(dir, 'failed')).sort()).toEqual([PCAP, META].sort());
+    expect(readdirSync(join(dir, 'metadata'))).toEqual([]);
+    expect(readdirSync(join(dir, 'pcaps'))).toEqual([]);
+    expect(await store.recordings.get(CALL_ID)).toBeNull();
   });
 
   it('scans a directory that does not exist yet without failing', async () => {
     const report = await ingest(new ManualClock(0), join(tmp.dir, 'not-there')).scanOnce();
-    expect(report).toEqual({ stored: [], empty: [], failed: [] });
+    expect(report).toEqual({ stored: [], empty: [], shorter: [], failed: [] });
   });
 });

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { RecordingRecord, RecordingRepository } from '../store/repository.js';
 import { convertCall } from './convert.js';
-import { callIdOfMetadataFile, parseMetadata } from './metadata.js';
+import { callIdOfMetadataFile, parseMetadata, type RecordingMetadata } from './metadata.js';
 import { readPcapUdp } from './pcap.js';
 import { encodeWav } from './wav.js';
 
@@ -25,7 +25,19 @@ export interface ScanReport {
   stored: RecordingRecord[];
   /** Calls whose capture held no audio (never answered): files removed, nothing stored. */
   empty: string[];
+  /**
+   * Calls whose new capture was no longer than the recording already kept (a re-queued
+   * call captured twice): the new one was dropped, the stored one stays.
+   */
+  shorter: string[];
   failed: { file: string; error: string }[];
+}
+
+/** A finished recording found in `metadata/`: its call, its metadata and its pcap. */
+interface Located {
+  callId: string;
+  meta: RecordingMetadata;
+  pcap: string;
 }
 
 /**
@@ -35,8 +47,9 @@ export interface ScanReport {
  * rtpengine (recording-method = pcap) writes a call's packets to `pcaps/<call>.pcap` and,
  * once the call is gone, moves its metadata file into `metadata/`. Each scan converts every
  * metadata file there: the pcap becomes `wav/<call>.wav` (caller left, seat right), a row
- * goes into the store, and the pcap and metadata are deleted. A file that fails is moved to
- * `failed/` with the reason logged, so it is not retried forever. The Debian
+ * goes into the store, and the pcap and metadata are deleted. A recording that fails has
+ * its metadata and its pcap moved to `failed/` with the reason logged, so it is neither
+ * retried forever nor left to fill `pcaps/`. The Debian
  * rtpengine-recording-daemon is not used: it reads the kernel module's /proc interface, and
  * the dev PBX runs rtpengine in userspace (`table = -1`).
  *
@@ -80,7 +93,7 @@ export class RecordingIngest {
 
   /** Converts every finished recording in `metadata/`. */
   async scanOnce(): Promise<ScanReport> {
-    const report: ScanReport = { stored: [], empty: [], failed: [] };
+    const report: ScanReport = { stored: [], empty: [], shorter: [], failed: [] };
     const metaDir = join(this.options.dir, 'metadata');
     let names: string[];
     try {
@@ -91,30 +104,47 @@ export class RecordingIngest {
     }
     for (const name of names) {
       const file = join(metaDir, name);
+      let pcap: string | null = null;
       try {
-        const outcome = await this.ingest(file, name);
+        const found = await this.locate(file, name);
+        pcap = found.pcap;
+        const outcome = await this.ingest(file, found);
         if (outcome.kind === 'stored') report.stored.push(outcome.record);
-        else report.empty.push(outcome.callId);
+        else report[outcome.kind].push(outcome.callId);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         report.failed.push({ file: name, error: message });
         this.log.error(`Recording ${name} could not be converted and is set aside: ${message}`);
-        await mkdir(join(this.options.dir, 'failed'), { recursive: true });
-        await rename(file, join(this.options.dir, 'failed', name)).catch(() => undefined);
+        await this.setAside(file, pcap);
       }
     }
     return report;
   }
 
-  private async ingest(
-    file: string,
-    name: string,
-  ): Promise<{ kind: 'stored'; record: RecordingRecord } | { kind: 'empty'; callId: string }> {
+  /** Moves a failed recording's metadata and pcap (when it has one) into `failed/`. */
+  private async setAside(file: string, pcap: string | null): Promise<void> {
+    const failed = join(this.options.dir, 'failed');
+    await mkdir(failed, { recursive: true });
+    // A file already gone (the pcap rtpengine never wrote) has nothing to move.
+    await rename(file, join(failed, basename(file))).catch(() => undefined);
+    if (pcap) await rename(pcap, join(failed, basename(pcap))).catch(() => undefined);
+  }
+
+  /** The call id and pcap a metadata file names. */
+  private async locate(file: string, name: string): Promise<Located> {
     const callId = callIdOfMetadataFile(name);
     if (!callId) throw new Error(`${name} is not named rtpengine-meta-<call-id>-<hex>.txt`);
     const meta = parseMetadata(await readFile(file, 'utf8'));
     // The pcap is in pcaps/ next to metadata/, whatever path rtpengine's own view had.
-    const pcap = join(this.options.dir, 'pcaps', basename(meta.pcapPath));
+    return { callId, meta, pcap: join(this.options.dir, 'pcaps', basename(meta.pcapPath)) };
+  }
+
+  private async ingest(
+    file: string,
+    { callId, meta, pcap }: Located,
+  ): Promise<
+    { kind: 'stored'; record: RecordingRecord } | { kind: 'empty' | 'shorter'; callId: string }
+  > {
     const packets = readPcapUdp(await readFile(pcap));
     const call = convertCall(meta, packets);
     if (!call) {
@@ -137,9 +167,17 @@ export class RecordingIngest {
       path: wavPath,
       expiresAt: startedAt + this.options.retentionDays * DAY_MS,
     };
-    const previous = await this.keepLonger(record);
+    const kept = await this.keepLonger(record);
     await rm(pcap, { force: true });
     await rm(file, { force: true });
+    if (kept === 'stored-is-longer') {
+      this.log.info(
+        { callId, durationMs: record.durationMs },
+        `Recording of call ${callId} dropped: ${record.durationMs} ms, no longer than the ` +
+          'one already stored (a re-queued call captured twice).',
+      );
+      return { kind: 'shorter', callId };
+    }
     const skipped = Object.entries(call.skipped)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
@@ -148,7 +186,7 @@ export class RecordingIngest {
       `Recording of call ${callId} stored: ${record.durationMs} ms, caller ` +
         `${call.decoded.caller} and seat ${call.decoded.seat} packets` +
         (skipped ? `, skipped ${skipped}` : '') +
-        (previous ? ' (replaces a shorter one)' : '') +
+        (kept === 'replaced' ? ' (replaces a shorter one)' : '') +
         '.',
     );
     return { kind: 'stored', record };
@@ -156,17 +194,20 @@ export class RecordingIngest {
 
   /**
    * A call re-offered after a failed seat (re-queued) gets a second capture; the longer
-   * recording of the two is kept, the other's file deleted.
+   * recording of the two is kept, the other's file deleted. Answers which happened.
    */
-  private async keepLonger(record: RecordingRecord): Promise<RecordingRecord | null> {
+  private async keepLonger(
+    record: RecordingRecord,
+  ): Promise<'new' | 'replaced' | 'stored-is-longer'> {
     const existing = await this.deps.recordings.get(record.callId);
-    if (existing && existing.path !== record.path && existing.durationMs >= record.durationMs) {
+    const other = existing && existing.path !== record.path ? existing : null;
+    if (other && other.durationMs >= record.durationMs) {
       await rm(record.path, { force: true });
-      return null;
+      return 'stored-is-longer';
     }
     await this.deps.recordings.put(record);
-    if (existing && existing.path !== record.path) await rm(existing.path, { force: true });
-    return existing;
+    if (other) await rm(other.path, { force: true });
+    return other ? 'replaced' : 'new';
   }
 
   /** Deletes the file and row of every recording whose retention is over. */

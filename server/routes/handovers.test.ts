@@ -153,6 +153,55 @@ describe('handovers', () => {
     expect(JSON.stringify(entries)).not.toContain(REQUEST.notes);
   });
 
+  it('lets only the agent the ACD routed the call to hand it over', async () => {
+    const hub = await fresh.open();
+    const { token: agent01 } = await login(hub.app, 'agent01', '1001');
+    const { token: agent03 } = await login(hub.app, 'agent03', '1003');
+    await hub.acd.setStateBySeat('ag-001', '1001', 'ready');
+    hub.acd.handleEvent({
+      event: 'call.queued',
+      tindex: 1,
+      tlabel: 1,
+      callId: REQUEST.callId,
+      caller: CALLER,
+      queue: 'general',
+    });
+    expect(hub.acd.agentOfCall(REQUEST.callId)).toBe('ag-001');
+
+    const stranger = await post(hub, agent03, REQUEST);
+    expect(stranger.status).toBe(403);
+    expect(stranger.body).toMatchObject({
+      error: { code: 'not-your-call', message: expect.stringContaining(REQUEST.callId) },
+    });
+    hub.acd.handleEvent({ event: 'call.answered', callId: REQUEST.callId });
+    expect((await post(hub, agent01, REQUEST)).status).toBe(200);
+    expect((await post(hub, agent03, REQUEST)).status).toBe(403);
+    // The refused one left nothing for the target to read but the owner's.
+    const { token: agent02 } = await login(hub.app, 'agent02', '1002');
+    const read = await get(hub, agent02, 'callId=citizen-1%40pbx');
+    expect(read.body).toMatchObject({ fromAgent: { id: 'ag-001' } });
+  });
+
+  it('refuses a call still queued, allows one the ACD does not know', async () => {
+    const hub = await fresh.open();
+    const { token: agent01 } = await login(hub.app, 'agent01', '1001');
+    // Nobody is ready: the call waits, routed to no one.
+    hub.acd.handleEvent({
+      event: 'call.queued',
+      tindex: 1,
+      tlabel: 1,
+      callId: 'queued-1@pbx',
+      caller: CALLER,
+      queue: 'general',
+    });
+    const queued = await post(hub, agent01, { ...REQUEST, callId: 'queued-1@pbx' });
+    expect(queued.status).toBe(403);
+    expect(queued.body).toMatchObject({ error: { code: 'not-your-call' } });
+    // A direct or outbound call never passed the ACD: the seat that has it decides.
+    expect(hub.acd.agentOfCall('direct-1@pbx')).toBeUndefined();
+    expect((await post(hub, agent01, { ...REQUEST, callId: 'direct-1@pbx' })).status).toBe(200);
+  });
+
   it('refuses a bad body or query naming the field', async () => {
     const hub = await fresh.open();
     const { token } = await login(hub.app, 'agent01', '1001');

@@ -37,7 +37,8 @@ function subjectOf(callerNumber: string, callId: string): string {
  * notes), so the specialist's pop shows them (issue 5, transfers). Kept in memory by a
  * HandoverBook of this app for 30 minutes. Both the write and every read carry citizen
  * data and are audited; a read finds only handovers addressed to the reader's extension
- * or to a queue line of the reader's queues (404 no-handover otherwise).
+ * or to a queue line of the reader's queues (404 no-handover otherwise). A call the ACD
+ * routed may be handed over only by the agent it went to (403 not-your-call).
  */
 export function registerHandovers(app: FastifyInstance, ctx: HubContext): void {
   const book = new HandoverBook(ctx.clock);
@@ -55,12 +56,28 @@ export function registerHandovers(app: FastifyInstance, ctx: HubContext): void {
             '(an extension or a queue line) and are kept for 30 minutes.',
           body: HandoverRequestSchema,
           response: HandoverCreatedSchema,
+          errors: [403],
         },
       },
     },
     async (request): Promise<{ id: string }> => {
       const body = request.body as z.output<typeof HandoverRequestSchema>;
       const auth = requireAuth(request);
+      // A call the ACD routed is its agent's to hand over; one it does not know (direct,
+      // outbound, or over) is left to the seat that has it.
+      const owner = ctx.acd.agentOfCall(body.callId);
+      if (owner !== undefined && owner !== auth.agentId) {
+        log.warn(
+          { callId: body.callId, agent: auth.agentId, owner: owner ?? undefined },
+          `Handover of call ${body.callId} by ${auth.extension} refused: not their call.`,
+        );
+        throw new HttpError(
+          403,
+          'not-your-call',
+          `call ${body.callId} is ${owner === null ? 'still queued' : "another agent's"}; ` +
+            'only the agent it was routed to may hand it over',
+        );
+      }
       const agent = await ctx.store.agents.get(auth.agentId);
       const handover = book.add({
         callId: body.callId,

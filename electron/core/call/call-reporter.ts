@@ -15,6 +15,8 @@ export interface CallEvent {
   queue?: string;
   waitMs?: number;
   status?: number;
+  /** The engine's other live lines when this happened (a consult call); see desk-api. */
+  otherLines?: number;
 }
 
 /**
@@ -66,8 +68,6 @@ const REMEMBERED_CALLS = 200;
 export class CallReporter {
   private readonly routed = new Set<string>();
   private readonly answered = new Set<string>();
-  /** Calls begun and not over yet: the seat has two lines (a consult call). */
-  private readonly live = new Set<string>();
 
   constructor(private readonly log: Logger) {}
 
@@ -106,12 +106,10 @@ export class CallReporter {
     if (over) {
       this.answered.delete(call.callId);
       this.routed.delete(call.callId);
-      this.live.delete(call.callId);
       // The other line still talks (a consult call, or the citizen after one): the agent
-      // stays on the call, and its own end will say what follows.
-      if (this.live.size > 0) return null;
-    } else {
-      remember(this.live, call.callId);
+      // stays on the call, and its own end will say what follows. The engine counts its
+      // lines; a count kept here would go stale when the engine page reloads mid-call.
+      if ((call.otherLines ?? 0) > 0) return null;
     }
     if (direction === 'inbound' && wasRouted && !wasAnswered && over) return null;
     // An outbound call that ends having never been answered had no conversation.
