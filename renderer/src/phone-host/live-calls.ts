@@ -13,6 +13,11 @@ export class LiveCalls {
     else this.calls.set(event.call.callId, event.call);
   }
 
+  /** Every live call (not ended), oldest first. */
+  all(): PhoneCall[] {
+    return [...this.calls.values()];
+  }
+
   /** The newest answered call that is not on hold, else the newest live one. */
   current(): PhoneCall | undefined {
     const live = [...this.calls.values()];

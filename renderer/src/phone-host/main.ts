@@ -7,6 +7,7 @@ import { PhoneService } from '../phone/phone-service';
 import type { PhoneControl } from '../phone/phone-types';
 import { CallReporter } from './call-reporter';
 import { embedDesk } from './desk-frame';
+import { guardLeaving } from './leave-guard';
 import { LiveCalls } from './live-calls';
 import { VideoPanel } from './video-panel';
 import './host.css';
@@ -44,6 +45,7 @@ engine.subscribe((event) => {
   video.onPhoneEvent(event);
 });
 window.hotlinePhone = engine;
+guardLeaving(window, engine, live);
 installDebugHooks(window, () => engine.peerConnection(live.current()?.callId));
 
 const engineOnly = new URLSearchParams(location.search).get('mode') === 'engine';

@@ -1,5 +1,5 @@
 import type { Core, Notification, Session } from 'sip.js';
-import type { CallTransfer } from './phone-types';
+import type { CallTransfer, SipFailureCode } from './phone-types';
 import { sipFailure } from './sip-failure';
 
 /**
@@ -10,7 +10,8 @@ import { sipFailure } from './sip-failure';
  *
  *   pending ──NOTIFY 1xx/2xx (blind) or 2xx (attended)──▶ accepted: the call ends here
  *      │
- *      └──REFER refused, or NOTIFY 3xx-6xx──▶ failed: the call stays (resumed if held)
+ *      └──REFER refused, NOTIFY 3xx-6xx, or no deciding NOTIFY within 30 s of the 202
+ *         ──▶ failed: the call stays (resumed if held)
  *
  * A blind transfer counts as taken once the far end started the new call (a 1xx): from
  * then on the agent has nothing more to do with it. An attended transfer waits for the 2xx:
@@ -47,13 +48,18 @@ export function stateAfterNotify(
   return kind === 'blind' ? 'accepted' : null;
 }
 
-/** The transfer as it failed: the status of the refused REFER or of the new call. */
+/**
+ * The transfer as it failed: the status of the refused REFER or of the new call. `code`
+ * overrides the one the status gives (a transfer that never reported back: `timeout`).
+ */
 export function failedTransfer(
   transfer: CallTransfer,
   status: number | null,
   detail: string,
+  code?: SipFailureCode,
 ): CallTransfer {
-  return { ...transfer, state: 'failed', failure: sipFailure(status, detail) };
+  const failure = sipFailure(status, detail);
+  return { ...transfer, state: 'failed', failure: code ? { ...failure, code } : failure };
 }
 
 /**

@@ -31,8 +31,10 @@ export class ConferenceMix {
   ) {}
 
   /**
-   * Mixes `a` and `b` with the microphone track `mic` (line A's own). Throws when a line
-   * has no remote audio yet; nothing is changed then.
+   * Mixes `a` and `b` with the microphone track `mic` (line A's own). The mix owns
+   * `context` from here: when it cannot start (a line has no remote audio yet, a
+   * replaceTrack fails) it closes the context, puts back each line's own track where it
+   * was already replaced and leaves the microphone as it was, then throws.
    */
   static async start(
     context: AudioContext,
@@ -41,45 +43,57 @@ export class ConferenceMix {
     b: MixLine,
     muted: boolean,
   ): Promise<ConferenceMix> {
-    for (const [name, line] of [['A', a] as const, ['B', b] as const]) {
-      if (line.remote.getAudioTracks().length === 0) {
-        throw new Error(`Line ${name} of the three-way call has no remote audio yet`);
-      }
-    }
-    const micSource = context.createMediaStreamSource(new MediaStream([mic]));
-    const micGain = context.createGain();
-    micGain.gain.value = muted ? 0 : 1;
-    micSource.connect(micGain);
-    const fromA = context.createMediaStreamSource(a.remote);
-    const fromB = context.createMediaStreamSource(b.remote);
-    const toA = context.createMediaStreamDestination();
-    const toB = context.createMediaStreamDestination();
-    micGain.connect(toA);
-    micGain.connect(toB);
-    fromB.connect(toA);
-    fromA.connect(toB);
-
     const restore = [
       { sender: a.sender, track: a.sender.track },
       { sender: b.sender, track: b.sender.track },
     ];
-    const [trackA] = toA.stream.getAudioTracks();
-    const [trackB] = toB.stream.getAudioTracks();
-    if (!trackA || !trackB) throw new Error('The mix made no audio track');
-    // The microphone feeds the mix; muting is the gain's job while it runs.
-    mic.enabled = true;
-    await a.sender.replaceTrack(trackA);
-    await b.sender.replaceTrack(trackB);
-    // Headless pages start an AudioContext suspended until a gesture; a call is reason enough.
-    void context.resume().catch(() => undefined);
-    return new ConferenceMix(context, micGain, restore, [
-      micSource,
-      micGain,
-      fromA,
-      fromB,
-      toA,
-      toB,
-    ]);
+    const nodes: AudioNode[] = [];
+    const micWasEnabled = mic.enabled;
+    const replaced: Array<(typeof restore)[number]> = [];
+    try {
+      for (const [name, line] of [['A', a] as const, ['B', b] as const]) {
+        if (line.remote.getAudioTracks().length === 0) {
+          throw new Error(`Line ${name} of the three-way call has no remote audio yet`);
+        }
+      }
+      const micSource = context.createMediaStreamSource(new MediaStream([mic]));
+      const micGain = context.createGain();
+      micGain.gain.value = muted ? 0 : 1;
+      const fromA = context.createMediaStreamSource(a.remote);
+      const fromB = context.createMediaStreamSource(b.remote);
+      const toA = context.createMediaStreamDestination();
+      const toB = context.createMediaStreamDestination();
+      nodes.push(micSource, micGain, fromA, fromB, toA, toB);
+      micSource.connect(micGain);
+      micGain.connect(toA);
+      micGain.connect(toB);
+      fromB.connect(toA);
+      fromA.connect(toB);
+
+      const [trackA] = toA.stream.getAudioTracks();
+      const [trackB] = toB.stream.getAudioTracks();
+      if (!trackA || !trackB) throw new Error('The mix made no audio track');
+      // The microphone feeds the mix; muting is the gain's job while it runs.
+      mic.enabled = true;
+      for (const [entry, track] of [
+        [restore[0]!, trackA],
+        [restore[1]!, trackB],
+      ] as const) {
+        await entry.sender.replaceTrack(track);
+        replaced.push(entry);
+      }
+      // Headless pages start an AudioContext suspended until a gesture; a call is reason enough.
+      void context.resume().catch(() => undefined);
+      return new ConferenceMix(context, micGain, restore, nodes);
+    } catch (error) {
+      for (const { sender, track } of replaced) {
+        await sender.replaceTrack(track).catch(() => undefined);
+      }
+      mic.enabled = micWasEnabled;
+      for (const node of nodes) node.disconnect();
+      void context.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The agent's microphone, in both mixes at once. */

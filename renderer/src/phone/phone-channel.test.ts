@@ -232,10 +232,42 @@ describe('the phone channel', () => {
     const [, deskPort] = pair(); // nobody serves the other end
     const client = new PhoneClient({ callTimeoutMs: 50 });
     client.connect(deskPort);
-    await expect(client.answer('c1')).rejects.toMatchObject({
+    await expect(client.hangup('c1')).rejects.toMatchObject({
       code: 'timeout',
-      message: 'answer #1: the phone engine did not answer within 50 ms',
+      message: 'hangup #1: the phone engine did not answer within 50 ms',
     });
+  });
+
+  it('gives the methods that wait on the far end or the devices 40 s, the others 10 s', async () => {
+    vi.useFakeTimers();
+    try {
+      const [, deskPort] = pair(); // nobody serves the other end
+      const client = new PhoneClient();
+      client.connect(deskPort);
+      const outcomes: string[] = [];
+      const track = (name: string, call: Promise<unknown>) =>
+        call.catch((error: Error) => outcomes.push(`${name}: ${error.message}`));
+      void track('hangup', client.hangup('c1'));
+      void track('answer', client.answer('c1'));
+      void track('hold', client.hold('c1'));
+      void track('dial', client.dial('12345'));
+      void track('listDevices', client.listDevices());
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(outcomes).toEqual([
+        'hangup: hangup #1: the phone engine did not answer within 10000 ms',
+      ]);
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(outcomes).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcomes.slice(1)).toEqual([
+        'answer: answer #2: the phone engine did not answer within 40000 ms',
+        'hold: hold #3: the phone engine did not answer within 40000 ms',
+        'dial: dial #4: the phone engine did not answer within 40000 ms',
+        'listDevices: listDevices #5: the phone engine did not answer within 40000 ms',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fails at once while detached, and tells subscribers why', async () => {

@@ -25,9 +25,28 @@ import type {
 const deskLog = createLogger('seat.phone.channel.desk');
 
 export interface PhoneClientOptions {
-  /** How long a call waits for its answer, connecting included. */
+  /** How long a call waits for its answer, connecting included (10 s). */
   callTimeoutMs?: number;
+  /** The same for the methods that wait on the far end or the devices (40 s). */
+  slowCallTimeoutMs?: number;
 }
+
+/**
+ * Methods whose answer waits on the network or the devices: getUserMedia and its
+ * permission prompt, a re-INVITE's or REFER's answer (sip.js gives up on a transaction
+ * after 32 s, RFC 3261 Timer B/F), so 10 s would report a failure the engine then undoes.
+ */
+export const SLOW_PHONE_METHODS: ReadonlySet<PhoneMethod> = new Set<PhoneMethod>([
+  'answer',
+  'hold',
+  'resume',
+  'dial',
+  'transfer',
+  'completeTransfer',
+  'conference',
+  'split',
+  'listDevices',
+]);
 
 interface Pending {
   method: PhoneMethod;
@@ -39,7 +58,8 @@ interface Pending {
 /**
  * The desk's side: PhoneControl over a port. It may be made before its port arrives
  * (the desk waits for its host to hand one over); calls made meanwhile are sent on
- * connect, and any call fails after `callTimeoutMs` (10 s) with a clear error. A new
+ * connect, and any call fails after `callTimeoutMs` (10 s; `slowCallTimeoutMs`, 40 s, for
+ * SLOW_PHONE_METHODS) with a clear error. A new
  * port (the engine page came back) replaces the old one; the client then replays the
  * engine's state as events, so subscribers catch up without asking.
  *
@@ -52,6 +72,7 @@ export class PhoneClient implements PhoneControl {
   private readonly pending = new Map<number, Pending>();
   private readonly unsent: RequestFrame[] = [];
   private readonly timeoutMs: number;
+  private readonly slowTimeoutMs: number;
   private port: PortLike | null = null;
   private detached: string | null = null;
   private connections = 0;
@@ -59,6 +80,7 @@ export class PhoneClient implements PhoneControl {
 
   constructor(options: PhoneClientOptions = {}) {
     this.timeoutMs = options.callTimeoutMs ?? 10_000;
+    this.slowTimeoutMs = options.slowCallTimeoutMs ?? 40_000;
   }
 
   get connected(): boolean {
@@ -159,16 +181,15 @@ export class PhoneClient implements PhoneControl {
     }
     const id = this.nextId++;
     const frame: RequestFrame = { kind: 'request', id, method, args };
+    const timeoutMs = SLOW_PHONE_METHODS.has(method) ? this.slowTimeoutMs : this.timeoutMs;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         const i = this.unsent.indexOf(frame);
         if (i >= 0) this.unsent.splice(i, 1);
         const why = i >= 0 ? 'no phone engine connected' : 'the phone engine did not answer';
-        reject(
-          new PhoneChannelError('timeout', `${method} #${id}: ${why} within ${this.timeoutMs} ms`),
-        );
-      }, this.timeoutMs);
+        reject(new PhoneChannelError('timeout', `${method} #${id}: ${why} within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(id, { method, resolve, reject, timer });
       if (this.port) this.port.postMessage(frame);
       else this.unsent.push(frame);

@@ -373,6 +373,71 @@ describe('PhoneService hold, mute, DTMF', () => {
     await stopPhone(setup);
   });
 
+  it('refuses a hold or resume while a re-INVITE is in flight, changing nothing', async () => {
+    const setup = await registered();
+    const { far } = await answered(setup);
+    const pc = FakePeerConnection.all.at(-1)!;
+    const micTrack = () => pc.getSenders()[0]!.track!;
+    const invites = () => setup.wire.requests('INVITE').filter((r) => r.callId === far.callId);
+
+    const holding = setup.phone.hold(far.callId);
+    await settle();
+    const sent = invites().length;
+    await expect(setup.phone.resume(far.callId)).rejects.toThrow(
+      /Cannot resume call .*still waiting for the far end's answer/,
+    );
+    await expect(setup.phone.hold(far.callId)).rejects.toThrow(/Cannot hold call .*still waiting/);
+    await settle();
+    expect(invites()).toHaveLength(sent);
+    expect(micTrack().enabled).toBe(false);
+
+    setup.wire.deliver(
+      response(lastOffer(setup.wire, far.callId), 200, 'OK', {
+        body: farSdp('recvonly'),
+      }),
+    );
+    await holding;
+    expect(callOf(setup, far.callId).held).toBe(true);
+    expect(micTrack().enabled).toBe(false);
+    // The options the first re-INVITE set stand: the next one from sip.js still holds.
+    const held = setup.phone.resume(far.callId);
+    await settle();
+    expect(lastOffer(setup.wire, far.callId).body).toContain('a=sendrecv');
+    setup.wire.deliver(
+      response(lastOffer(setup.wire, far.callId), 200, 'OK', {
+        body: farSdp('sendrecv'),
+      }),
+    );
+    await held;
+    expect(micTrack().enabled).toBe(true);
+    await stopPhone(setup);
+  });
+
+  it.each([
+    [408, 'Request Timeout', 'timeout'],
+    [481, 'Call/Transaction Does Not Exist', 'other'],
+  ])(
+    'a %i to a hold re-INVITE ends the call with a BYE (RFC 3261 §14.1)',
+    async (status, phrase, code) => {
+      const setup = await registered();
+      const { far } = await answered(setup);
+      const holding = setup.phone.hold(far.callId);
+      await settle();
+      setup.wire.deliver(response(lastOffer(setup.wire, far.callId), status, phrase));
+      await expect(holding).rejects.toThrow(new RegExp(`${status}`));
+      await settle();
+      const bye = setup.wire.requests('BYE').filter((r) => r.callId === far.callId);
+      expect(bye).toHaveLength(1);
+      setup.wire.deliver(response(bye[0]!, 200, 'OK'));
+      await settle();
+      expect(callOf(setup, far.callId)).toMatchObject({
+        phase: 'ended',
+        failure: { code, status },
+      });
+      await stopPhone(setup);
+    },
+  );
+
   it('F05: answers a remote hold recvonly, then offers sendrecv to an SDP-less re-INVITE', async () => {
     const setup = await registered();
     const { far } = await answered(setup);

@@ -60,6 +60,7 @@ import type {
   RegistrationState,
   SeatDevices,
   SipFailure,
+  SipFailureCode,
 } from './phone-types';
 import { Ringer } from './ringer';
 import { offersVideo } from './sdp-direction';
@@ -88,6 +89,11 @@ const DTMF_GAP_MS = 70;
  * may BYE once its new call stands) before the seat sends the BYE (RFC 5589 §6).
  */
 const TRANSFER_BYE_GRACE_MS = 1000;
+/**
+ * How long a transfer may stay pending after the far end took the REFER (202) without a
+ * NOTIFY that decides it; then it counts as failed (timeout), so another can be tried.
+ */
+export const TRANSFER_DECISION_TIMEOUT_MS = 30_000;
 
 export interface PhoneServiceOptions {
   /** Where device prefs and the seat's instance id are kept (the engine page's storage). */
@@ -112,6 +118,10 @@ interface Line {
   finished: boolean;
   /** The BYE that ends a transferred call unless its far end ends it first. */
   transferBye: ReturnType<typeof setTimeout> | null;
+  /** Fails a transfer still pending this long after its 202 (TRANSFER_DECISION_TIMEOUT_MS). */
+  transferTimeout: ReturnType<typeof setTimeout> | null;
+  /** A hold or resume re-INVITE of this seat's is in flight: one at a time. */
+  reinviting: boolean;
 }
 
 /** The three-way call: the mix and its two lines. */
@@ -535,13 +545,21 @@ export class PhoneService implements PhoneControl {
       throw new Error(`Calls ${callIdA} and ${callIdB} have no audio to mix yet`);
     }
     const muted = a.call.muted || b.call.muted;
-    const mix = await ConferenceMix.start(
-      this.makeAudioContext(),
-      mic,
-      { sender: senderA, remote: remoteA },
-      { sender: senderB, remote: remoteB },
-      muted,
-    );
+    let mix: ConferenceMix;
+    try {
+      mix = await ConferenceMix.start(
+        this.makeAudioContext(),
+        mic,
+        { sender: senderA, remote: remoteA },
+        { sender: senderB, remote: remoteB },
+        muted,
+      );
+    } catch (error) {
+      // The mix put the lines' own tracks back; each line hears the seat as before.
+      for (const line of [a, b]) applyTrackStates(line.session, line.call);
+      log.warn(`Calls ${callIdA} and ${callIdB} could not be mixed: ${describeError(error)}.`);
+      throw new Error(`Cannot start the three-way call: ${describeError(error)}`);
+    }
     this.mix = { mix, a: callIdA, b: callIdB };
     log.info(`Calls ${callIdA} and ${callIdB} are a three-way call now.`);
     this.update(a, { conferencedWith: callIdB, muted });
@@ -645,6 +663,8 @@ export class PhoneService implements PhoneControl {
       cancelled: false,
       finished: false,
       transferBye: null,
+      transferTimeout: null,
+      reinviting: false,
     });
     session.stateChange.addListener((state) => this.onSessionState(line, state));
     // RFC 3515: the far end may ask this seat to call someone else (it transfers us).
@@ -814,7 +834,10 @@ export class PhoneService implements PhoneControl {
     log.info(`Transferring call ${callId} (${transfer.kind}) to ${maskPhone(transfer.target)}.`);
     try {
       await sendRefer(line.session, value, {
-        onAccepted: () => log.info(`The far end of call ${callId} took the REFER (202).`),
+        onAccepted: () => {
+          log.info(`The far end of call ${callId} took the REFER (202).`);
+          this.awaitTransferDecision(line);
+        },
         onRefused: (status, reason) =>
           this.transferFailed(
             line,
@@ -834,19 +857,46 @@ export class PhoneService implements PhoneControl {
     }
   }
 
+  /** Starts the wait for a NOTIFY that decides the transfer (once per transfer). */
+  private awaitTransferDecision(line: Line): void {
+    if (line.transferTimeout || line.finished) return;
+    line.transferTimeout = setTimeout(() => {
+      line.transferTimeout = null;
+      const seconds = TRANSFER_DECISION_TIMEOUT_MS / 1000;
+      this.transferFailed(
+        line,
+        null,
+        `the far end took the REFER but reported no result within ${seconds} s`,
+        'timeout',
+      );
+    }, TRANSFER_DECISION_TIMEOUT_MS);
+  }
+
+  private clearTransferTimeout(line: Line): void {
+    if (line.transferTimeout) clearTimeout(line.transferTimeout);
+    line.transferTimeout = null;
+  }
+
   private transferAccepted(line: Line, consult: Line | null): void {
     const transfer = line.call.transfer;
     if (!transfer || transfer.state !== 'pending' || line.finished) return;
+    this.clearTransferTimeout(line);
     log.info(`Call ${line.call.callId} is transferred (${transfer.kind}); it ends here.`);
     this.update(line, { transfer: { ...transfer, state: 'accepted' } });
     for (const ending of consult ? [line, consult] : [line]) this.byeUnlessEnded(ending);
   }
 
-  private transferFailed(line: Line, status: number | null, detail: string): void {
+  private transferFailed(
+    line: Line,
+    status: number | null,
+    detail: string,
+    code?: SipFailureCode,
+  ): void {
     const transfer = line.call.transfer;
     if (!transfer || transfer.state !== 'pending' || line.finished) return;
+    this.clearTransferTimeout(line);
     log.warn(`Transfer of call ${line.call.callId} failed: ${detail}.`);
-    this.update(line, { transfer: failedTransfer(transfer, status, detail) });
+    this.update(line, { transfer: failedTransfer(transfer, status, detail, code) });
     if (line.call.held) {
       void this.setHold(line.call.callId, false).catch(() => undefined);
     }
@@ -914,6 +964,7 @@ export class PhoneService implements PhoneControl {
     line.audio = null;
     if (line.transferBye) clearTimeout(line.transferBye);
     line.transferBye = null;
+    this.clearTransferTimeout(line);
     if (this.mixOf(line.call.callId)) {
       // Hanging up one line of a three-way call leaves a two-way call with the other.
       line.call.conferencedWith = null;
@@ -941,17 +992,28 @@ export class PhoneService implements PhoneControl {
   private async setHold(callId: string, hold: boolean): Promise<void> {
     const line = this.line(callId);
     const session = line.session;
+    const verb = hold ? 'hold' : 'resume';
     if (session.state !== SessionState.Established) {
       throw new Error(`Call ${callId} is not answered; only an answered call can be held`);
+    }
+    // Checked before anything changes: the re-INVITE in flight owns the tracks and the
+    // session's re-INVITE options until its answer comes.
+    if (line.reinviting) {
+      throw new Error(
+        `Cannot ${verb} call ${callId}: a hold or resume is still waiting for the far end's ` +
+          'answer; try again when it is done',
+      );
     }
     if (line.call.held === hold) return;
     if (this.mixOf(callId)) {
       throw new Error(`Call ${callId} is in a three-way call; split it first`);
     }
 
+    line.reinviting = true;
     // The held party hears nothing of the seat from now on, even before the answer.
     applyTrackStates(session, { muted: line.call.muted, held: hold });
-    const verb = hold ? 'hold' : 'resume';
+    /** RFC 3261 §14.1: a 408 or 481 to a re-INVITE means the dialog is gone. */
+    let dialogGone: number | null = null;
     try {
       await new Promise<void>((resolve, reject) => {
         session
@@ -961,6 +1023,7 @@ export class PhoneService implements PhoneControl {
               onAccept: () => resolve(),
               onReject: (response) => {
                 const { statusCode, reasonPhrase } = response.message;
+                if (statusCode === 408 || statusCode === 481) dialogGone = statusCode;
                 reject(new Error(`the far end answered ${statusCode} ${reasonPhrase}`));
               },
             },
@@ -968,14 +1031,40 @@ export class PhoneService implements PhoneControl {
           .catch(reject);
       });
     } catch (error) {
-      // Back to what the far end still has: later re-INVITEs must not carry the failed wish.
-      session.sessionDescriptionHandlerOptionsReInvite = holdOptions(line.call.held);
-      applyTrackStates(session, line.call);
-      log.warn(`Cannot ${verb} call ${callId}: ${describeError(error)}.`);
+      if (dialogGone !== null) {
+        this.endLostDialog(line, dialogGone, verb, describeError(error));
+      } else {
+        // Back to what the far end still has: later re-INVITEs must not carry the failed wish.
+        session.sessionDescriptionHandlerOptionsReInvite = holdOptions(line.call.held);
+        applyTrackStates(session, line.call);
+        log.warn(`Cannot ${verb} call ${callId}: ${describeError(error)}.`);
+      }
       throw new Error(`Cannot ${verb} call ${callId}: ${describeError(error)}`);
+    } finally {
+      line.reinviting = false;
     }
     log.info(`Call ${callId} is ${hold ? 'on hold' : 'resumed'}.`);
     this.update(line, { held: hold });
+  }
+
+  /**
+   * The far end answered a re-INVITE 408 or 481 (RFC 3261 §14.1): the dialog is over.
+   * The call ends with that failure; a BYE goes out in case the far end still holds it.
+   */
+  private endLostDialog(line: Line, status: number, verb: string, detail: string): void {
+    const { callId } = line.call;
+    line.call.failure = sipFailure(status, detail);
+    log.warn(`Cannot ${verb} call ${callId}: ${detail}; the dialog is gone, ending the call.`);
+    const session = line.session;
+    if (session.state === SessionState.Established) {
+      session.bye().catch((error: unknown) => {
+        log.warn(`BYE for call ${callId} failed: ${describeError(error)}.`);
+      });
+    }
+    // A BYE that could not go out leaves no state change behind; finish here as well.
+    queueMicrotask(() => {
+      if (stateOf(session) === SessionState.Terminated) this.finish(line);
+    });
   }
 
   private onRemoteSdp(session: Session, held: boolean): void {

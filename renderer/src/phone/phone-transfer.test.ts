@@ -138,6 +138,49 @@ describe('blind transfer (REFER, RFC 3515)', () => {
     await stopRig(rig);
   });
 
+  it('a transfer still pending 30 s after its 202 fails (timeout), resumes the call and may be retried', async () => {
+    vi.useFakeTimers();
+    const rig = await registeredPhone();
+    const far = await answeredInbound(rig);
+    const holding = rig.phone.hold(far.callId);
+    await settle();
+    rig.wire.deliver(
+      response(lastRequest(rig.wire, 'INVITE', far.callId), 200, 'OK', {
+        body: farSdp('recvonly'),
+      }),
+    );
+    await holding;
+
+    const transferring = rig.phone.transfer(far.callId, '1101');
+    await settle();
+    rig.wire.deliver(response(lastRequest(rig.wire, 'REFER', far.callId), 202, 'Accepted'));
+    await transferring;
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(rig.call(far.callId).transfer?.state).toBe('pending');
+    await expect(rig.phone.transfer(far.callId, '1102')).rejects.toThrow(/being transferred/);
+
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(rig.call(far.callId)).toMatchObject({
+      phase: 'active',
+      transfer: { state: 'failed', failure: { code: 'timeout', status: null } },
+    });
+    const resume = lastRequest(rig.wire, 'INVITE', far.callId);
+    expect(resume.body).toContain('a=sendrecv');
+    rig.wire.deliver(response(resume, 200, 'OK', { body: farSdp('sendrecv') }));
+    await settle();
+    expect(rig.call(far.callId).held).toBe(false);
+
+    const again = rig.phone.transfer(far.callId, '1102');
+    await settle();
+    expect(lastRequest(rig.wire, 'REFER', far.callId).getHeader('refer-to')).toBe(
+      '<sip:1102@hotline.local>',
+    );
+    rig.wire.deliver(response(lastRequest(rig.wire, 'REFER', far.callId), 202, 'Accepted'));
+    await again;
+    expect(rig.call(far.callId).transfer).toMatchObject({ target: '1102', state: 'pending' });
+    await stopRig(rig);
+  });
+
   it('refuses a bad target and a call that is not answered', async () => {
     const rig = await registeredPhone();
     const far = new FarEnd('ringing-1');
@@ -354,6 +397,35 @@ describe('three-way call (WebAudio mix)', () => {
     expect(rig.call(specialist.callId)).toMatchObject({ held: true, conferencedWith: null });
     expect(rig.call(citizen.callId)).toMatchObject({ held: false, conferencedWith: null });
     await expect(rig.phone.split(citizen.callId)).rejects.toThrow(/not in a three-way call/);
+    await stopRig(rig);
+  });
+
+  it('a three-way call that fails to start puts the plain microphones back and closes its audio', async () => {
+    const { audio, rig, citizen, specialist, pcA, pcB } = await twoLines();
+    const micA = pcA.getSenders()[0]!.track!;
+    const senderB = pcB.getSenders()[0]!;
+    const micB = senderB.track!;
+    await rig.phone.setMuted(citizen.callId, true);
+    expect(micA.enabled).toBe(false);
+    const replaceB = vi
+      .spyOn(senderB, 'replaceTrack')
+      .mockRejectedValueOnce(new Error('InvalidModificationError: sender is gone'));
+
+    await expect(rig.phone.conference(citizen.callId, specialist.callId)).rejects.toThrow(
+      /Cannot start the three-way call: InvalidModificationError/,
+    );
+    expect(pcA.getSenders()[0]!.track).toBe(micA);
+    expect(senderB.track).toBe(micB);
+    expect(micA.enabled).toBe(false); // still muted, as the agent left it
+    expect(micB.enabled).toBe(true);
+    expect(audio.closed()).toBe(true);
+    expect(audio.edges.filter((edge) => /src:|dest:/.test(edge))).toEqual([]);
+    expect(rig.call(citizen.callId)).toMatchObject({ conferencedWith: null, muted: true });
+
+    // Nothing is left half-mixed: a second try can start.
+    replaceB.mockRestore();
+    await rig.phone.conference(citizen.callId, specialist.callId);
+    expect(rig.call(citizen.callId).conferencedWith).toBe(specialist.callId);
     await stopRig(rig);
   });
 
