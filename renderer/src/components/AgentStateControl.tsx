@@ -5,7 +5,7 @@ import { useT } from '../i18n/use-t';
 import { formatDuration } from '../lib/format';
 import { shortcutKeys } from '../lib/shortcuts';
 import { useNow } from '../lib/use-now';
-import { hubNow, wrapUpLeft, type SeatNotReadyReason } from '../store/agent-slice';
+import { hubNow, reasonShown, wrapUpLeft, type SeatNotReadyReason } from '../store/agent-slice';
 import { useDesk } from '../store/use-desk';
 
 const STATE_KEYS = {
@@ -33,6 +33,7 @@ export function AgentStateControl() {
   const choice = useDesk((s) => s.notReadyChoice);
   const setState = useDesk((s) => s.setAgentState);
   const choose = useDesk((s) => s.chooseNotReadyReason);
+  const shown = useDesk(reasonShown);
   const onCall = state === 'ringing' || state === 'on-call';
 
   return (
@@ -74,10 +75,15 @@ export function AgentStateControl() {
         <select
           className="select--dark"
           data-testid="not-ready-reason"
-          value={choice}
+          value={shown}
           disabled={busy}
-          onChange={(e) => choose(e.target.value as SeatNotReadyReason)}
+          onChange={(e) => void choose(e.target.value as SeatNotReadyReason)}
         >
+          {shown === '' && (
+            <option value="" disabled>
+              {t('agent.reasonChoose')}
+            </option>
+          )}
           {SEAT_NOT_READY_REASONS.map((r) => (
             <option key={r} value={r}>
               {t(`agent.reason.${r}`)}

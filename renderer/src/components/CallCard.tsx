@@ -124,6 +124,7 @@ function CallControls({ call }: { call: PhoneCall }) {
   const toggleHold = useDesk((s) => s.toggleHold);
   const toggleMute = useDesk((s) => s.toggleMute);
   const openTransfer = useDesk((s) => s.openTransfer);
+  const holdPending = useDesk((s) => call.callId in s.holdPending);
   const inConsult = useDesk((s) => consultPair(s.calls, call) !== null);
   const transferring = call.transfer?.state === 'pending';
   const active = call.phase === 'active';
@@ -161,7 +162,10 @@ function CallControls({ call }: { call: PhoneCall }) {
             className={`btn btn--toggle${call.held ? ' is-on' : ''}`}
             data-testid="call-hold"
             data-held={String(call.held)}
+            data-pending={holdPending ? 'true' : undefined}
             aria-pressed={call.held}
+            aria-busy={holdPending ? true : undefined}
+            disabled={holdPending}
             aria-keyshortcuts={shortcutKeys('hold')}
             title={shortcutKeys('hold')}
             onClick={() => void toggleHold(call.callId)}

@@ -18,6 +18,7 @@ export function DialPad() {
   const dial = useDesk((s) => s.dial);
   const sendDtmf = useDesk((s) => s.sendDtmf);
   const call = useDesk(callOnCard);
+  const invalid = useDesk((s) => s.dialInvalid !== null);
   const [sent, setSent] = useState({ callId: '', digits: '' });
   const inCall = call?.phase === 'active';
   const live = call !== null && call.phase !== 'ended';
@@ -52,6 +53,8 @@ export function DialPad() {
             inputMode="tel"
             autoComplete="off"
             placeholder={t('dial.placeholder')}
+            aria-invalid={invalid ? true : undefined}
+            aria-describedby={invalid ? 'dial-invalid' : undefined}
             value={number}
             onChange={(e) => setNumber(e.target.value)}
           />
@@ -81,6 +84,11 @@ export function DialPad() {
           </select>
         </label>
       </form>
+      {invalid && (
+        <p className="dial__invalid" id="dial-invalid" role="alert" data-testid="dial-invalid">
+          {t('dial.invalid')}
+        </p>
+      )}
       <div
         className="dialpad"
         role="group"

@@ -63,9 +63,9 @@ describe('desk keys', () => {
 
   it('goes ready and not ready with the chosen reason, opens the list on ?', async () => {
     const { store, state, desk: bridge } = await desk();
-    state().chooseNotReadyReason('meeting');
     handleDeskKey(key('KeyY'), store);
     await flush();
+    await state().chooseNotReadyReason('meeting');
     handleDeskKey(key('KeyB'), store);
     expect(bridge.callsOf('agent.setState')).toEqual([
       { state: 'ready' },

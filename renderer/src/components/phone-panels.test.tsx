@@ -108,12 +108,47 @@ describe('phone panel', () => {
   });
 });
 
+describe('call controls and the dial field', () => {
+  it('shows the hold button busy and disabled while a hold is in flight', async () => {
+    const { store, state, phone } = await signedIn();
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active' }) });
+    const idle = one(render(store, <PhonePanel />), 'call-hold').tag;
+    expect([attr(idle, 'aria-busy'), attr(idle, 'disabled')]).toEqual([null, null]);
+
+    phone.gate = new Promise<void>(() => undefined);
+    void state().toggleHold();
+    const busy = one(render(store, <PhonePanel />), 'call-hold').tag;
+    expect([attr(busy, 'aria-busy'), attr(busy, 'disabled')]).toEqual(['true', '']);
+
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active', held: true }) });
+    const held = one(render(store, <PhonePanel />), 'call-hold');
+    expect([attr(held.tag, 'aria-busy'), attr(held.tag, 'disabled')]).toEqual([null, null]);
+    expect(textOf(held.inner)).toBe('恢复');
+  });
+
+  it('says what a number to dial looks like when the typed one is none, in both languages', async () => {
+    const { store, state } = await signedIn();
+    expect(byTestId(render(store, <PhonePanel />), 'dial-invalid')).toEqual([]);
+    state().setDialNumber('*97');
+    await state().dial('*97');
+    const html = render(store, <PhonePanel />);
+    expect(textOf(one(html, 'dial-invalid').inner)).toContain('2 至 20 位数字，可以 + 开头');
+    expect(attr(one(html, 'dial-number').tag, 'aria-invalid')).toBe('true');
+    state().setLang('en');
+    const en = textOf(one(render(store, <PhonePanel />), 'dial-invalid').inner);
+    expect(en).toContain('2 to 20 digits, optionally starting with +');
+  });
+});
+
 describe('agent state in the top bar', () => {
   it('offers the not-ready reasons and shows the hub reason of a missed call', async () => {
-    const { store, state } = await signedIn({
+    const { store, state } = setup({
+      'session.get': () => SESSION,
       'agent.get': () => ({ state: 'not-ready', reason: 'missed-call' }),
     });
-    state().chooseNotReadyReason('paperwork');
+    await state().chooseNotReadyReason('paperwork');
+    await state().boot();
+    await flush();
     const html = render(store, <TopBar />);
 
     const picker = one(html, 'not-ready-reason');
@@ -126,8 +161,30 @@ describe('agent state in the top bar', () => {
       'paperwork',
       'other',
     ]);
-    expect(picker.inner).toMatch(/<option value="paperwork" selected="">整理资料</);
+    // The hub chose the reason: the picker offers a choice, not the agent's last pick.
+    expect(picker.inner).toMatch(/<option value="" disabled="" selected="">选择原因…</);
+    expect(picker.inner).not.toMatch(/value="paperwork" selected/);
     expect(textOf(one(html, 'state-reason').inner)).toBe(' · 未接来电，已示忙');
+
+    state().agentStatus({ state: 'not-ready', reason: 'meeting' });
+    const picked = one(render(store, <TopBar />), 'not-ready-reason');
+    expect(picked.inner).toMatch(/<option value="meeting" selected="">会议</);
+    expect(picked.inner).not.toContain('选择原因');
+  });
+
+  it('sends a reason picked while not ready to the hub at once', async () => {
+    const { state, desk } = await signedIn({
+      'agent.get': () => ({ state: 'not-ready', reason: 'signed-in' }),
+      'agent.setState': (p) => ({ state: p.state, ...(p.reason ? { reason: p.reason } : {}) }),
+    });
+    expect(state().agentReason).toBe('signed-in');
+    await state().chooseNotReadyReason('meal');
+    await state().chooseNotReadyReason('meal');
+    expect(desk.callsOf('agent.setState')).toEqual([{ state: 'not-ready', reason: 'meal' }]);
+    expect(state().agentReason).toBe('meal');
+    state().agentStatus({ state: 'ready' });
+    await state().chooseNotReadyReason('other');
+    expect(desk.callsOf('agent.setState')).toHaveLength(1);
   });
 
   it('counts the wrap-up down from the hub time with the seat clock offset', async () => {

@@ -335,6 +335,7 @@ const zhCN = {
   'agent.reason.other': '其他',
   'agent.reason.signed-in': '刚登录',
   'agent.reason.missed-call': '未接来电，已示忙',
+  'agent.reasonChoose': '选择原因…',
   'agent.timeInState': '本状态已持续 {time}',
   'agent.wrapUpLeft': '剩余 {time}',
   'agent.wrapUpAnnounce': '话后整理还剩 {s} 秒',
@@ -389,6 +390,8 @@ const zhCN = {
   'dial.chooseDepartment': '选择部门…',
   'dial.clear': '清除',
   'dial.sent': '已发送按键 {digits}',
+  'dial.invalid':
+    '不是可拨打的号码：请输入 2 至 20 位数字，可以 + 开头，如 076922223333 或 +8613800138000。',
   'callbacks.title': '回拨',
   'callbacks.open': '待回拨 {n}',
   'callbacks.empty': '没有待回拨的来电。',
@@ -774,6 +777,7 @@ const en: Record<MessageKey, string> = {
   'agent.reason.other': 'Other',
   'agent.reason.signed-in': 'Just signed in',
   'agent.reason.missed-call': 'Missed a call, set not ready',
+  'agent.reasonChoose': 'Choose a reason…',
   'agent.timeInState': 'In this state for {time}',
   'agent.wrapUpLeft': '{time} left',
   'agent.wrapUpAnnounce': '{s} seconds of wrap-up left',
@@ -828,6 +832,8 @@ const en: Record<MessageKey, string> = {
   'dial.chooseDepartment': 'Choose a department…',
   'dial.clear': 'Clear',
   'dial.sent': 'Sent {digits}',
+  'dial.invalid':
+    'Not a number to dial: enter 2 to 20 digits, optionally starting with +, e.g. 076922223333 or +8613800138000.',
   'callbacks.title': 'Callbacks',
   'callbacks.open': '{n} to call back',
   'callbacks.empty': 'No callbacks waiting.',

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../lib/log';
 import { SESSION, fail, setup } from '../testing/fakes';
-import { NOT_READY_REASON_KEY, wrapUpLeft } from './agent-slice';
+import { NOT_READY_REASON_KEY, reasonShown, wrapUpLeft } from './agent-slice';
 
 beforeAll(() => setLogSink(() => undefined));
 
@@ -26,6 +26,22 @@ describe('agent slice', () => {
       agentReason: null,
       agentStateBusy: false,
     });
+  });
+
+  it('shows the hub’s reason in the picker, and no pick of its own for a hub-chosen one', () => {
+    const { state } = setup();
+    state().chooseNotReadyReason('meal');
+    expect(reasonShown(state())).toBe('meal');
+    state().agentStatus({ state: 'not-ready', reason: 'signed-in' });
+    expect(reasonShown(state())).toBe('');
+    state().agentStatus({ state: 'not-ready', reason: 'missed-call' });
+    expect(reasonShown(state())).toBe('');
+    state().agentStatus({ state: 'not-ready' });
+    expect(reasonShown(state())).toBe('');
+    state().agentStatus({ state: 'not-ready', reason: 'training' });
+    expect(reasonShown(state())).toBe('training');
+    state().agentStatus({ state: 'ready' });
+    expect(reasonShown(state())).toBe('meal');
   });
 
   it('keeps the hub time of the state, or starts the timer on the hub clock', async () => {

@@ -39,7 +39,8 @@ export interface AgentSlice {
   agentError: ErrorInfo | null;
   /** Asks the hub for a state; a reason goes with not-ready (the picker's by default). */
   setAgentState(state: AgentState, reason?: SeatNotReadyReason): Promise<void>;
-  chooseNotReadyReason(reason: SeatNotReadyReason): void;
+  /** The picker's reason for the 示忙 button; while not ready, the hub gets it at once. */
+  chooseNotReadyReason(reason: SeatNotReadyReason): Promise<void>;
   /** What the hub holds now: an answer to setState or agent.get, or an agent.state event. */
   agentStatus(status: AgentStatus): void;
   /** Asks the hub for the state (a reloaded desk); not-ready when it cannot say. */
@@ -62,6 +63,18 @@ export function wrapUpLeft(
   // this seat's idea of the hub clock a few ms behind the hub's own.
   const length = state.agentStateSince > 0 ? state.wrapUpEndsAt - state.agentStateSince : left;
   return Math.max(0, Math.min(left, length));
+}
+
+/**
+ * What the reason picker shows: while not ready, the reason the hub holds, or '' (a
+ * neutral "choose a reason") when the hub chose it (signed-in, missed-call) or gave none;
+ * in any other state, the reason the 示忙 button will send.
+ */
+export function reasonShown(
+  state: Pick<DeskState, 'agentState' | 'agentReason' | 'notReadyChoice'>,
+): SeatNotReadyReason | '' {
+  if (state.agentState !== 'not-ready') return state.notReadyChoice;
+  return isSeatReason(state.agentReason) ? state.agentReason : '';
 }
 
 function isSeatReason(value: unknown): value is SeatNotReadyReason {
@@ -106,9 +119,13 @@ export const createAgentSlice: SliceCreator<AgentSlice> = (set, get, deps) => {
       }
     },
 
-    chooseNotReadyReason(reason) {
+    async chooseNotReadyReason(reason) {
       storage.setItem(NOT_READY_REASON_KEY, reason);
       set({ notReadyChoice: reason });
+      const { agentState, agentReason } = get();
+      if (agentState === 'not-ready' && agentReason !== reason) {
+        await get().setAgentState('not-ready', reason);
+      }
     },
 
     agentStatus(status) {

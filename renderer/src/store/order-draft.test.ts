@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeskParams, LocalOrder } from '../../../shared/desk-api';
 import type { OrderInput } from '../../../shared/order';
 import { setLogSink } from '../lib/log';
-import { SESSION, fail, flush, localOrder, setup } from '../testing/fakes';
+import { SESSION, fail, flush, localOrder, phoneCall, popFor, setup } from '../testing/fakes';
 import {
   changedFields,
   fromStoredDraft,
@@ -156,6 +156,55 @@ describe('draft of the order form', () => {
       type: '',
     });
     expect(state().draftRestored).toBe(true);
+  });
+
+  it('sets the form up again for a live inbound call after a reload, with its pop', async () => {
+    const { state, phone, desk, storage } = setup({
+      'session.get': () => SESSION,
+      'pop.lookup': ({ callerNumber }) => popFor(callerNumber, { topic: 'noise' }),
+      'draft.get': () => null,
+    });
+    storage.setItem(DRAFT_SLOT_KEY, 'new');
+    phone.snap = {
+      ...phone.snap,
+      started: true,
+      calls: [phoneCall({ callId: 'c9', phase: 'active', answeredAt: 1_002_000 })],
+    };
+    await state().boot();
+    await flush();
+
+    expect(desk.callsOf('draft.get')).toEqual([{ slot: 'c9' }, { slot: 'new' }]);
+    expect(state().draft).toMatchObject({
+      callId: 'c9',
+      callerNumber: '13800138000',
+      category: 'noise',
+    });
+    expect(state().draftRestored).toBe(false);
+  });
+
+  it('restores the live call’s own draft under the call’s slot after a reload', async () => {
+    const { state, phone, desk, storage } = setup({
+      'session.get': () => SESSION,
+      'pop.lookup': ({ callerNumber }) => popFor(callerNumber),
+      'draft.get': ({ slot }) =>
+        slot === 'c9'
+          ? { draft: { summary: '通话中输入的内容' }, savedAt: '2026-12-04T02:00:00.000Z' }
+          : { draft: { summary: '别的草稿' }, savedAt: '2026-12-04T01:00:00.000Z' },
+      'draft.save': () => ({}),
+    });
+    storage.setItem(DRAFT_SLOT_KEY, 'new');
+    phone.snap = { ...phone.snap, started: true, calls: [phoneCall({ callId: 'c9' })] };
+    await state().boot();
+    await flush();
+
+    expect(desk.callsOf('draft.get')).toEqual([{ slot: 'c9' }]);
+    expect(state().draft).toMatchObject({ summary: '通话中输入的内容', callId: 'c9' });
+    state().setField('citizenName', '刘女士');
+    await flush();
+    expect(desk.callsOf('draft.save')).toEqual([
+      expect.objectContaining({ slot: 'c9', draft: expect.objectContaining({ callId: 'c9' }) }),
+    ]);
+    expect(storage.getItem(DRAFT_SLOT_KEY)).toBe('c9');
   });
 
   it('restores an edit in progress in edit mode', async () => {

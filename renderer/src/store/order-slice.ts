@@ -64,8 +64,12 @@ export interface OrderSlice {
   editOrder(order: LocalOrder): boolean;
   /** Puts a refused order's fields in the form as a new order, to fix and save again. */
   copyToForm(localId: string): Promise<boolean>;
-  /** Reads back the draft the seat core kept (on sign-in and after a reload). */
-  restoreDraft(): Promise<void>;
+  /**
+   * Reads back the draft the seat core kept (on sign-in and after a reload). With a live
+   * inbound call (a desk reloaded during it): that call's slot first, then the slot the
+   * form wrote last; with neither, the form is set up for the call as on its arrival.
+   */
+  restoreDraft(call?: { callId: string; caller: string } | null): Promise<void>;
   /** Writes the draft again (the link came back after a failed write). */
   resaveDraft(): void;
   orderUpdated(order: LocalOrder): void;
@@ -176,6 +180,34 @@ export const createOrderSlice: SliceCreator<OrderSlice> = (set, get, { desk, sto
       noChanges: false,
       draftRestored: false,
     });
+  };
+
+  /**
+   * Puts the draft the seat core kept in a slot into the form, unless the agent typed
+   * into the form meanwhile; true when there was one (restored or, typed over, kept out).
+   * The draft keeps its call, so it is written back to the slot it came from.
+   */
+  const restoreSlot = async (slot: string): Promise<boolean> => {
+    try {
+      const kept = await desk.call('draft.get', { slot });
+      if (!kept) return false;
+      if (isFormDirty(get().draft, get().editing)) return true;
+      const { editing: editingId } = kept.draft;
+      const order = editingId ? await desk.call('order.get', { localId: editingId }) : null;
+      if (isFormDirty(get().draft, get().editing)) return true;
+      const editing = order
+        ? { localId: order.localId, orderNo: order.orderNo, base: order.input }
+        : null;
+      const draft = fromStoredDraft(kept.draft);
+      // A call's slot holds that call's draft, even one stored without its call id.
+      if (slot !== NEW_ORDER_SLOT && !draft.callId) draft.callId = slot;
+      set({ draft, editing, fieldErrors: {}, draftRestored: true, draftState: 'saved' });
+      log.info(`The draft of slot ${slot} (saved ${kept.savedAt}) is back in the form.`);
+      return true;
+    } catch (error) {
+      log.warn(`The draft of slot ${slot} was not read back: ${describeError(error)}.`);
+      return false;
+    }
   };
 
   /** Sends the checked form: a new order, or the changed fields of the one being edited. */
@@ -304,28 +336,13 @@ export const createOrderSlice: SliceCreator<OrderSlice> = (set, get, { desk, sto
       }
     },
 
-    async restoreDraft() {
-      const slot = storage.getItem(DRAFT_SLOT_KEY) ?? NEW_ORDER_SLOT;
-      try {
-        const kept = await desk.call('draft.get', { slot });
-        if (!kept || isFormDirty(get().draft, get().editing)) return;
-        const { editing: editingId } = kept.draft;
-        const order = editingId ? await desk.call('order.get', { localId: editingId }) : null;
-        if (isFormDirty(get().draft, get().editing)) return;
-        const editing = order
-          ? { localId: order.localId, orderNo: order.orderNo, base: order.input }
-          : null;
-        set({
-          draft: fromStoredDraft(kept.draft),
-          editing,
-          fieldErrors: {},
-          draftRestored: true,
-          draftState: 'saved',
-        });
-        log.info(`The draft of slot ${slot} (saved ${kept.savedAt}) is back in the form.`);
-      } catch (error) {
-        log.warn(`The draft of slot ${slot} was not read back: ${describeError(error)}.`);
+    async restoreDraft(call) {
+      const last = storage.getItem(DRAFT_SLOT_KEY) ?? NEW_ORDER_SLOT;
+      const slots = call && call.callId !== last ? [call.callId, last] : [last];
+      for (const slot of slots) {
+        if (await restoreSlot(slot)) return;
       }
+      if (call) get().prefillForCall(call);
     },
 
     resaveDraft() {

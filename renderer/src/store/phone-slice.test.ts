@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../lib/log';
 import type { CallOffer, PhoneCall } from '../phone/phone-types';
 import { SESSION, flush, phoneCall, setup } from '../testing/fakes';
-import { RECENT_CALLS_KEPT, SHIFT_KEY, callOnCard } from './phone-slice';
+import { RECENT_CALLS_KEPT, SHIFT_KEY, callOnCard, dialableNumber } from './phone-slice';
 
 beforeAll(() => setLogSink(() => undefined));
 
@@ -102,12 +102,107 @@ describe('phone slice', () => {
     const { state, phone } = setup();
     expect(await state().dial('call me')).toBeNull();
     expect(state().phoneError).toMatchObject({ action: 'dial' });
+    expect(state().dialInvalid).toBe('call me');
     expect(phone.commands).toEqual([]);
 
     phone.emit({ type: 'call', call: phoneCall({ phase: 'active' }) });
     phone.failWith = new Error('no session c1');
     await state().toggleHold();
     expect(state().phoneError).toEqual({ action: 'hold', detail: 'no session c1' });
+  });
+
+  it('dials by the engine rule: digits with an optional +, 2 to 20, full-width digits too', async () => {
+    const { state, phone } = setup();
+    for (const bad of ['*97', '12#', '1', '+', '0'.repeat(21), '1+2', '++12', '12ab']) {
+      expect(await state().dial(bad), bad).toBeNull();
+      expect(state().dialInvalid).toBe(bad);
+      expect(state().phoneError?.detail).toContain('2 to 20 digits');
+    }
+    expect(phone.commands).toEqual([]);
+
+    expect(await state().dial('０７６９－２２２２ ３３３３')).toBe('out-1');
+    expect(state().dialInvalid).toBeNull();
+    expect(await state().dial('＋8613800138000')).toBe('out-2');
+    expect(await state().dial('0'.repeat(20))).toBe('out-3');
+    expect(phone.commands).toEqual([
+      'dial 076922223333',
+      'dial +8613800138000',
+      `dial ${'0'.repeat(20)}`,
+    ]);
+    expect(dialableNumber('12')).toBe('12');
+  });
+
+  it('forgets a refused number once the agent types again', async () => {
+    const { state } = setup();
+    await state().dial('abc');
+    expect(state().dialInvalid).toBe('abc');
+    state().setDialNumber('0769');
+    expect(state().dialInvalid).toBeNull();
+  });
+
+  it('holds once while a hold is in flight, until the call event settles it', async () => {
+    const { state, phone } = setup();
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active' }) });
+    let release = () => undefined as void;
+    phone.gate = new Promise<void>((resolve) => (release = resolve));
+
+    const first = state().toggleHold();
+    expect(state().holdPending).toEqual({ c1: true });
+    await state().toggleHold();
+    expect(phone.commands).toEqual(['hold c1']);
+
+    release();
+    await first;
+    // The engine said yes but its event is still on the way: still pending.
+    expect(state().holdPending).toEqual({ c1: true });
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active', held: true }) });
+    expect(state().holdPending).toEqual({});
+
+    phone.gate = null;
+    await state().toggleHold();
+    expect(phone.commands).toEqual(['hold c1', 'resume c1']);
+  });
+
+  it('makes the hold button usable again when the hold is refused or the call ends', async () => {
+    const { state, phone } = setup();
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active' }) });
+    phone.failWith = new Error('the far end answered 488 Not Acceptable Here');
+    await state().toggleHold();
+    expect(state().holdPending).toEqual({});
+    expect(state().phoneError).toMatchObject({ action: 'hold' });
+
+    phone.gate = new Promise<void>(() => undefined);
+    void state().toggleHold();
+    expect(state().holdPending).toEqual({ c1: true });
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'ended', outcome: 'ended' }) });
+    expect(state().holdPending).toEqual({});
+  });
+
+  it('ignores a second hangup of a call already ending (a double click on decline)', async () => {
+    const { state, phone } = setup();
+    phone.emit({ type: 'call', call: phoneCall() });
+    let release = () => undefined as void;
+    phone.gate = new Promise<void>((resolve) => (release = resolve));
+    const first = state().hangup('c1');
+    phone.failWith = new Error('No live call c1');
+    await state().hangup('c1');
+    release();
+    await first;
+    await state().hangup('c1');
+
+    expect(phone.commands).toEqual(['hangup c1']);
+    expect(state().phoneError).toBeNull();
+  });
+
+  it('lets the agent hang up again when the first hangup was refused', async () => {
+    const { state, phone } = setup();
+    phone.emit({ type: 'call', call: phoneCall({ phase: 'active' }) });
+    phone.failWith = new Error('transport closed');
+    await state().hangup();
+    expect(state().phoneError).toMatchObject({ action: 'hangup' });
+    await state().hangup();
+    expect(phone.commands).toEqual(['hangup c1', 'hangup c1']);
+    expect(state().phoneError).toBeNull();
   });
 
   it('holds the caller before a consult call, and switches lines', async () => {

@@ -1,5 +1,6 @@
 import { maskPhone } from '../../../shared/domain/phone';
 import { createLogger, describeError } from '../lib/log';
+import { checkDialTarget } from '../phone/phone-input';
 import type {
   PhoneCall,
   PhoneEvent,
@@ -56,6 +57,14 @@ export interface PhoneSlice {
   shift: ShiftFigures;
   callFailure: CallFailureNotice | null;
   phoneError: PhoneError | null;
+  /** What the agent asked to dial when it was no number to dial (the dial pad says why). */
+  dialInvalid: string | null;
+  /**
+   * Hold or resume asked and not yet settled, by call id: the held state asked for. The
+   * button waits (a second click would toggle from a stale state) until the engine's call
+   * event shows it, or the command fails.
+   */
+  holdPending: Record<string, boolean>;
   /** Everything the phone engine reports comes in here. */
   phoneEvent(event: PhoneEvent): void;
   /** A (re)started desk takes over what the engine holds: lines, ended calls, devices. */
@@ -82,7 +91,22 @@ export const initialPhoneState = {
   shift: NO_SHIFT,
   callFailure: null,
   phoneError: null,
+  dialInvalid: null,
+  holdPending: {} as Record<string, boolean>,
 };
+
+/**
+ * A number as the engine dials it (phone-input checkDialTarget: digits with an optional
+ * leading +, 2 to 20 of them, spaces and dashes dropped), after NFKC so full-width digits
+ * typed with a Chinese input method count; null when it is none.
+ */
+export function dialableNumber(target: string): string | null {
+  try {
+    return checkDialTarget(target.normalize('NFKC'));
+  } catch {
+    return null;
+  }
+}
 
 /** The line the card shows: the current live line, else the call that just ended. */
 export function callOnCard(s: {
@@ -112,6 +136,8 @@ function readShift(storage: Pick<Storage, 'getItem'>, agentId: string): StoredSh
 export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
   const { phone, storage } = deps;
   let counted: string[] = [];
+  /** Calls whose hangup went out: a second click (a double click on decline) is ignored. */
+  const ending = new Set<string>();
 
   const agentId = () => get().session?.agent.id ?? '';
 
@@ -129,7 +155,21 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
     set(next);
   };
 
+  /** The hold or resume of the call is settled (or moot): its button is usable again. */
+  const settleHold = (callId: string) => {
+    const { holdPending } = get();
+    if (!(callId in holdPending)) return;
+    const rest = { ...holdPending };
+    delete rest[callId];
+    set({ holdPending: rest });
+  };
+
   const lineChanged = (call: PhoneCall) => {
+    const pending = get().holdPending[call.callId];
+    if (pending !== undefined && (!isLive(call) || call.held === pending)) {
+      settleHold(call.callId);
+    }
+    if (!isLive(call)) ending.delete(call.callId);
     const { calls, focusedCallId, endedCall } = get();
     const known = calls.some((c) => c.callId === call.callId);
     if (isLive(call)) {
@@ -189,6 +229,7 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
           lineChanged(event.call);
           get().callbackCallChanged(event.call);
           get().popCallChanged(event.call);
+          get().transferCallChanged(event.call);
           return;
         case 'devices':
           get().devicesChanged(event.prefs, event.microphone);
@@ -230,15 +271,28 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
 
     async hangup(callId) {
       const call = line(callId);
-      if (!call) return;
-      await command('hangup', () => phone.hangup(call.callId));
+      if (!call || ending.has(call.callId)) return;
+      ending.add(call.callId);
+      const done = await command('hangup', async () => {
+        await phone.hangup(call.callId);
+        return true;
+      });
+      // Refused: the call is still up, so the agent may try again.
+      if (!done) ending.delete(call.callId);
     },
 
     async toggleHold(callId) {
       const call = line(callId);
-      if (call?.phase !== 'active') return;
-      if (call.held) await command('resume', () => phone.resume(call.callId));
-      else await command('hold', () => phone.hold(call.callId));
+      if (call?.phase !== 'active' || call.callId in get().holdPending) return;
+      const { callId: id, held } = call;
+      set({ holdPending: { ...get().holdPending, [id]: !held } });
+      const done = await command(held ? 'resume' : 'hold', async () => {
+        await (held ? phone.resume(id) : phone.hold(id));
+        return true;
+      });
+      // Refused, or nothing to change (the engine had it so already): no event will come.
+      const now = line(id);
+      if (!done || !now || now.held === !held) settleHold(id);
     },
 
     async toggleMute(callId) {
@@ -254,11 +308,13 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
     },
 
     async dial(target) {
-      const number = target.replace(/[\s-]/g, '');
-      if (!/^\+?[0-9*#]{2,32}$/.test(number)) {
-        set({ phoneError: { action: 'dial', detail: `not a number to dial: "${target}"` } });
+      const number = dialableNumber(target);
+      if (number === null) {
+        const detail = `A number to dial is 2 to 20 digits with an optional leading +; got "${target}"`;
+        set({ dialInvalid: target, phoneError: { action: 'dial', detail } });
         return null;
       }
+      set({ dialInvalid: null });
       const talking = line();
       if (talking?.phase === 'active' && !talking.held) {
         await command('hold', () => phone.hold(talking.callId));

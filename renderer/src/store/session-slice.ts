@@ -74,7 +74,6 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
     log.info(`Signed in as ${session.agent.account} on extension ${session.agent.extension}.`);
     set({ phase: 'signed-in', session, loginError: null, endedReason: null });
     catchUp();
-    void get().restoreDraft();
     void get().loadCallbacks();
     void get().loadDevices();
     await Promise.all([get().loadAgentState(), startPhone(session, fresh)]);
@@ -94,6 +93,9 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
     } catch (error) {
       log.warn(`The phone gave no snapshot: ${describeError(error)}.`);
     }
+    // The form follows the lines: a live inbound call's draft (or a form set up for it).
+    const inbound = get().calls.find((c) => c.direction === 'inbound');
+    void get().restoreDraft(inbound ? { callId: inbound.callId, caller: inbound.remote } : null);
     if (started) return;
     try {
       await phone.start(session.sip);

@@ -114,6 +114,27 @@ describe('blind transfer', () => {
     expect(ctx.state().transferBusy).toBe(false);
   });
 
+  it('closes the dialog when the call it is about ends, not for another line', async () => {
+    const ctx = await onCall();
+    ctx.state().openTransfer();
+    line(
+      ctx,
+      consultCall({ callId: 'other', contextCallId: null, phase: 'ended', outcome: 'ended' }),
+    );
+    expect(ctx.state().overlay).toBe('transfer');
+
+    line(ctx, { ...ctx.citizen, phase: 'ended', outcome: 'ended', endedAt: 1_050_000 });
+    expect(ctx.state().overlay).toBeNull();
+  });
+
+  it('leaves another panel open when the transfer call ends after the dialog closed', async () => {
+    const ctx = await onCall();
+    ctx.state().openTransfer();
+    ctx.state().toggleOverlay('devices');
+    line(ctx, { ...ctx.citizen, phase: 'ended', outcome: 'ended', endedAt: 1_050_000 });
+    expect(ctx.state().overlay).toBe('devices');
+  });
+
   it('opens only for an answered call', async () => {
     const ctx = setup();
     expect(ctx.state().openTransfer()).toBe(false);

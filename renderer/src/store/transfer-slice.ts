@@ -56,6 +56,8 @@ export interface TransferSlice {
   /** Opens the dialog for an answered call (default: the card's); false when it does not apply. */
   openTransfer(callId?: string): boolean;
   closeTransfer(): void;
+  /** A line changed: the dialog closes once the call it is about has ended. */
+  transferCallChanged(call: PhoneCall): void;
   setTransferForm(change: Partial<TransferForm>): void;
   /** Handover, then REFER of the citizen's call to the target; true when the REFER went out. */
   blindTransfer(): Promise<boolean>;
@@ -187,6 +189,14 @@ export const createTransferSlice: SliceCreator<TransferSlice> = (set, get, deps)
     closeTransfer() {
       set({ transferTargetInvalid: false });
       if (get().overlay === 'transfer') get().toggleOverlay(null);
+    },
+
+    transferCallChanged(call) {
+      if (call.callId !== get().transferCallId || isLive(call)) return;
+      if (get().overlay === 'transfer') {
+        log.info(`Call ${call.callId} ended; the transfer dialog for it closes.`);
+        get().closeTransfer();
+      }
     },
 
     setTransferForm(change) {

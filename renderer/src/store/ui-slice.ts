@@ -46,7 +46,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get, deps) => {
       set({ centreView });
     },
     setDialNumber(dialNumber) {
-      set({ dialNumber: dialNumber.slice(0, 32) });
+      set({ dialNumber: dialNumber.slice(0, 32), dialInvalid: null });
     },
     toggleOverlay(overlay) {
       set({ overlay: overlay === get().overlay ? null : overlay });

@@ -126,6 +126,8 @@ export class FakePhone implements PhoneControl {
   savedPrefs: DevicePrefs[] = [];
   rungWith: DevicePrefs[] = [];
   failWith: Error | null = null;
+  /** While set, hangup, hold and resume wait for it: a command still in flight. */
+  gate: Promise<void> | null = null;
   private nextCall = 1;
   private readonly listeners = new Set<(event: PhoneEvent) => void>();
 
@@ -151,12 +153,15 @@ export class FakePhone implements PhoneControl {
   }
   async hangup(callId: string) {
     this.run(`hangup ${callId}`);
+    if (this.gate) await this.gate;
   }
   async hold(callId: string) {
     this.run(`hold ${callId}`);
+    if (this.gate) await this.gate;
   }
   async resume(callId: string) {
     this.run(`resume ${callId}`);
+    if (this.gate) await this.gate;
   }
   async setMuted(callId: string, muted: boolean) {
     this.run(`${muted ? 'mute' : 'unmute'} ${callId}`);
