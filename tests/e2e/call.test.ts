@@ -1,59 +1,36 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropWorkDir, openDesk, openDeskBrowser } from './support/browser-seat.js';
-import { readKamailioLog, startPbx, stopPbx } from './support/pbx.js';
+import { openDesk } from './support/browser-seat.js';
+import { readKamailioLog } from './support/pbx.js';
 import { CALLER, saveOrderWhileHubIsDown, signIn, takeQueuedCall } from './support/desk-flow.js';
-import { startHub, startSeatHost, type Service } from './support/services.js';
+import { startDeskSeat, type DeskSeat } from './support/desk-seat.js';
 
 /**
  * The walking skeleton, all real: Kamailio + rtpengine, the hub on SQLite, the seat host,
  * the renderer in headless Chromium, and a SIPp citizen whose number the hub's seed knows.
  * Run inside a network namespace with only `lo` (tests/e2e/run does).
  */
-const HUB_PORT = 4000;
-const SEAT_PORT = 4100;
-
-let work: string;
-let hub: Service;
-let seat: Service;
-let browser: BrowserContext;
-let page: Page;
-let hubDb: string;
+let ds: DeskSeat;
 /** Where this file's part of the Kamailio log begins (the log is appended to). */
 let pbxLogStart = 0;
 
-async function restartHub(): Promise<void> {
-  hub = await startHub({ port: HUB_PORT, db: hubDb, logDir: work });
-}
-
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hd-e2e-call-'));
-  hubDb = join(work, 'hub.sqlite');
-  pbxLogStart = (await readKamailioLog()).length;
-  await startPbx();
-  await restartHub();
-  seat = await startSeatHost({
-    port: SEAT_PORT,
-    hubUrl: hub.url,
-    dataDir: join(work, 'seat'),
-    logDir: work,
+  ds = await startDeskSeat({
+    name: 'call',
+    openDesk: false,
+    beforePbx: async () => {
+      pbxLogStart = (await readKamailioLog()).length;
+    },
   });
-  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await seat?.stop();
-  await hub?.stop();
-  await stopPbx();
-  await dropWorkDir(work);
+  await ds?.stop();
 });
 
 describe('one real call, end to end', () => {
   it('registers, queues, rings with the pop, carries media both ways and hangs up', async () => {
+    const { page, seat } = ds;
     const { desk } = await openDesk(page, seat.url);
     await signIn(desk);
     // E2E_SCREENSHOT=path keeps a picture of the real pop, taken while the seat rings.
@@ -73,15 +50,17 @@ describe('one real call, end to end', () => {
   });
 
   it('saves an order while the hub is down and syncs it exactly once when it is back', async () => {
-    await saveOrderWhileHubIsDown(page.frameLocator('#desk'), {
-      stop: () => hub.stop(),
-      start: restartHub,
-      db: hubDb,
+    await saveOrderWhileHubIsDown(ds.page.frameLocator('#desk'), {
+      stop: () => ds.hub.stop(),
+      start: async () => {
+        await ds.restartHub();
+      },
+      db: ds.hubDb,
     });
   });
 
   it('refuses a malformed desk call from the page and keeps what was stored', async () => {
-    const reply = await page.evaluate(async () => {
+    const reply = await ds.page.evaluate(async () => {
       const socket = new WebSocket(`ws://${location.host}/desk`);
       await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
       const answer = (frame: unknown) =>
@@ -107,11 +86,11 @@ describe('one real call, end to end', () => {
   });
 
   it('wrote one log line per call event at the seat and the hub, and no full number anywhere', async () => {
-    const seatLog = await readFile(seat.logFile, 'utf8');
+    const seatLog = await readFile(ds.seat.logFile, 'utf8');
     for (const event of ['ringing', 'answered', 'ended']) {
       expect(seatLog).toMatch(new RegExp(`"event":"${event}"`));
     }
-    const hubLog = await readFile(hub.logFile, 'utf8');
+    const hubLog = await readFile(ds.hub.logFile, 'utf8');
     for (const msg of ['call queued', 'call routed', 'call answered', 'call ended']) {
       expect(hubLog).toContain(`"msg":"${msg}"`);
     }

@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { stopSippAfterEach } from './support/desk-seat.js';
 import {
   pbxConfig,
   readKamailioLog,
@@ -40,14 +41,38 @@ afterAll(async () => {
 
 // Every SIPp a test starts is stopped after it, so a failed test leaves no far end holding
 // the trunk port for the next one.
-const started: SippProcess[] = [];
-const track = <T extends SippProcess>(p: T): T => {
-  started.push(p);
-  return p;
-};
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((p) => p.stop()));
-});
+const track = stopSippAfterEach();
+
+/** The seat that dials out, and the citizen it calls unless a test says otherwise. */
+const SEAT = '1001';
+const CITIZEN = '13800138000';
+
+/** An outside number registered as a user, its contact the far end on 5095. */
+const OUTSIDE_USER = { extension: '13700137000', contactPort: 5095, sipPort: 5096 };
+/** Seat 1001's contact in the REGISTER tests. */
+const SEAT_CONTACT = { extension: SEAT, contactPort: 5090, sipPort: 5089 };
+
+/** A far end on the trunk port (media on 25099 unless told), stopped after the test. */
+async function farEnd(opts: Partial<Parameters<typeof startFarEnd>[0]> = {}): Promise<SippProcess> {
+  return track(await startFarEnd({ mediaPort: 25099, ...opts }));
+}
+
+/** The options of `place`, with the caller and the number the seat's and a citizen's. */
+type SeatCallOptions<O> = Omit<O, 'caller' | 'number'> & { caller?: string; number?: string };
+
+/** Seat 1001 calls the citizen (tests/sipp/caller.xml), stopped after the test. */
+async function seatCalls(
+  opts: SeatCallOptions<Parameters<typeof placeHotlineCall>[0]>,
+): Promise<SippProcess> {
+  return track(await placeHotlineCall({ caller: SEAT, number: CITIZEN, ...opts }));
+}
+
+/** Seat 1001 calls the citizen, holds, resumes, re-INVITEs without SDP; stopped after. */
+async function seatReinvites(
+  opts: SeatCallOptions<Parameters<typeof placeReinviteCall>[0]>,
+): Promise<SippProcess> {
+  return track(await placeReinviteCall({ caller: SEAT, number: CITIZEN, ...opts }));
+}
 
 /** Both SIPps ended cleanly; on failure the message carries their errors and Kamailio's log. */
 async function bothDone(
@@ -70,16 +95,13 @@ describe('outbound calls from a seat', () => {
   ])(
     '%s (%s) goes to the trunk with the centre number, media both ways',
     async (_w, number, masked) => {
-      const far = track(await startFarEnd({ mediaPort: 25099 }));
-      const caller = track(
-        await placeHotlineCall({
-          caller: '1001',
-          number,
-          sipPort: 5081,
-          mediaPort: 21010,
-          holdMs: 2500,
-        }),
-      );
+      const far = await farEnd();
+      const caller = await seatCalls({
+        number,
+        sipPort: 5081,
+        mediaPort: 21010,
+        holdMs: 2500,
+      });
       const counts = await waitForMediaBothWays(caller.callId(), { minPackets: 20 });
       expect(counts.legs).toHaveLength(2);
       for (const leg of counts.legs) {
@@ -99,66 +121,47 @@ describe('outbound calls from a seat', () => {
   );
 
   test('a caller that is not a seat cannot dial out through the trunk (403)', async () => {
-    const caller = track(
-      await placeHotlineCall({
-        caller: '13900139000',
-        number: '13800138000',
-        sipPort: 5082,
-        mediaPort: 21020,
-        holdMs: 1000,
-      }),
-    );
+    const caller = await seatCalls({
+      caller: '13900139000',
+      sipPort: 5082,
+      mediaPort: 21020,
+      holdMs: 1000,
+    });
     const res = await caller.done;
     expect(res.exitCode).not.toBe(0);
     expect(res.logs).toContain(`final=403 call-id=${caller.callId()}`);
   });
 
   test('an extension that is not registered is 404, never the trunk', async () => {
-    const caller = track(
-      await placeHotlineCall({
-        caller: '1001',
-        number: '1999',
-        sipPort: 5083,
-        mediaPort: 21030,
-        holdMs: 1000,
-      }),
-    );
+    const caller = await seatCalls({
+      number: '1999',
+      sipPort: 5083,
+      mediaPort: 21030,
+      holdMs: 1000,
+    });
     const res = await caller.done;
     expect(res.logs).toContain(`final=404 call-id=${caller.callId()}`);
     expect(await readKamailioLogSinceStart()).not.toContain(`pbx.trunk: call ${caller.callId()}`);
   });
 
   test('an outside number registered as a user is reached by lookup, not the trunk', async () => {
-    const far = track(await startFarEnd({ sipPort: 5095, mediaPort: 25095 }));
-    const reg = await registerContact({
-      extension: '13700137000',
-      contactPort: 5095,
-      sipPort: 5096,
-      expires: 60,
-    });
+    const far = await farEnd({ sipPort: 5095, mediaPort: 25095 });
+    const reg = await registerContact({ ...OUTSIDE_USER, expires: 60 });
     expect(reg.exitCode, reg.messages).toBe(0);
     try {
-      const caller = track(
-        await placeHotlineCall({
-          caller: '1001',
-          number: '13700137000',
-          sipPort: 5084,
-          mediaPort: 21040,
-          holdMs: 1500,
-        }),
-      );
+      const caller = await seatCalls({
+        number: '13700137000',
+        sipPort: 5084,
+        mediaPort: 21040,
+        holdMs: 1500,
+      });
       const { farRes } = await bothDone(caller, far);
       expect(sippLogLines(farRes.logs, 'invite')[0]).toMatchObject({ from: '1001' });
       expect(await readKamailioLogSinceStart()).toContain(
         `pbx.trunk: call ${caller.callId()} from seat 1001 to 137****7000 reaches a registered user`,
       );
     } finally {
-      await registerContact({
-        extension: '13700137000',
-        contactPort: 5095,
-        sipPort: 5096,
-        expires: 0,
-      });
+      await registerContact({ ...OUTSIDE_USER, expires: 0 });
     }
   });
 });
@@ -167,18 +170,14 @@ describe('re-INVITEs through Kamailio and rtpengine (F05)', () => {
   test.each(['sendonly', 'inactive'] as const)(
     'hold with a=%s, resume, and a re-INVITE without SDP keep the directions each side needs',
     async (holdDirection) => {
-      const far = track(await startFarEnd({ mediaPort: 25099 }));
-      const caller = track(
-        await placeReinviteCall({
-          caller: '1001',
-          number: '13800138000',
-          sipPort: 5085,
-          mediaPort: 21050,
-          gapMs: 1200,
-          holdMs: 1500,
-          holdDirection,
-        }),
-      );
+      const far = await farEnd();
+      const caller = await seatReinvites({
+        sipPort: 5085,
+        mediaPort: 21050,
+        gapMs: 1200,
+        holdMs: 1500,
+        holdDirection,
+      });
       const { callerRes, farRes } = await bothDone(caller, far);
       const mirrored = holdDirection === 'sendonly' ? 'recvonly' : 'inactive';
 
@@ -203,17 +202,13 @@ describe('re-INVITEs through Kamailio and rtpengine (F05)', () => {
   );
 
   test('media flows both ways again after the hold and the SDP-less re-INVITE', async () => {
-    const far = track(await startFarEnd({ mediaPort: 25099 }));
-    const caller = track(
-      await placeReinviteCall({
-        caller: '1001',
-        number: '13800138000',
-        sipPort: 5085,
-        mediaPort: 21050,
-        gapMs: 800,
-        holdMs: 4000,
-      }),
-    );
+    const far = await farEnd();
+    const caller = await seatReinvites({
+      sipPort: 5085,
+      mediaPort: 21050,
+      gapMs: 800,
+      holdMs: 4000,
+    });
     // Three gaps of 800 ms: after them the ACK with the late answer went out.
     await new Promise((r) => setTimeout(r, 3000));
     const before = await waitForMediaBothWays(caller.callId(), { minPackets: 1 });
@@ -229,16 +224,12 @@ describe('re-INVITEs through Kamailio and rtpengine (F05)', () => {
 
 describe('odd but valid far ends', () => {
   test('183 with SDP and the 200 right after it (F04): one call, media both ways', async () => {
-    const far = track(await startFarEnd({ mediaPort: 25099, earlyMedia: true }));
-    const caller = track(
-      await placeHotlineCall({
-        caller: '1001',
-        number: '13800138000',
-        sipPort: 5086,
-        mediaPort: 21060,
-        holdMs: 2500,
-      }),
-    );
+    const far = await farEnd({ earlyMedia: true });
+    const caller = await seatCalls({
+      sipPort: 5086,
+      mediaPort: 21060,
+      holdMs: 2500,
+    });
     const counts = await waitForMediaBothWays(caller.callId(), { minPackets: 20 });
     for (const leg of counts.legs) expect(leg.packets).toBeGreaterThanOrEqual(20);
     const { callerRes, farRes } = await bothDone(caller, far);
@@ -251,17 +242,13 @@ describe('odd but valid far ends', () => {
   });
 
   test('a far end with c=IN IP6 ::1 (F06): the seat leg stays IPv4, media both ways', async () => {
-    const far = track(await startFarEnd({ mediaPort: 25099, ipv6: true }));
-    const caller = track(
-      await placeReinviteCall({
-        caller: '1001',
-        number: '13800138000',
-        sipPort: 5087,
-        mediaPort: 21070,
-        gapMs: 1000,
-        holdMs: 2000,
-      }),
-    );
+    const far = await farEnd({ ipv6: true });
+    const caller = await seatReinvites({
+      sipPort: 5087,
+      mediaPort: 21070,
+      gapMs: 1000,
+      holdMs: 2000,
+    });
     const counts = await waitForMediaBothWays(caller.callId(), { minPackets: 20 });
     expect(counts.legs).toHaveLength(2);
     for (const leg of counts.legs) expect(leg.packets).toBeGreaterThanOrEqual(20);
@@ -285,11 +272,11 @@ describe('odd but valid far ends', () => {
 
 describe('DTMF', () => {
   test('SIP INFO (application/dtmf-relay) reaches the far end with its Signal', async () => {
-    const far = track(await startFarEnd({ mediaPort: 25099 }));
+    const far = await farEnd();
     const caller = track(
       await placeInfoDtmfCall({
-        caller: '1001',
-        number: '13800138000',
+        caller: SEAT,
+        number: CITIZEN,
         sipPort: 5088,
         mediaPort: 21080,
         digit: '7',
@@ -317,23 +304,13 @@ describe('423 Interval Too Brief (F03)', () => {
   });
 
   test('a REGISTER with Expires 300 gets 423 with Min-Expires 3600; 3600 is then accepted', async () => {
-    const res = await registerBelowMinExpires({
-      extension: '1001',
-      contactPort: 5090,
-      sipPort: 5089,
-      expires: 300,
-    });
+    const res = await registerBelowMinExpires({ ...SEAT_CONTACT, expires: 300 });
     expect(res.exitCode, res.messages).toBe(0);
     expect(sippLogLines(res.logs, '423')).toEqual([{ min_expires: '3600' }]);
     expect(res.logs).toContain('registered 1001 expires=3600');
     // One answer per REGISTER: the 423 is not followed by a stray error reply.
     expect(res.messages.match(/^SIP\/2\.0 /gm)).toHaveLength(2);
-    const off = await registerContact({
-      extension: '1001',
-      contactPort: 5090,
-      sipPort: 5089,
-      expires: 0,
-    });
+    const off = await registerContact({ ...SEAT_CONTACT, expires: 0 });
     expect(off.exitCode, off.messages).toBe(0);
   });
 });

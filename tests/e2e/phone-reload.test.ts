@@ -1,14 +1,16 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaCounters } from '../../renderer/src/phone/debug-stats.js';
-import { dropWorkDir, openDesk, openDeskBrowser, type WebDesk } from './support/browser-seat.js';
+import { openDesk, type WebDesk } from './support/browser-seat.js';
 import { CALLER, signIn } from './support/desk-flow.js';
-import { startPbx, stopPbx } from './support/pbx.js';
-import { queryCallCounts, waitForMediaBothWays } from './support/rtpengine.js';
-import { startHub, startSeatHost, type Service } from './support/services.js';
+import {
+  engineMediaRises,
+  fewestLegPackets,
+  startDeskSeat,
+  timerSeconds,
+  type DeskSeat,
+} from './support/desk-seat.js';
+import { waitForMediaBothWays } from './support/rtpengine.js';
 import { placeHotlineCall } from './support/sipp.js';
 
 /**
@@ -20,77 +22,24 @@ import { placeHotlineCall } from './support/sipp.js';
  * rising); each new desk shows the call active with its timer running from the original
  * answer; the last one hangs up, and SIPp gets the BYE and exits 0.
  */
-const HUB_PORT = 4000;
-const SEAT_PORT = 4100;
-
-let work: string;
-let hub: Service;
-let seat: Service;
-let browser: BrowserContext;
-let page: Page;
+let ds: DeskSeat;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hd-e2e-reload-'));
-  await startPbx();
-  hub = await startHub({ port: HUB_PORT, db: join(work, 'hub.sqlite'), logDir: work });
-  seat = await startSeatHost({
-    port: SEAT_PORT,
-    hubUrl: hub.url,
-    dataDir: join(work, 'seat'),
-    logDir: work,
-  });
-  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
+  ds = await startDeskSeat({ name: 'reload', openDesk: false });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await seat?.stop();
-  await hub?.stop();
-  await stopPbx();
-  await dropWorkDir(work);
+  await ds?.stop();
 });
 
-const engineStats = (): Promise<MediaCounters> =>
-  page.evaluate(() => window.__hotlineDebug!.getStats());
-
-/** Seconds shown by the call card's timer ("01:05" or "1:02:03"). */
-function timerSeconds(text: string | null): number {
-  const parts = (text ?? '').trim().split(':').map(Number);
-  if (parts.length < 2 || parts.some((n) => !Number.isInteger(n))) {
-    throw new Error(`the call timer shows "${text}", not a duration`);
-  }
-  return parts.reduce((total, n) => total * 60 + n, 0);
-}
-
 /** Both directions gained at least `more` packets over `base`, in the engine page. */
-async function mediaKeepsFlowing(base: MediaCounters, more = 50): Promise<MediaCounters> {
-  let now = base;
-  await expect
-    .poll(
-      async () => {
-        now = await engineStats();
-        return Math.min(
-          now.packetsReceived - base.packetsReceived,
-          now.packetsSent - base.packetsSent,
-        );
-      },
-      { timeout: 10_000, message: 'RTP packets in the phone host page keep rising' },
-    )
-    .toBeGreaterThanOrEqual(more);
-  return now;
-}
-
-/** The packets rtpengine got from the leg that sent it fewest (both legs of the call). */
-async function legPackets(callId: string): Promise<number> {
-  const counts = await queryCallCounts(callId);
-  expect(counts.legs).toHaveLength(2);
-  return Math.min(...counts.legs.map((l) => l.packets));
-}
+const mediaKeepsFlowing = (base: MediaCounters, more = 50): Promise<MediaCounters> =>
+  engineMediaRises(ds.page, base, more, 'RTP packets in the phone host page keep rising');
 
 /** rtpengine, on the media path, also sees both legs gain `more` packets over `base`. */
 async function rtpengineKeepsCounting(callId: string, base: number, more = 50): Promise<void> {
   await expect
-    .poll(() => legPackets(callId), {
+    .poll(() => fewestLegPackets(callId), {
       timeout: 10_000,
       message: 'rtpengine counts more packets on both legs',
     })
@@ -113,6 +62,7 @@ async function deskShowsCall(seatView: WebDesk, callId: string, answeredAt: numb
 
 describe('the call outlives the desk UI', () => {
   it('keeps the call, its media and its timer through a reload and a re-creation of the desk', async () => {
+    const { page, seat } = ds;
     const seatView = await openDesk(page, seat.url);
     const byId = (id: string) => seatView.desk.getByTestId(id);
     await signIn(seatView.desk);
@@ -145,7 +95,7 @@ describe('the call outlives the desk UI', () => {
     await deskShowsCall(seatView, callId, answeredAt!);
 
     // 1. The desk frame reloads (F5 in the desk, or a deploy of a new desk build).
-    let rtp = await legPackets(callId);
+    let rtp = await fewestLegPackets(callId);
     const frame = await seatView.deskFrame();
     await frame.evaluate(() => Object.assign(window, { hdOldDesk: true }));
     await page.evaluate(() =>
@@ -160,7 +110,7 @@ describe('the call outlives the desk UI', () => {
     await rtpengineKeepsCounting(callId, rtp);
 
     // 2. The desk's page is gone altogether (as after a renderer crash), then comes back.
-    rtp = await legPackets(callId);
+    rtp = await fewestLegPackets(callId);
     await page.evaluate(() => {
       (document.getElementById('desk') as HTMLIFrameElement).src = 'about:blank';
     });

@@ -1,19 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { PhoneCall } from '../../renderer/src/phone/phone-types.js';
-import {
-  dropWorkDir,
-  openDesk,
-  openDeskBrowser,
-  startBrowserSeat,
-  type BrowserSeat,
-} from './support/browser-seat.js';
+import { openDesk, startBrowserSeat, type BrowserSeat } from './support/browser-seat.js';
 import { CALLER, signIn } from './support/desk-flow.js';
-import { pbxConfig, startPbx, stopPbx } from './support/pbx.js';
-import { startHub, startSeatHost, type Service } from './support/services.js';
+import { startDeskSeat, type DeskSeat } from './support/desk-seat.js';
+import { pbxConfig } from './support/pbx.js';
 import { detectTone } from './support/tone.js';
 
 /**
@@ -23,48 +14,26 @@ import { detectTone } from './support/tone.js';
  * agent is the real web seat (agent01 on 1001: desk frame, phone engine in the top page,
  * driven through window.hotlinePhone); the specialist is a browser user agent on 1101.
  */
-const HUB_PORT = 4000;
-const SEAT_PORT = 4100;
 const SPECIALIST = '1101';
 const CALLER_TONE = 697;
 const SPECIALIST_TONE = 1209;
 
 const cfg = pbxConfig();
-let work: string;
-let hub: Service;
-let seat: Service;
-let browser: BrowserContext;
+let ds: DeskSeat;
 let page: Page;
 let caller: BrowserSeat;
 let specialist: BrowserSeat;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hd-e2e-transfer-'));
-  await startPbx();
   // No wrap-up: each test's citizen call reaches the agent at once.
-  hub = await startHub({
-    port: HUB_PORT,
-    db: join(work, 'hub.sqlite'),
-    logDir: work,
-    env: { HUB_WRAP_UP_S: '0' },
-  });
-  seat = await startSeatHost({
-    port: SEAT_PORT,
-    hubUrl: hub.url,
-    dataDir: join(work, 'seat'),
-    logDir: work,
-  });
-  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
+  ds = await startDeskSeat({ name: 'transfer', openDesk: false, hubEnv: { HUB_WRAP_UP_S: '0' } });
+  ({ page } = ds);
 }, 180_000);
 
 afterAll(async () => {
   await caller?.close();
   await specialist?.close();
-  await browser?.close();
-  await seat?.stop();
-  await hub?.stop();
-  await stopPbx();
-  await dropWorkDir(work);
+  await ds?.stop();
 });
 
 let prepared: Promise<void> | undefined;
@@ -75,7 +44,7 @@ let prepared: Promise<void> | undefined;
  */
 function prepare(): Promise<void> {
   prepared ??= (async () => {
-    const desk = await openDesk(page, seat.url);
+    const desk = await openDesk(page, ds.seat.url);
     await signIn(desk.desk);
     await desk.desk.getByTestId('state-ready').click();
 

@@ -1,11 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropWorkDir, openDesk, openDeskBrowser, type WebDesk } from './support/browser-seat.js';
-import { CALLER, signIn } from './support/desk-flow.js';
-import { startPbx, stopPbx } from './support/pbx.js';
+import { CALLER } from './support/desk-flow.js';
+import { startDeskSeat, type DeskSeat } from './support/desk-seat.js';
+import { pbxConfig } from './support/pbx.js';
 import {
   dtmfDigits,
   parseRtp,
@@ -13,15 +10,11 @@ import {
   telephoneEventPayloadType,
   type RtpPacket,
 } from './support/rtp-capture.js';
-import { startHub, startSeatHost, type Service } from './support/services.js';
-import { readFile } from 'node:fs/promises';
-import { pbxConfig } from './support/pbx.js';
-import { waitUntil } from './support/ports.js';
 import {
-  cleanSippWorkDirs,
   receivedSdps,
   sippLogLines,
   startSipp,
+  waitUdpBound,
   type SippProcess,
 } from './support/sipp.js';
 
@@ -33,45 +26,26 @@ import {
  * rtpengine sends to the far end's media port, and the telephone-events of the payload
  * type the far end was offered decode to the keys pressed, in order.
  */
-const HUB_PORT = 4000;
-const SEAT_PORT = 4100;
 const FAR_MEDIA_PORT = 25099;
 
-let work: string;
-let hub: Service;
-let seat: Service;
-let browser: BrowserContext;
-let page: Page;
-let seatView: WebDesk;
+let ds: DeskSeat;
 /** The phone host page's console (the engine logs there), for failure messages. */
 const consoleLines: string[] = [];
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hd-e2e-dtmf-'));
-  await cleanSippWorkDirs();
-  await startPbx();
-  hub = await startHub({ port: HUB_PORT, db: join(work, 'hub.sqlite'), logDir: work });
-  seat = await startSeatHost({
-    port: SEAT_PORT,
-    hubUrl: hub.url,
-    dataDir: join(work, 'seat'),
-    logDir: work,
+  ds = await startDeskSeat({
+    name: 'dtmf',
+    cleanSipp: true,
+    onPage: (page) => page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`)),
   });
-  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
-  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-  seatView = await openDesk(page, seat.url);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await seat?.stop();
-  await hub?.stop();
-  await stopPbx();
-  await dropWorkDir(work);
+  await ds?.stop();
 });
 
-const byId = (id: string) => seatView.desk.getByTestId(id);
-const attr = (id: string, name: string) => () => byId(id).first().getAttribute(name);
+const byId = (id: string) => ds.byId(id);
+const attr = (id: string, name: string) => ds.attr(id, name);
 /**
  * tests/sipp/uas-far-dtmf.xml on the trunk port: uas-far.xml with the offer's
  * telephone-event payload type in its answer. (startFarEnd() always runs uas-far.xml.)
@@ -85,10 +59,7 @@ async function startDtmfFarEnd(): Promise<SippProcess> {
     sets: { ring_ms: 0, early_media: 0 },
     timeoutMs: 60_000,
   });
-  const portHex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  await waitUntil(`SIPp far end bound to udp port ${port}`, async () =>
-    (await readFile('/proc/net/udp', 'utf8')).includes(portHex),
-  );
+  await waitUdpBound(far, '127.0.0.1', port, 10_000);
   return far;
 }
 
@@ -96,9 +67,9 @@ const PAD_ID: Record<string, string> = { '*': 'dialpad-star', '#': 'dialpad-hash
 
 describe('DTMF from the dial pad (RFC 4733)', () => {
   it('reaches the far end as telephone-events, the keys in the order pressed', async () => {
-    await signIn(seatView.desk);
+    await ds.ensureSignedIn();
     const far = await startDtmfFarEnd();
-    const capture = await startCapture({ file: join(work, 'far.pcap'), port: FAR_MEDIA_PORT });
+    const capture = await startCapture({ file: join(ds.work, 'far.pcap'), port: FAR_MEDIA_PORT });
     try {
       await byId('dial-number').fill(CALLER);
       await byId('dial-call').click();

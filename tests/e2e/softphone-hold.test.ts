@@ -1,21 +1,15 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaCounters } from '../../renderer/src/phone/debug-stats.js';
-import { dropWorkDir, openDesk, openDeskBrowser, type WebDesk } from './support/browser-seat.js';
-import { CALLER, signIn } from './support/desk-flow.js';
-import { startPbx, stopPbx } from './support/pbx.js';
-import { queryCallCounts } from './support/rtpengine.js';
-import { startHub, startSeatHost, type Service } from './support/services.js';
+import { CALLER } from './support/desk-flow.js';
 import {
-  cleanSippWorkDirs,
-  placeReinviteCall,
-  sippLogLines,
-  startFarEnd,
-  type SippProcess,
-} from './support/sipp.js';
+  engineMediaRises,
+  engineStats,
+  fewestLegPackets,
+  startDeskSeat,
+  stopSippAfterEach,
+  type DeskSeat,
+} from './support/desk-seat.js';
+import { placeReinviteCall, sippLogLines, startFarEnd } from './support/sipp.js';
 
 /**
  * Hold and resume as the agent does them in the web seat's desk, checked at the real far
@@ -25,82 +19,24 @@ import {
  * RFC 3264 section 8.4: the side that holds offers a=sendonly, the held side answers
  * a=recvonly; resuming offers sendrecv again.
  */
-const HUB_PORT = 4000;
-const SEAT_PORT = 4100;
-
-let work: string;
-let hub: Service;
-let seat: Service;
-let browser: BrowserContext;
-let page: Page;
-let seatView: WebDesk;
-
-const started: SippProcess[] = [];
-const track = (p: SippProcess): SippProcess => {
-  started.push(p);
-  return p;
-};
+let ds: DeskSeat;
+const track = stopSippAfterEach();
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hd-e2e-hold-'));
-  await cleanSippWorkDirs();
-  await startPbx();
-  hub = await startHub({ port: HUB_PORT, db: join(work, 'hub.sqlite'), logDir: work });
-  seat = await startSeatHost({
-    port: SEAT_PORT,
-    hubUrl: hub.url,
-    dataDir: join(work, 'seat'),
-    logDir: work,
-  });
-  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
-  seatView = await openDesk(page, seat.url);
+  ds = await startDeskSeat({ name: 'hold', cleanSipp: true });
 }, 120_000);
 
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((p) => p.stop()));
-});
-
 afterAll(async () => {
-  await browser?.close();
-  await seat?.stop();
-  await hub?.stop();
-  await stopPbx();
-  await dropWorkDir(work);
+  await ds?.stop();
 });
 
-let signedIn: Promise<void> | undefined;
-/** Signs agent01 in on 1001 once (expect.poll works only inside a test). */
-const ensureSignedIn = (): Promise<void> => (signedIn ??= signIn(seatView.desk));
-
-const byId = (id: string) => seatView.desk.getByTestId(id);
-const attr = (id: string, name: string) => () => byId(id).first().getAttribute(name);
-const engineStats = (): Promise<MediaCounters> =>
-  page.evaluate(() => window.__hotlineDebug!.getStats());
+const ensureSignedIn = (): Promise<void> => ds.ensureSignedIn();
+const byId = (id: string) => ds.byId(id);
+const attr = (id: string, name: string) => ds.attr(id, name);
 
 /** Both directions in the phone host page gained at least `more` packets over `base`. */
-async function mediaRises(base: MediaCounters, more = 40): Promise<MediaCounters> {
-  let now = base;
-  await expect
-    .poll(
-      async () => {
-        now = await engineStats();
-        return Math.min(
-          now.packetsReceived - base.packetsReceived,
-          now.packetsSent - base.packetsSent,
-        );
-      },
-      { timeout: 10_000, message: 'RTP packets in the phone host page rise both ways' },
-    )
-    .toBeGreaterThanOrEqual(more);
-  return now;
-}
-
-/** The packets rtpengine got from the leg that sent fewest (both legs of the call). */
-async function fewestLegPackets(callId: string): Promise<number> {
-  const counts = await queryCallCounts(callId);
-  expect(counts.legs).toHaveLength(2);
-  return Math.min(...counts.legs.map((l) => l.packets));
-}
+const mediaRises = (base: MediaCounters, more = 40): Promise<MediaCounters> =>
+  engineMediaRises(ds.page, base, more, 'RTP packets in the phone host page rise both ways');
 
 describe('hold and resume from the desk', () => {
   it('offers sendonly to the far end on hold, sendrecv on resume, and media flows again', async () => {
@@ -170,7 +106,7 @@ describe('the far end holds the seat (F05)', () => {
 
     // 3 s later the re-INVITE without SDP; the seat offers, and media goes on after it.
     await new Promise((r) => setTimeout(r, Math.max(0, answeredAt + 9_500 - Date.now())));
-    await mediaRises(await engineStats());
+    await mediaRises(await engineStats(ds.page));
 
     const res = await caller.done;
     expect(res.exitCode, res.errors || res.stderr).toBe(0);

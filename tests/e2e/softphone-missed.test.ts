@@ -1,13 +1,8 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropWorkDir, openDesk, openDeskBrowser, type WebDesk } from './support/browser-seat.js';
-import { CALLER, signIn } from './support/desk-flow.js';
-import { startPbx, stopPbx } from './support/pbx.js';
-import { startHub, startSeatHost, type Service } from './support/services.js';
-import { cleanSippWorkDirs, placeHotlineCall } from './support/sipp.js';
+import { CALLER } from './support/desk-flow.js';
+import { startDeskSeat, type DeskSeat } from './support/desk-seat.js';
+import { placeHotlineCall } from './support/sipp.js';
 
 /**
  * A missed call puts the agent in not ready (issue 5, Agent): a queued citizen's call rings
@@ -15,46 +10,28 @@ import { cleanSippWorkDirs, placeHotlineCall } from './support/sipp.js';
  * (PBX_RING_TIMEOUT_MS, short here), the hub's ACD sets the agent not-ready with the
  * reason missed-call, and the desk shows that state and reason as the hub holds them.
  */
-const HUB_PORT = 4000;
-const SEAT_PORT = 4100;
 const RING_TIMEOUT_MS = 4000;
 
-let work: string;
-let hub: Service;
-let seat: Service;
-let browser: BrowserContext;
-let page: Page;
-let seatView: WebDesk;
+let ds: DeskSeat;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hd-e2e-missed-'));
-  await cleanSippWorkDirs();
-  await startPbx({ PBX_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) });
-  hub = await startHub({ port: HUB_PORT, db: join(work, 'hub.sqlite'), logDir: work });
-  seat = await startSeatHost({
-    port: SEAT_PORT,
-    hubUrl: hub.url,
-    dataDir: join(work, 'seat'),
-    logDir: work,
+  ds = await startDeskSeat({
+    name: 'missed',
+    cleanSipp: true,
+    pbxEnv: { PBX_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) },
   });
-  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
-  seatView = await openDesk(page, seat.url);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await seat?.stop();
-  await hub?.stop();
-  await stopPbx();
-  await dropWorkDir(work);
+  await ds?.stop();
 });
 
-const byId = (id: string) => seatView.desk.getByTestId(id);
-const attr = (id: string, name: string) => () => byId(id).first().getAttribute(name);
+const byId = (id: string) => ds.byId(id);
+const attr = (id: string, name: string) => ds.attr(id, name);
 
 describe('a call the agent does not answer', () => {
   it('puts the agent in not ready with the reason "missed call", at the hub and in the desk', async () => {
-    await signIn(seatView.desk);
+    await ds.ensureSignedIn();
     await byId('state-ready').click();
     await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('ready');
 
@@ -82,7 +59,7 @@ describe('a call the agent does not answer', () => {
       await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('not-ready');
       expect(await attr('state-reason', 'data-reason')()).toBe('missed-call');
       expect(await byId('state-label').textContent()).toContain('未接来电');
-      const hubLog = await readFile(hub.logFile, 'utf8');
+      const hubLog = await readFile(ds.hub.logFile, 'utf8');
       const line = hubLog
         .split('\n')
         .find((l) => l.includes(`"callId":"${callId}"`) && l.includes('seat did not take it'));

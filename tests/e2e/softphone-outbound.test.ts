@@ -1,22 +1,21 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HUB_PATHS } from '../../shared/hub-api.js';
 import type { WallboardAgent, WallboardFrame } from '../../shared/wallboard.js';
-import { dropWorkDir, openDesk, openDeskBrowser, type WebDesk } from './support/browser-seat.js';
-import { CALLER, signIn } from './support/desk-flow.js';
-import { pbxConfig, startPbx, stopPbx } from './support/pbx.js';
-import { waitUntil } from './support/ports.js';
-import { waitForMediaBothWays } from './support/rtpengine.js';
-import { startHub, startSeatHost, type Service } from './support/services.js';
+import { CALLER } from './support/desk-flow.js';
 import {
-  cleanSippWorkDirs,
+  startDeskSeat,
+  stopSippAfterEach,
+  timerSeconds,
+  type DeskSeat,
+} from './support/desk-seat.js';
+import { pbxConfig } from './support/pbx.js';
+import { waitForMediaBothWays } from './support/rtpengine.js';
+import {
   sippLogLines,
   startFarEnd,
   startSipp,
+  waitUdpBound,
   type SippProcess,
 } from './support/sipp.js';
 
@@ -26,25 +25,14 @@ import {
  * gets a clear message in Chinese and English, and the seat stays usable"). The hub's view
  * of the agent is read from its wallboard stream, as a shift lead (lead01) sees it.
  */
-const HUB_PORT = 4000;
-const SEAT_PORT = 4100;
 const WRAP_UP_S = 8;
 
-let work: string;
-let hub: Service;
-let seat: Service;
-let browser: BrowserContext;
-let page: Page;
-let seatView: WebDesk;
+let ds: DeskSeat;
 let wallboard: WebSocket;
 /** agent01's states as the hub's wallboard stream reported them, in order, deduplicated. */
 const hubStates: string[] = [];
 
-const started: SippProcess[] = [];
-const track = (p: SippProcess): SippProcess => {
-  started.push(p);
-  return p;
-};
+const track = stopSippAfterEach();
 
 /** Signs lead01 in at the hub and follows agent01 on the wallboard stream. */
 async function watchWallboard(hubUrl: string): Promise<WebSocket> {
@@ -67,64 +55,29 @@ async function watchWallboard(hubUrl: string): Promise<WebSocket> {
 }
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hd-e2e-outbound-'));
-  await cleanSippWorkDirs();
-  await startPbx();
-  hub = await startHub({
-    port: HUB_PORT,
-    db: join(work, 'hub.sqlite'),
-    logDir: work,
-    env: { HUB_WRAP_UP_S: String(WRAP_UP_S) },
+  ds = await startDeskSeat({
+    name: 'outbound',
+    cleanSipp: true,
+    hubEnv: { HUB_WRAP_UP_S: String(WRAP_UP_S) },
   });
-  seat = await startSeatHost({
-    port: SEAT_PORT,
-    hubUrl: hub.url,
-    dataDir: join(work, 'seat'),
-    logDir: work,
-  });
-  wallboard = await watchWallboard(hub.url);
-  ({ browser, page } = await openDeskBrowser(join(work, 'profile')));
-  seatView = await openDesk(page, seat.url);
+  wallboard = await watchWallboard(ds.hub.url);
 }, 120_000);
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((p) => p.stop()));
-});
 
 afterAll(async () => {
   wallboard?.close();
-  await browser?.close();
-  await seat?.stop();
-  await hub?.stop();
-  await stopPbx();
-  await dropWorkDir(work);
+  await ds?.stop();
 });
 
-let signedIn: Promise<void> | undefined;
-/** Signs agent01 in on 1001 once (expect.poll works only inside a test). */
-const ensureSignedIn = (): Promise<void> => (signedIn ??= signIn(seatView.desk));
-
-const byId = (id: string) => seatView.desk.getByTestId(id);
-const attr = (id: string, name: string) => () => byId(id).first().getAttribute(name);
+const ensureSignedIn = (): Promise<void> => ds.ensureSignedIn();
+const byId = (id: string) => ds.byId(id);
+const attr = (id: string, name: string) => ds.attr(id, name);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Seconds shown by the call card's timer ("01:05" or "1:02:03"). */
-function timerSeconds(text: string | null): number {
-  const parts = (text ?? '').trim().split(':').map(Number);
-  if (parts.length < 2 || parts.some((n) => !Number.isInteger(n))) {
-    throw new Error(`the call timer shows "${text}", not a duration`);
-  }
-  return parts.reduce((total, n) => total * 60 + n, 0);
-}
 
 /** A far end on the trunk port that answers 486 Busy Here (tests/sipp/uas-busy.xml). */
 async function startBusyTrunk(): Promise<SippProcess> {
   const port = pbxConfig().trunkPort;
   const busy = await startSipp({ scenario: 'uas-busy.xml', localPort: port, timeoutMs: 30_000 });
-  const portHex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  await waitUntil(`SIPp busy far end bound to udp port ${port}`, async () =>
-    (await readFile('/proc/net/udp', 'utf8')).includes(portHex),
-  );
+  await waitUdpBound(busy, '127.0.0.1', port, 10_000);
   return busy;
 }
 

@@ -234,7 +234,7 @@ async function udpBound(host: string, port: number): Promise<boolean> {
  * SIPp's exit code and stderr, if the process ends before that (a port already taken, a
  * bad scenario), rather than after the whole timeout with nothing to go on.
  */
-async function waitUdpBound(
+export async function waitUdpBound(
   sipp: SippProcess,
   host: string,
   port: number,
@@ -482,19 +482,19 @@ export function placeInfoDtmfCall(
   );
 }
 
-/**
- * REGISTER `extension` with `expires` below the registrar's minimum, expecting 423 and then
- * registering again with the Min-Expires it gave (tests/sipp/register-brief.xml).
- */
-export function registerBelowMinExpires(opts: {
+/** What the REGISTER scenarios below take. */
+interface RegisterOptions {
   extension: string;
   contactPort: number;
   sipPort: number;
   expires: number;
-}): Promise<SippResult> {
+}
+
+/** Runs a REGISTER scenario for `extension` against the registrar. */
+function runRegister(scenario: string, opts: RegisterOptions): Promise<SippResult> {
   const cfg = pbxConfig();
   return runSipp({
-    scenario: 'register-brief.xml',
+    scenario,
     remote: `${cfg.sipHost}:${cfg.sipPort}`,
     localPort: opts.sipPort,
     service: opts.extension,
@@ -503,22 +503,17 @@ export function registerBelowMinExpires(opts: {
   });
 }
 
+/**
+ * REGISTER `extension` with `expires` below the registrar's minimum, expecting 423 and then
+ * registering again with the Min-Expires it gave (tests/sipp/register-brief.xml).
+ */
+export function registerBelowMinExpires(opts: RegisterOptions): Promise<SippResult> {
+  return runRegister('register-brief.xml', opts);
+}
+
 /** REGISTER (expires > 0) or unREGISTER (0) a contact with tests/sipp/register.xml. */
-export function registerContact(opts: {
-  extension: string;
-  contactPort: number;
-  sipPort: number;
-  expires: number;
-}): Promise<SippResult> {
-  const cfg = pbxConfig();
-  return runSipp({
-    scenario: 'register.xml',
-    remote: `${cfg.sipHost}:${cfg.sipPort}`,
-    localPort: opts.sipPort,
-    service: opts.extension,
-    keys: { contact_port: opts.contactPort, expires: opts.expires },
-    timeoutMs: 10_000,
-  });
+export function registerContact(opts: RegisterOptions): Promise<SippResult> {
+  return runRegister('register.xml', opts);
 }
 
 /**
