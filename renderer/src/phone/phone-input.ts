@@ -51,3 +51,13 @@ export function checkContextCallId(callId: string): string {
   }
   return callId;
 }
+
+/**
+ * Whether an SDP offers RFC 4733 telephone-events on its audio. An answer without them
+ * leaves no way to send DTMF in the media: rtpengine drops a telephone-event the far end
+ * answered with a payload number that was not offered ("stray answer codec"), so the
+ * browser sees none.
+ */
+export function sdpHasTelephoneEvent(sdp: string): boolean {
+  return /^a=rtpmap:\d+ telephone-event\//im.test(sdp);
+}

@@ -479,6 +479,20 @@ describe('PhoneService hold, mute, DTMF', () => {
     await stopPhone(setup);
   });
 
+  it('falls back to SIP INFO when the far end took no telephone-event', async () => {
+    const setup = await registered();
+    const noEvents = farSdp()
+      .replace('a=rtpmap:101 telephone-event/8000\r\n', '')
+      .replace(' 0 101', ' 0');
+    const { far } = await answered(setup, noEvents);
+    await setup.phone.sendDtmf(far.callId, '7');
+    expect(setup.wire.requests('INFO').map((info) => info.body)).toEqual([
+      'Signal=7\r\nDuration=160',
+    ]);
+    expect(FakePeerConnection.all.at(-1)!.getSenders()[0]!.dtmfSent).toEqual([]);
+    await stopPhone(setup);
+  });
+
   it('sends DTMF as SIP INFO (application/dtmf-relay) when started with dtmf: info', async () => {
     const setup = await startedPhone(memoryStorage(), { dtmf: 'info' });
     registerOk(setup.wire);

@@ -45,6 +45,7 @@ import {
   checkDtmfDigits,
   DTMF_INFO_CONTENT_TYPE,
   dtmfInfoBody,
+  sdpHasTelephoneEvent,
 } from './phone-input';
 import type {
   CallOutcome,
@@ -438,7 +439,13 @@ export class PhoneService implements PhoneControl {
       throw new Error(`Call ${callId} is not answered; DTMF needs an answered call`);
     }
 
-    if (this.dtmf === 'info') {
+    let mode = this.dtmf;
+    const remoteSdp = handlerOf(session)?.peerConnection?.remoteDescription?.sdp;
+    if (mode === 'rfc4733' && remoteSdp !== undefined && !sdpHasTelephoneEvent(remoteSdp)) {
+      log.warn(`Call ${callId}: the far end took no telephone-event; DTMF goes as SIP INFO.`);
+      mode = 'info';
+    }
+    if (mode === 'info') {
       for (const tone of tones) {
         await session.info({
           requestOptions: {
@@ -457,7 +464,7 @@ export class PhoneService implements PhoneControl {
       });
       if (!sent) throw new Error(`Call ${callId} has no RTP sender for DTMF (RFC 4733)`);
     }
-    log.info(`Sent ${tones.length} DTMF digit(s) on call ${callId} (${this.dtmf}).`);
+    log.info(`Sent ${tones.length} DTMF digit(s) on call ${callId} (${mode}).`);
   }
 
   async dial(target: string, options: DialOptions = {}): Promise<string> {
