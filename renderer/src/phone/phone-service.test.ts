@@ -4,6 +4,7 @@ import { setLogSink } from '../lib/log';
 import { PhoneService } from './phone-service';
 import type { PhoneCall, PhoneEvent } from './phone-types';
 import { FakePeerConnection, installFakeWebRtc, type FakeMedia } from './testing/fake-webrtc';
+import { memoryStorage, settle } from './testing/phone-rig';
 import { FarEnd, farSdp, response, WireTransport } from './testing/sip-wire';
 
 const CONFIG = {
@@ -13,22 +14,6 @@ const CONFIG = {
   password: 'secret',
   displayName: 'Agent 1001',
 };
-
-function memoryStorage() {
-  const map = new Map<string, string>();
-  return {
-    getItem: (key: string) => map.get(key) ?? null,
-    setItem: (key: string, value: string) => void map.set(key, value),
-  };
-}
-
-/** Lets sip.js's promise chains run (transactions, SDH steps). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i += 1) {
-    if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(1);
-    else await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
 
 let media: FakeMedia;
 let logs: string[];

@@ -26,7 +26,8 @@ export async function settle(): Promise<void> {
   }
 }
 
-function memoryStorage() {
+/** A Storage stand-in for the engine's device prefs and instance id. */
+export function memoryStorage() {
   const map = new Map<string, string>();
   return {
     getItem: (key: string) => map.get(key) ?? null,
