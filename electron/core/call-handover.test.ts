@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HUB_PATHS, type Handover, type HandoverRequest } from '../../shared/hub-api.js';
-import { startFakeHub, type FakeHub } from '../../tests/fakes/hub-sync.js';
 import type { FetchLike } from './hub/hub-client.js';
-import { startSeatKit, type SeatKit } from './testing/seat-kit.js';
+import { hubError, jsonResponse as json, seatOnFakeHub } from './testing/fake-hub-seat.js';
+import type { SeatKit } from './testing/seat-kit.js';
 
 /**
  * The handover that travels with a transfer: `call.handover` posts it to the hub, and the
@@ -10,14 +10,7 @@ import { startSeatKit, type SeatKit } from './testing/seat-kit.js';
  * the caller) next to the history. The fake hub does not serve handovers: `Handovers`
  * answers them here the way server/routes/handovers.ts does.
  */
-let hub: FakeHub | null = null;
-let seat: SeatKit | null = null;
-
-afterEach(async () => {
-  await seat?.close();
-  await hub?.close();
-  seat = hub = null;
-});
+const seats = seatOnFakeHub();
 
 const REQUEST: HandoverRequest = {
   callId: 'citizen-1@pbx',
@@ -26,13 +19,6 @@ const REQUEST: HandoverRequest = {
   draft: { type: 'complaint', category: 'noise', summary: '工地夜间施工噪音扰民' },
   notes: '来电人情绪激动',
 };
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json' },
-  });
-}
 
 class Handovers {
   readonly posted: unknown[] = [];
@@ -45,7 +31,7 @@ class Handovers {
     return async (input, init) => {
       const url = new URL(String(input));
       if (url.pathname !== HUB_PATHS.handovers) return fetch(input, init);
-      if (this.down !== null) return json(this.down, { error: { code: 'down', message: 'x' } });
+      if (this.down !== null) return hubError(this.down, 'down', 'x');
       if (init?.method === 'POST') {
         this.posted.push(JSON.parse(String(init.body)));
         return json(200, { id: 'h-1' });
@@ -54,7 +40,7 @@ class Handovers {
       const wanted = url.searchParams.get('callId') ?? url.searchParams.get('caller');
       const kept = this.kept;
       if (kept && (kept.callId === wanted || kept.callerNumber === wanted)) return json(200, kept);
-      return json(404, { error: { code: 'no-handover', message: 'no handover for you' } });
+      return hubError(404, 'no-handover', 'no handover for you');
     };
   }
 }
@@ -73,11 +59,8 @@ function handover(over: Partial<Handover> = {}): Handover {
   };
 }
 
-async function open(handovers: Handovers): Promise<SeatKit> {
-  hub = await startFakeHub();
-  seat = startSeatKit({ hubUrl: hub.url, fetch: handovers.fetch() });
-  await seat.login();
-  return seat;
+function open(handovers: Handovers): Promise<SeatKit> {
+  return seats.open(handovers.fetch());
 }
 
 describe('call.handover', () => {

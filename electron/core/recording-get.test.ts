@@ -1,23 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HUB_PATHS, type Recording } from '../../shared/hub-api.js';
-import { startFakeHub, type FakeHub } from '../../tests/fakes/hub-sync.js';
 import type { FetchLike } from './hub/hub-client.js';
 import { MAX_RECORDING_BYTES } from './seat-core.js';
-import { startSeatKit, type SeatKit } from './testing/seat-kit.js';
+import { hubError, jsonResponse, seatOnFakeHub } from './testing/fake-hub-seat.js';
+import type { SeatKit } from './testing/seat-kit.js';
 
 /**
  * `recording.get`: the seat core asks the hub for a call's recording (metadata, then the
  * audio) and hands the desk both, the audio as base64. The fake hub does not serve
  * recordings: `Recordings` answers them here the way server/routes/recordings.ts does.
  */
-let hub: FakeHub | null = null;
-let seat: SeatKit | null = null;
-
-afterEach(async () => {
-  await seat?.close();
-  await hub?.close();
-  seat = hub = null;
-});
+const seats = seatOnFakeHub();
 
 const CALL_ID = '1-4242@127.0.0.1';
 const AUDIO = Buffer.from('RIFF....WAVEfmt fake audio bytes');
@@ -34,13 +27,7 @@ class Recordings {
       this.asked.push(url.pathname);
       if (this.status !== 200) {
         const code = this.status === 404 ? 'no-recording' : 'forbidden';
-        return new Response(
-          JSON.stringify({ error: { code, message: `answered ${this.status}` } }),
-          {
-            status: this.status,
-            headers: { 'content-type': 'application/json' },
-          },
-        );
+        return hubError(this.status, code, `answered ${this.status}`);
       }
       if (url.pathname === HUB_PATHS.recordingAudio(CALL_ID)) {
         return new Response(AUDIO, { headers: { 'content-type': 'audio/wav' } });
@@ -53,18 +40,13 @@ class Recordings {
         contentType: 'audio/wav',
         expiresAt: '2027-06-02T02:00:00.000Z',
       };
-      return new Response(JSON.stringify(recording), {
-        headers: { 'content-type': 'application/json' },
-      });
+      return jsonResponse(200, recording);
     };
   }
 }
 
-async function open(recordings: Recordings): Promise<SeatKit> {
-  hub = await startFakeHub();
-  seat = startSeatKit({ hubUrl: hub.url, fetch: recordings.fetch() });
-  await seat.login();
-  return seat;
+function open(recordings: Recordings): Promise<SeatKit> {
+  return seats.open(recordings.fetch());
 }
 
 describe('recording.get', () => {
