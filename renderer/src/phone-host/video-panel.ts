@@ -28,8 +28,11 @@ export class VideoPanel {
     this.element.dataset.testid = 'video-panel';
     this.element.setAttribute('aria-label', text.videoPanel);
     this.element.hidden = true;
-    this.remote = video(doc, 'remote-video', text.remoteVideo, false);
-    this.local = video(doc, 'local-video', text.localVideo, true);
+    // Both muted: the far end's stream carries its voice too, which the line's audio
+    // element already plays (with the chosen speaker, the mute and the three-way mix); an
+    // unmuted video element would play it a second time, on the default device.
+    this.remote = video(doc, 'remote-video', text.remoteVideo);
+    this.local = video(doc, 'local-video', text.localVideo);
     this.element.append(this.remote, this.local);
     doc.body.append(this.element);
   }
@@ -69,13 +72,14 @@ function showsVideo(call: PhoneCall): boolean {
   return call.video && call.phase === 'active' && !call.held;
 }
 
-function video(doc: Document, testId: string, label: string, muted: boolean): HTMLVideoElement {
+/** A muted, inline-playing video element: pictures only, the sound goes elsewhere. */
+function video(doc: Document, testId: string, label: string): HTMLVideoElement {
   const el = doc.createElement('video');
   el.dataset.testid = testId;
   el.className = testId;
   el.autoplay = true;
   el.playsInline = true;
-  el.muted = muted;
+  el.muted = true;
   el.setAttribute('aria-label', label);
   return el;
 }

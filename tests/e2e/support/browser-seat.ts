@@ -118,24 +118,36 @@ export interface BrowserSeat {
   close(): Promise<void>;
 }
 
-let bundle: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** The seat page's script, bundled once per test process. */
-function seatBundle(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [join(REPO_ROOT, 'tests/e2e/support/seat-page/seat-page.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    logLevel: 'silent',
-  }).then((r) => {
-    const out = r.outputFiles[0];
-    if (!out) throw new Error('esbuild produced no output for the seat page');
-    return out.text;
-  });
+/**
+ * A test page script (`entry`, relative to the repository root) bundled for Chromium, once
+ * per test process: the seat page, or a probe a test puts into another page.
+ */
+export function bundleBrowserScript(entry: string): Promise<string> {
+  let bundle = bundles.get(entry);
+  if (!bundle) {
+    bundle = build({
+      entryPoints: [join(REPO_ROOT, entry)],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      target: 'chrome120',
+      logLevel: 'silent',
+    }).then((r) => {
+      const out = r.outputFiles[0];
+      if (!out) throw new Error(`esbuild produced no output for ${entry}`);
+      return out.text;
+    });
+    bundles.set(entry, bundle);
+  }
   return bundle;
+}
+
+/** The seat page's script. */
+function seatBundle(): Promise<string> {
+  return bundleBrowserScript('tests/e2e/support/seat-page/seat-page.ts');
 }
 
 async function servePage(config: SeatPageConfig): Promise<{ server: Server; url: string }> {

@@ -30,6 +30,10 @@ export interface SeatPageApi {
   descriptions(): { local?: string; remote?: string };
   /** Calls sip:<target>@<domain> (e.g. another extension); resolves when the INVITE is sent. */
   call(target: string): Promise<void>;
+  /** Like call(), with the (fake) camera as well: a citizen's video call. */
+  callWithVideo(target: string): Promise<void>;
+  /** The current call's peer connection, for in-page probes (support/video-probe). */
+  peerConnection(): RTCPeerConnection | undefined;
   hangup(): Promise<void>;
   /** REFERs this seat followed (it was transferred): Refer-To of each, in order. */
   referrals: string[];

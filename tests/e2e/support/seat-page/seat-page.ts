@@ -32,6 +32,8 @@ let audio: AudioContext | undefined;
 let tone: { oscillator: OscillatorNode; mic: MediaStreamTrack | null } | undefined;
 
 const CONSTRAINTS = { constraints: { audio: true, video: false } };
+/** A citizen's video call (the sign-language line): the fake camera's test pattern too. */
+const VIDEO_CONSTRAINTS = { constraints: { audio: true, video: true } };
 
 function audioContext(): AudioContext {
   audio ??= new AudioContext();
@@ -102,14 +104,9 @@ const api: SeatPageApi = {
     const pc = peerConnection();
     return { local: pc?.localDescription?.sdp, remote: pc?.remoteDescription?.sdp };
   },
-  async call(target: string) {
-    const ua = userAgent;
-    const uri = UserAgent.makeURI(`sip:${target}@${config.domain}`);
-    if (!ua || !uri) throw new Error(`cannot call ${target}`);
-    const inviter = new Inviter(ua, uri, { sessionDescriptionHandlerOptions: CONSTRAINTS });
-    follow(inviter);
-    await inviter.invite();
-  },
+  call: (target: string) => dial(target, CONSTRAINTS),
+  callWithVideo: (target: string) => dial(target, VIDEO_CONSTRAINTS),
+  peerConnection,
   async hangup() {
     if (current?.state === SessionState.Established) await current.bye();
   },
@@ -161,6 +158,15 @@ const api: SeatPageApi = {
   },
 };
 window.hdSeat = api;
+
+async function dial(target: string, options: typeof CONSTRAINTS): Promise<void> {
+  const ua = userAgent;
+  const uri = UserAgent.makeURI(`sip:${target}@${config.domain}`);
+  if (!ua || !uri) throw new Error(`cannot call ${target}`);
+  const inviter = new Inviter(ua, uri, { sessionDescriptionHandlerOptions: options });
+  follow(inviter);
+  await inviter.invite();
+}
 
 function onInvite(invitation: Invitation): void {
   const req = invitation.request;
