@@ -229,6 +229,11 @@ export const DESK_METHODS = {
       callerNumber: z.string().min(1).max(64),
       /** The citizen's Call-ID this call serves (consult call, X-Hotline-Context). */
       contextCallId: z.string().min(1).max(256).optional(),
+      /**
+       * The call the pop is for: the core then shows what it fetched when the hub offered
+       * this call (call.offered), and never what it fetched for another call.
+       */
+      callId: z.string().min(1).max(256).optional(),
     }),
     result: PopSchema,
   },

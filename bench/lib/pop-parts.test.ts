@@ -41,9 +41,19 @@ describe('popParts', () => {
         history: 2.5,
         kb: 3.5,
         render: 11,
+        kbCached: false,
         dom: 9,
       },
     });
+  });
+
+  it('counts a pop whose KB answers the seat had for the topic: kb 0, render from history', () => {
+    const result = popParts({
+      ...base,
+      pop: { openedAt: 1004, readyAt: 1012, paintedAt: 1020 },
+      exchanges: [exchange(KB, 990, 995), exchange(HISTORY, 1002.5, 1005)],
+    });
+    expect(result).toMatchObject({ ok: true, parts: { kb: 0, render: 15, kbCached: true } });
   });
 
   it('says what is missing when a pop never completed or a request was not seen', () => {
@@ -52,9 +62,9 @@ describe('popParts', () => {
       reason: 'the pop of c1 never showed history, wait and KB',
     });
     const pop = { openedAt: 1004, readyAt: 1012, paintedAt: 1020 };
-    expect(popParts({ ...base, pop, exchanges: [exchange(HISTORY, 1002, 1005)] })).toMatchObject({
+    expect(popParts({ ...base, pop, exchanges: [exchange(KB, 1005.5, 1009)] })).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/no KB search/),
+      reason: expect.stringMatching(/no history request/),
     });
     expect(popParts({ ...base, kamailio: { queuedAt: 1000 }, pop, exchanges: [] })).toMatchObject({
       ok: false,

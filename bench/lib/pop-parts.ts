@@ -15,6 +15,10 @@ import type { PopTimes } from './pop-watch.js';
  * over the seat's event socket; negative when the seat asked before Kamailio logged,
  * since the hub sends both at once); render: from the hub's last answer (KB) to the pop
  * painted (seat core, desk API socket, React, one frame).
+ *
+ * The seat keeps a topic's KB answers for a minute (electron/core/pop/pop-service.ts), so
+ * a pop about a topic seen shortly before makes no KB request: its kb part is 0 and render
+ * runs from the history's answer. The pop still shows KB hits (the watcher checks).
  */
 export interface PopParts {
   callId: string;
@@ -24,6 +28,8 @@ export interface PopParts {
   history: number;
   kb: number;
   render: number;
+  /** The KB answers came from the seat's topic cache (no KB request for this pop). */
+  kbCached: boolean;
   /** Routed to the DOM commit that completed the pop (no frame wait). */
   dom: number;
 }
@@ -61,7 +67,6 @@ export function popParts(input: {
     (e) =>
       e.url.startsWith(input.kbPath) && e.startedAt >= history.endedAt && e.endedAt <= pop.readyAt!,
   );
-  if (!kb) return { ok: false, reason: `no KB search seen after the history for ${callId}` };
   return {
     ok: true,
     parts: {
@@ -70,8 +75,9 @@ export function popParts(input: {
       routing: kamailio.routedAt - kamailio.queuedAt,
       offer: history.startedAt - kamailio.routedAt,
       history: history.endedAt - history.startedAt,
-      kb: kb.endedAt - kb.startedAt,
-      render: pop.paintedAt - Math.max(history.endedAt, kb.endedAt),
+      kb: kb ? kb.endedAt - kb.startedAt : 0,
+      render: pop.paintedAt - Math.max(history.endedAt, kb?.endedAt ?? 0),
+      kbCached: !kb,
       dom: pop.readyAt - kamailio.routedAt,
     },
   };

@@ -46,6 +46,7 @@ const WATCH_SCRIPT = `(() => {
     const wait = waitEl && waitEl.getAttribute('data-wait-ms');
     if (orders === 0 || kbHits === 0 || wait === null) return;
     Object.assign(times, { readyAt: now(), orders, kbHits, waitMs: Number(wait) });
+    performance.mark('pop-ready ' + callId);
     requestAnimationFrame(() => {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
@@ -62,6 +63,16 @@ const WATCH_SCRIPT = `(() => {
 
 export async function installPopWatch(desk: Frame): Promise<void> {
   await desk.evaluate(WATCH_SCRIPT);
+}
+
+/**
+ * Leaves a user timing mark named by the page's epoch ms, so a performance trace started
+ * before it can be put on the same clock as the other times (pop-trace.ts).
+ */
+export async function markTraceClock(frame: Frame): Promise<void> {
+  await frame.evaluate(
+    "performance.mark('bench-clock:' + (performance.timeOrigin + performance.now()))",
+  );
 }
 
 export async function popTimes(desk: Frame): Promise<Record<string, PopTimes>> {

@@ -19,7 +19,7 @@ import type {
   LoginResponse,
 } from '../../shared/hub-api.js';
 import { OfflineCredentials } from './auth/offline-credentials.js';
-import { CallReporter } from './call/call-reporter.js';
+import { CallReporter, type CallEventName } from './call/call-reporter.js';
 import { callerNumberKey } from './caller-number.js';
 import { DeskError, describeIssue, fromHubError } from './desk-errors.js';
 import { EventHub, type SeatCoreEventListener } from './events.js';
@@ -99,6 +99,10 @@ const WITHOUT_SESSION = new Set<DeskMethod>([
 
 /** Longest list `order.list` returns. */
 const ORDER_LIST_LIMIT = 500;
+/** Agent states in which a call the hub offered this seat may still ring or talk here. */
+const POP_KEEPING_STATES = new Set<AgentState>(['ringing', 'on-call']);
+/** Engine call events after which the call's prefetched pop is dropped. */
+const CALL_OVER_EVENTS = new Set<CallEventName>(['ended', 'missed', 'failed']);
 
 /** The largest recording the desk plays (desk-api 'recording.get'): 32 MB of audio. */
 export const MAX_RECORDING_BYTES = 32 * 1024 * 1024;
@@ -234,13 +238,15 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
           { callId, event: 'offered', caller: maskPhone(callerNumberKey(caller)), queue, waitMs },
           `Call ${callId} offered by the hub from queue ${queue}.`,
         );
-        pop.prefetch(caller);
+        pop.prefetch(callId, caller);
         events.emit({ event: 'call.offered', payload: { callId, caller, queue, waitMs } });
         return;
       }
       case 'agent.state': {
         const { type: _type, ...status } = event;
-        adoptStatus(status, 'hub event');
+        const held = adoptStatus(status, 'hub event');
+        // Out of ringing and talking (missed, requeued, wrap-up): no offered call rings here.
+        if (held === status && !POP_KEEPING_STATES.has(held.state)) pop.forgetOffers();
         return;
       }
       case 'orders.changed':
@@ -411,6 +417,7 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
 
     'call.event': (call) => {
       const state = calls.report(call);
+      if (CALL_OVER_EVENTS.has(call.event)) pop.forgetCall(call.callId);
       if (state && !session?.offline && hub.hasToken) {
         reportState(state).catch((err: Error) =>
           callLog.warn(
@@ -422,7 +429,8 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
       return {};
     },
 
-    'pop.lookup': ({ callerNumber, contextCallId }) => pop.lookup(callerNumber, contextCallId),
+    'pop.lookup': ({ callerNumber, contextCallId, callId }) =>
+      pop.lookup(callerNumber, contextCallId, callId),
 
     'call.handover': async (request) => {
       requireHub('Handovers');

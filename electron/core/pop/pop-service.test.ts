@@ -1,7 +1,11 @@
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { KbSearchResponse } from '../../../shared/hub-api.js';
 import type { HubOrder } from '../../../shared/order.js';
 import { sampleOrderInput, startFakeHub, type FakeHub } from '../../../tests/fakes/hub-sync.js';
+import type { HubClient } from '../hub/hub-client.js';
 import { eventually, startSeatKit, type SeatKit } from '../testing/seat-kit.js';
+import { PopService } from './pop-service.js';
 
 let hub: FakeHub | null = null;
 let kit: SeatKit | null = null;
@@ -121,9 +125,81 @@ describe('pop.lookup', () => {
     await eventually(() => (hub?.kbQueries.length ?? 0) === 1);
 
     const before = hub.requests.length;
-    const pop = await kit.call('pop.lookup', { callerNumber: 'sip:13800138000@127.0.0.1' });
+    const pop = await kit.call('pop.lookup', {
+      callerNumber: 'sip:13800138000@127.0.0.1',
+      callId: 'c-1',
+    });
     expect(pop.topic).toBe('social-insurance');
     expect(hub.requests.length).toBe(before);
+  });
+
+  const historyReads = () => hub!.requests.filter((r) => r.includes('/callers/')).length;
+
+  async function offer(callId: string, caller = '13800138000'): Promise<void> {
+    const reads = historyReads();
+    hub!.emit({ type: 'call.offered', callId, caller, queue: 'general', waitMs: 800 });
+    await kit!.waitForEvent((e) => e.event === 'call.offered' && e.payload.callId === callId);
+    await eventually(() => historyReads() === reads + 1);
+  }
+
+  async function offeredSeat(): Promise<void> {
+    hub = await startFakeHub();
+    hub.history.set('13800138000', { orders: [hubOrder({})] });
+    kit = startSeatKit({ hubUrl: hub.url });
+    await kit.login();
+    await eventually(() => (hub?.eventClients ?? 0) > 0);
+  }
+
+  it("never shows one call's prefetch for another call of the same citizen", async () => {
+    await offeredSeat();
+    await offer('c-1');
+
+    await kit!.call('pop.lookup', { callerNumber: '13800138000', callId: 'c-1' });
+    expect(historyReads()).toBe(1);
+    // A second call of the citizen (not offered by the hub): its own read at the hub.
+    const pop = await kit!.call('pop.lookup', { callerNumber: '13800138000', callId: 'c-2' });
+    expect(historyReads()).toBe(2);
+    expect(pop.history?.orders).toHaveLength(1);
+  });
+
+  it('drops the prefetched pop when the call rang out here', async () => {
+    await offeredSeat();
+    await offer('c-1');
+    await kit!.call('call.event', { event: 'missed', callId: 'c-1', caller: '13800138000' });
+
+    await kit!.call('pop.lookup', { callerNumber: '13800138000', callId: 'c-1' });
+    expect(historyReads()).toBe(2);
+  });
+
+  it('drops offered pops when the hub takes the agent out of ringing (rerouted)', async () => {
+    await offeredSeat();
+    await offer('c-1');
+    hub!.emit({ type: 'agent.state', state: 'not-ready', since: new Date().toISOString() });
+    await kit!.waitForEvent((e) => e.event === 'agent.state' && e.payload.state === 'not-ready');
+
+    await kit!.call('pop.lookup', { callerNumber: '13800138000', callId: 'c-1' });
+    expect(historyReads()).toBe(2);
+  });
+
+  it('keeps the offered pop while the hub says the agent is ringing', async () => {
+    await offeredSeat();
+    await offer('c-1');
+    hub!.emit({ type: 'agent.state', state: 'ringing', since: new Date().toISOString() });
+    await kit!.waitForEvent((e) => e.event === 'agent.state' && e.payload.state === 'ringing');
+
+    await kit!.call('pop.lookup', { callerNumber: '13800138000', callId: 'c-1' });
+    expect(historyReads()).toBe(1);
+  });
+
+  it("reuses a topic's KB answers for the next caller about it", async () => {
+    await offeredSeat();
+    hub!.history.set('13900139000', { orders: [hubOrder({ callerNumber: '13900139000' })] });
+    await offer('c-1');
+    await offer('c-2', '13900139000');
+
+    const pop = await kit!.call('pop.lookup', { callerNumber: '13900139000', callId: 'c-2' });
+    expect(pop.kb?.hits[0]?.title).toContain('社会保险');
+    expect(hub!.kbQueries).toEqual(['社会保险']);
   });
 });
 
@@ -168,5 +244,45 @@ describe('call.event', () => {
     );
     const refused = await kit.core.handle('agent.setState', { state: 'ready' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'hub-unreachable' } });
+  });
+});
+
+describe('PopService KB answers', () => {
+  function service(kbSearch: (q: string) => Promise<KbSearchResponse>) {
+    const hub = {
+      callerHistory: (number: string) =>
+        Promise.resolve({
+          number,
+          orders: [hubOrder({ callerNumber: number })],
+          calls: [],
+          total: 1,
+        }),
+      kbSearch,
+      handover: () => Promise.resolve(null),
+    } as unknown as HubClient;
+    return new PopService({
+      hub,
+      store: () => ({ list: () => [] }),
+      log: pino({ level: 'silent' }),
+    });
+  }
+  const answer = (q: string): KbSearchResponse => ({
+    query: q,
+    hits: [{ id: 'kb-1', title: q, category: 'other', snippet: q, answer: q, score: 1 }],
+    confident: true,
+  });
+
+  it('does not keep a failed search: the next caller about the topic asks again', async () => {
+    const asked: string[] = [];
+    const pops = service((q) => {
+      asked.push(q);
+      return asked.length === 1
+        ? Promise.reject(new Error('hub busy'))
+        : Promise.resolve(answer(q));
+    });
+    expect((await pops.lookup('13800138000', undefined, 'c-1')).kb).toBeNull();
+    expect((await pops.lookup('13900139000', undefined, 'c-2')).kb?.hits).toHaveLength(1);
+    expect((await pops.lookup('13700137000', undefined, 'c-3')).kb?.hits).toHaveLength(1);
+    expect(asked).toEqual(['社会保险', '社会保险']);
   });
 });

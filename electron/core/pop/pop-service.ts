@@ -4,6 +4,7 @@ import { CATEGORIES } from '../../../shared/domain/categories.js';
 import { maskPhone, normalizePhone } from '../../../shared/domain/phone.js';
 import type { CallerHistory, Handover, KbSearchResponse } from '../../../shared/hub-api.js';
 import { callerNumberKey } from '../caller-number.js';
+import { OfferedPops } from './offered-pops.js';
 import type { HubClient } from '../hub/hub-client.js';
 import type { OrderStore } from '../store/order-store.js';
 
@@ -16,9 +17,14 @@ export interface PopServiceOptions {
   log: Logger;
   /** How long a prefetched answer stays good: the INVITE follows within a second. */
   ttlMs?: number;
+  /**
+   * How long the KB answers for a topic are reused for the next callers with it. They
+   * are the same for every caller (no citizen data); articles change on a publish.
+   */
+  kbTtlMs?: number;
 }
 
-/** What the hub contributes to a pop; cached per number for a short while. */
+/** What the hub contributes to a pop; kept per call for a short while (offered-pops.ts). */
 interface HubPart {
   history: CallerHistory | null;
   historyError: string | null;
@@ -27,6 +33,7 @@ interface HubPart {
 }
 
 const MAX_CACHED_NUMBERS = 32;
+const MAX_CACHED_TOPICS = 64;
 const LOCAL_ORDERS_IN_POP = 50;
 const KB_HITS_IN_POP = 5;
 
@@ -35,35 +42,65 @@ const KB_HITS_IN_POP = 5;
  * the newest order) with KB answers for it, and this seat's own orders for the number.
  * When the hub routes a call here it says so before the INVITE arrives (`call.offered`);
  * the core starts the lookup then, so the pop is ready when the phone rings (DESIGN §7:
- * INVITE to painted pop within 50 ms at p95).
+ * INVITE to painted pop within 50 ms at p95). What it fetched is for that call only:
+ * dropped when the call is over or rang elsewhere, never shown for another call.
  */
 export class PopService {
-  private readonly cache = new Map<string, { at: number; part: Promise<HubPart> }>();
+  private readonly parts: OfferedPops<HubPart>;
+  private readonly kbAnswers = new Map<
+    string,
+    { at: number; response: Promise<KbSearchResponse | null> }
+  >();
   /** Handovers asked for, by `call:<id>` or `caller:<number>`, kept like the hub part. */
   private readonly handovers = new Map<string, { at: number; found: Promise<Handover | null> }>();
   private readonly ttlMs: number;
+  private readonly kbTtlMs: number;
 
   constructor(private readonly options: PopServiceOptions) {
     this.ttlMs = options.ttlMs ?? 10_000;
+    this.kbTtlMs = options.kbTtlMs ?? 60_000;
+    this.parts = new OfferedPops({ ttlMs: this.ttlMs, max: MAX_CACHED_NUMBERS });
   }
 
-  /** Starts the hub part of a lookup and keeps it for the pop that follows. */
-  prefetch(rawNumber: string): void {
+  /**
+   * The hub offered `callId` to this seat: starts its pop's hub part (the hub audits the
+   * history read then, which is the truth: the call is this seat's) for the desk's lookup.
+   */
+  prefetch(callId: string, rawNumber: string): void {
     const number = callerNumberKey(rawNumber);
-    void this.hubPart(number);
+    void this.hubPart(callId, number);
     void this.handover(number, undefined);
+  }
+
+  /** The call is over at this seat, or went elsewhere: its prefetched pop is dropped. */
+  forgetCall(callId: string): void {
+    if (this.parts.forget(callId)) {
+      this.options.log.debug({ callId }, `Pop of call ${callId} dropped: the call is over here.`);
+    }
+  }
+
+  /**
+   * The hub took the agent out of ringing and talking (ready, not ready, wrap-up): no call
+   * offered before is ringing here any more, so none of their pops may be shown.
+   */
+  forgetOffers(): void {
+    const calls = this.parts.calls();
+    if (calls.length === 0) return;
+    this.parts.clear();
+    this.options.log.debug({ calls: calls.length }, `Pops of ${calls.length} calls dropped.`);
   }
 
   /**
    * The pop of a call. `contextCallId` is the citizen's call a consult call serves: the
    * handover is then found by it; otherwise by the caller's number (a blind transfer
-   * reaches the specialist as a new call from the citizen).
+   * reaches the specialist as a new call from the citizen). `callId` picks the part the
+   * offer prefetched; without it (an older desk) the part is kept by number.
    */
-  async lookup(rawNumber: string, contextCallId?: string): Promise<Pop> {
+  async lookup(rawNumber: string, contextCallId?: string, callId?: string): Promise<Pop> {
     const number = callerNumberKey(rawNumber);
     const started = performance.now();
     const [part, handover] = await Promise.all([
-      this.hubPart(number),
+      this.hubPart(callId ?? `caller:${number}`, number),
       this.handover(number, contextCallId),
     ]);
     // Read after the hub answered, so an order saved meanwhile is in the pop.
@@ -81,6 +118,7 @@ export class PopService {
 
     this.options.log.debug(
       {
+        callId,
         caller: maskPhone(number),
         ms: Math.round(performance.now() - started),
         hubOrders: part.history?.orders.length ?? null,
@@ -94,7 +132,8 @@ export class PopService {
   }
 
   clear(): void {
-    this.cache.clear();
+    this.parts.clear();
+    this.kbAnswers.clear();
     this.handovers.clear();
   }
 
@@ -129,24 +168,14 @@ export class PopService {
     return found;
   }
 
-  private hubPart(number: string): Promise<HubPart> {
-    const now = Date.now();
-    const cached = this.cache.get(number);
-    if (cached && now - cached.at < this.ttlMs) return cached.part;
-
-    const part = this.fetchHubPart(number);
-    this.cache.delete(number);
-    this.cache.set(number, { at: now, part });
-    while (this.cache.size > MAX_CACHED_NUMBERS) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.cache.delete(oldest);
-    }
-    // A failed lookup is not kept: the next ring asks again.
+  /** The call's hub part: the one its offer started, or a new one kept under `key`. */
+  private hubPart(key: string, number: string): Promise<HubPart> {
+    const kept = this.parts.take(key, number);
+    if (kept) return kept;
+    const part = this.parts.put(key, number, () => this.fetchHubPart(number));
+    // A failed lookup is not kept: the next lookup asks again.
     void part.then((p) => {
-      if (p.historyError !== null && this.cache.get(number)?.part === part) {
-        this.cache.delete(number);
-      }
+      if (p.historyError !== null) this.parts.forget(key, part);
     });
     return part;
   }
@@ -179,15 +208,42 @@ export class PopService {
     return { history, historyError: null, topic: newest.category, kb };
   }
 
-  /** KB answers for a topic: its Chinese label, or the order's own words if it has none. */
+  /**
+   * KB answers for a topic: its Chinese label, or the order's own words if it has none.
+   * A label's answers are reused for `kbTtlMs` (the next callers about the same topic);
+   * a failed search is not kept.
+   */
   private async searchKb(category: string, summary: string): Promise<KbSearchResponse | null> {
     const label = CATEGORIES.find((c) => c.code === category)?.zh;
     const q = (label ?? summary).trim().slice(0, 200);
     if (q === '') return null;
+    const now = Date.now();
+    const kept = this.kbAnswers.get(q);
+    let response: Promise<KbSearchResponse | null>;
+    if (kept && now - kept.at < this.kbTtlMs) {
+      response = kept.response;
+    } else {
+      response = this.fetchKb(q, category);
+      this.kbAnswers.delete(q);
+      this.kbAnswers.set(q, { at: now, response });
+      while (this.kbAnswers.size > MAX_CACHED_TOPICS) {
+        const oldest = this.kbAnswers.keys().next().value;
+        if (oldest === undefined) break;
+        this.kbAnswers.delete(oldest);
+      }
+    }
+    const answer = await response;
+    if (answer === null) {
+      if (this.kbAnswers.get(q)?.response === response) this.kbAnswers.delete(q);
+    } else {
+      this.options.onKbShown?.(answer);
+    }
+    return answer;
+  }
+
+  private async fetchKb(q: string, category: string): Promise<KbSearchResponse | null> {
     try {
-      const response = await this.options.hub.kbSearch(q, KB_HITS_IN_POP);
-      this.options.onKbShown?.(response);
-      return response;
+      return await this.options.hub.kbSearch(q, KB_HITS_IN_POP);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.options.log.warn({ category }, `KB search for the pop failed: ${message}`);

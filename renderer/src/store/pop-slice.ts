@@ -66,8 +66,8 @@ export function popKbStatus(pop: PopView | null): PopKbStatus | null {
 export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => {
   const lookup = (callId: string, caller: string, contextCallId: string | null) => {
     const params = contextCallId
-      ? { callerNumber: caller, contextCallId }
-      : { callerNumber: caller };
+      ? { callerNumber: caller, contextCallId, callId }
+      : { callerNumber: caller, callId };
     desk.call('pop.lookup', params).then(
       (data) => {
         const pop = get().pop;
