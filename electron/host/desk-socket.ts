@@ -12,6 +12,7 @@ import {
 import type { SeatCore } from '../core/index.js';
 import { describeIssue } from '../core/desk-errors.js';
 import type { HostGuard } from './host-guard.js';
+import { admitUpgrade } from './upgrade-guard.js';
 
 /** Largest request frame the host reads; a desk call is a few kilobytes. */
 export const MAX_DESK_FRAME_BYTES = 1024 * 1024;
@@ -50,19 +51,7 @@ export class DeskSocket {
   /** For the HTTP server's `upgrade` event. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { guard, log } = this.options;
-    if (!guard.hostAllowed(req.headers.host)) {
-      log.warn({ host: req.headers.host }, `Refused a desk socket for host ${req.headers.host}.`);
-      return refuseUpgrade(socket, 421, 'Misdirected Request');
-    }
-    if (!guard.originAllowed(req.headers.origin)) {
-      log.warn(
-        { origin: req.headers.origin },
-        `Refused a desk socket from origin ${req.headers.origin}.`,
-      );
-      return refuseUpgrade(socket, 403, 'Forbidden');
-    }
-    const pathname = new URL(req.url ?? '/', 'http://seat.invalid').pathname;
-    if (pathname !== DESK_SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (!admitUpgrade(req, socket, guard, log, DESK_SOCKET_PATH)) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
 
@@ -166,8 +155,4 @@ function rawToBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
-}
-
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { SeatCore } from '../core/index.js';
 import { DeskSocket } from './desk-socket.js';
+import { PHONE_LEASE_PATH } from '../../shared/phone-lease.js';
 import { HostGuard } from './host-guard.js';
+import { PhoneLease } from './phone-lease.js';
 import { RendererFiles } from './static-files.js';
+import { upgradePath } from './upgrade-guard.js';
 
 export interface SeatHostOptions {
   core: SeatCore;
@@ -28,7 +31,8 @@ export interface SeatHost {
 
 /**
  * The seat host: the renderer for a browser and the desk API on /desk, both on one
- * node:http server. A plain server is enough for a handful of static files and one
+ * node:http server, and the lease that lets one browser window at a time run the seat's
+ * phone on /phone-lease (phone-lease.ts). A plain server is enough for a handful of static files and one
  * WebSocket, and keeps the upgrade path (origin check, frame limits) in our hands.
  */
 export async function startSeatHost(options: SeatHostOptions): Promise<SeatHost> {
@@ -40,6 +44,7 @@ export async function startSeatHost(options: SeatHostOptions): Promise<SeatHost>
     log: options.log.child({ category: 'seat.host.desk' }),
     guard,
   });
+  const lease = new PhoneLease({ log: options.log.child({ category: 'seat.host.phone' }), guard });
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     // A rebound name must not get the desk page either: its scripts would run as that name.
@@ -67,7 +72,9 @@ export async function startSeatHost(options: SeatHostOptions): Promise<SeatHost>
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    desk.handleUpgrade(req, socket, head);
+    // One window's phone at a time (/phone-lease); the desk API (/desk) for any window.
+    if (upgradePath(req) === PHONE_LEASE_PATH) lease.handleUpgrade(req, socket, head);
+    else desk.handleUpgrade(req, socket, head);
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -99,7 +106,7 @@ export async function startSeatHost(options: SeatHostOptions): Promise<SeatHost>
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        await desk.close();
+        await Promise.all([desk.close(), lease.close()]);
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), 2000);
         await stopped;

@@ -1,3 +1,4 @@
+import { PHONE_LINK_EN, PHONE_LINK_ZH } from './phone-link-messages';
 import { RECORDING_EN, RECORDING_ZH } from './recording-messages';
 import { TRANSFER_EN, TRANSFER_ZH } from './transfer-messages';
 
@@ -18,6 +19,7 @@ export function isLang(value: unknown): value is Lang {
 const zhCN = {
   ...TRANSFER_ZH,
   ...RECORDING_ZH,
+  ...PHONE_LINK_ZH,
   'app.title': '12345 政务服务热线 · 坐席台',
   'app.brand': '坐席台',
   'app.starting': '正在启动…',
@@ -113,6 +115,8 @@ const zhCN = {
   'call.outcome.ended': '已挂断',
   'call.outcome.missed': '未接',
   'call.outcome.failed': '失败',
+  'call.outcome.cancelled': '已取消',
+  'call.cancelledHint': '对方接听前您已取消呼叫',
   'call.queue': '队列',
   'call.direct': '直拨',
   'call.wait': '排队',
@@ -370,6 +374,7 @@ const zhCN = {
   'sip.failure.no-microphone': '没有可用的麦克风，或未获准使用麦克风',
   'sip.failure.network': '网络中断，呼叫未能建立',
   'sip.failure.other': '呼叫失败',
+  'sip.failure.cancelled': '已取消呼叫',
   'phone.error.answer': '未能接听',
   'phone.error.hangup': '未能挂断',
   'phone.error.hold': '未能保持通话',
@@ -426,6 +431,10 @@ const zhCN = {
   'devices.failed': '设备设置未能保存',
   'devices.listFailed': '未能读取设备列表',
   'devices.loading': '正在读取设备…',
+  'devices.dtmf': '按键音（DTMF）发送方式',
+  'devices.dtmf.centre': '按中心设置',
+  'devices.dtmf.rfc4733': 'RFC 4733（随语音流发送，推荐）',
+  'devices.dtmf.info': 'SIP INFO（经信令发送）',
   'mic.missing': '未检测到麦克风：请插好耳麦，否则无法通话。',
   'mic.denied': '麦克风权限被拒绝：请在浏览器或系统设置中允许本坐席使用麦克风。',
   'mic.check': '重新检测',
@@ -449,6 +458,7 @@ export type MessageKey = keyof typeof zhCN;
 const en: Record<MessageKey, string> = {
   ...TRANSFER_EN,
   ...RECORDING_EN,
+  ...PHONE_LINK_EN,
   'app.title': '12345 Hotline Desk',
   'app.brand': 'Hotline Desk',
   'app.starting': 'Starting…',
@@ -548,6 +558,8 @@ const en: Record<MessageKey, string> = {
   'call.outcome.ended': 'Hung up',
   'call.outcome.missed': 'Missed',
   'call.outcome.failed': 'Failed',
+  'call.outcome.cancelled': 'Cancelled',
+  'call.cancelledHint': 'You cancelled the call before it was answered',
   'call.queue': 'Queue',
   'call.direct': 'Direct',
   'call.wait': 'Queued',
@@ -812,6 +824,7 @@ const en: Record<MessageKey, string> = {
   'sip.failure.no-microphone': 'No microphone, or its use was refused',
   'sip.failure.network': 'The network dropped while the call was set up',
   'sip.failure.other': 'The call failed',
+  'sip.failure.cancelled': 'Call cancelled',
   'phone.error.answer': 'Could not answer',
   'phone.error.hangup': 'Could not hang up',
   'phone.error.hold': 'Could not put the call on hold',
@@ -868,6 +881,10 @@ const en: Record<MessageKey, string> = {
   'devices.failed': 'Device choices not saved',
   'devices.listFailed': 'Could not list the devices',
   'devices.loading': 'Listing devices…',
+  'devices.dtmf': 'Key tones (DTMF) sent as',
+  'devices.dtmf.centre': 'As the centre sets',
+  'devices.dtmf.rfc4733': 'RFC 4733 (in the audio stream, recommended)',
+  'devices.dtmf.info': 'SIP INFO (in the signalling)',
   'mic.missing': 'No microphone found: plug in the headset, or calls cannot be taken.',
   'mic.denied':
     'Microphone permission refused: allow this seat to use the microphone in the browser or system settings.',

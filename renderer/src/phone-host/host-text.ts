@@ -11,11 +11,16 @@ const TEXT = {
 export type HostText = (typeof TEXT)[keyof typeof TEXT];
 
 export function hostText(doc: Document): HostText {
+  return TEXT[hostLang(doc)];
+}
+
+/** The desk's language as it remembered it; zh-CN unless it chose English. */
+export function hostLang(doc: Document): keyof typeof TEXT {
   let lang: string | null = null;
   try {
     lang = doc.defaultView?.localStorage.getItem('hotline.lang') ?? null;
   } catch {
     // Storage may be refused (privacy settings); the default language then.
   }
-  return lang === 'en' ? TEXT.en : TEXT['zh-CN'];
+  return lang === 'en' ? 'en' : 'zh-CN';
 }

@@ -9,6 +9,8 @@ import { CallReporter } from './call-reporter';
 import { embedDesk } from './desk-frame';
 import { guardLeaving } from './leave-guard';
 import { LiveCalls } from './live-calls';
+import { PhoneLeaseClient, phoneLeaseUrl } from './phone-lease-client';
+import { SeatWindow, seatWindowView } from './seat-window';
 import { VideoPanel } from './video-panel';
 import './host.css';
 
@@ -54,6 +56,23 @@ if (engineOnly) {
   onPhonePort(window, (port) => servePhone(engine, port));
   log.info('Phone engine page started (engine only); waiting for desk ports.');
 } else {
-  embedDesk(document, (port) => servePhone(engine, port));
-  log.info('Phone host page started; the desk runs in its frame.');
+  // One window of the seat runs the phone; the desk comes in once the seat host says so.
+  let seatWindow: SeatWindow | null = null;
+  const lease = new PhoneLeaseClient({
+    url: phoneLeaseUrl(location),
+    events: {
+      onGranted: () => seatWindow?.onGranted(),
+      onLost: (reason) => void seatWindow?.onLost(reason),
+    },
+  });
+  const view = seatWindowView(
+    document,
+    () => embedDesk(document, (port) => servePhone(engine, port)),
+    () => seatWindow?.takeOver(),
+  );
+  seatWindow = new SeatWindow(engine, lease, view);
+  lease.start();
+  log.info(
+    'Phone host page started; the desk comes into its frame once this window has the phone.',
+  );
 }
