@@ -31,6 +31,18 @@ let ds: DeskSeat;
 let wallboard: WebSocket;
 /** agent01's states as the hub's wallboard stream reported them, in order, deduplicated. */
 const hubStates: string[] = [];
+/** What the stream did, for the failure message of a wallboard check (see the FIXME). */
+const stream = { frames: 0, closed: null as string | null };
+
+/** Polls agent01's states on the wallboard; a failure says what the stream did. */
+async function expectHubStates(pick: (states: string[]) => string[], want: string[]) {
+  try {
+    await expect.poll(() => pick(hubStates), { timeout: 5_000 }).toEqual(want);
+  } catch (error) {
+    const saw = `${stream.frames} frames, ${stream.closed ?? 'open'}: ${hubStates.join(' > ')}`;
+    throw new Error(`${(error as Error).message}\nwallboard stream: ${saw}`);
+  }
+}
 
 const track = stopSippAfterEach();
 
@@ -45,7 +57,9 @@ async function watchWallboard(hubUrl: string): Promise<WebSocket> {
   const { token } = (await res.json()) as { token: string };
   const url = `${hubUrl.replace(/^http/, 'ws')}${HUB_PATHS.wallboardEvents}?token=${token}`;
   const ws = new WebSocket(url);
+  ws.on('close', (code, reason) => (stream.closed = `closed ${code} ${reason.toString()}`));
   ws.on('message', (data: Buffer) => {
+    stream.frames += 1;
     const frame = JSON.parse(data.toString()) as WallboardFrame;
     const me = frame.agents.find((a: WallboardAgent) => a.agentId === 'ag-001');
     if (me && hubStates.at(-1) !== me.state) hubStates.push(me.state);
@@ -73,12 +87,15 @@ const byId = (id: string) => ds.byId(id);
 const attr = (id: string, name: string) => ds.attr(id, name);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A far end on the trunk port that answers 486 Busy Here (tests/sipp/uas-busy.xml). */
-async function startBusyTrunk(): Promise<SippProcess> {
+/**
+ * A far end on the trunk port without media: tests/sipp/uas-busy.xml answers 486 Busy
+ * Here, uas-far-cancel.xml rings until the CANCEL.
+ */
+async function startTrunk(scenario: 'uas-busy.xml' | 'uas-far-cancel.xml'): Promise<SippProcess> {
   const port = pbxConfig().trunkPort;
-  const busy = await startSipp({ scenario: 'uas-busy.xml', localPort: port, timeoutMs: 30_000 });
-  await waitUdpBound(busy, '127.0.0.1', port, 10_000);
-  return busy;
+  const far = await startSipp({ scenario, localPort: port, timeoutMs: 30_000 });
+  await waitUdpBound(far, '127.0.0.1', port, 10_000);
+  return far;
 }
 
 /** Dials `number` from the desk's dial field. */
@@ -90,7 +107,11 @@ async function dial(number: string): Promise<void> {
 describe('an outbound call to a citizen', () => {
   // FIXME(flaky): once in four full runs the lead's wallboard stream reported no state of
   // agent01 after 'ready' while the desk (the hub's seat events) showed on-call, wrap-up
-  // and ready; cause not found yet. One retry keeps CI honest about the rest meanwhile.
+  // and ready; cause not found yet. Ruled out: the ACD marks every move for the feed
+  // (changed()), the feed sends a snapshot on subscribe, and a 75 s run of one stream
+  // against a hub with 124 state changes lost none and kept its socket through the
+  // pings. The check now says whether the stream closed and how many frames came, so
+  // the next failure names the cause. One retry keeps CI honest about the rest meanwhile.
   it(
     'connects through the trunk with media, times, hangs up, and goes on-call then wrap-up',
     { retry: 1 },
@@ -139,9 +160,10 @@ describe('an outbound call to a citizen', () => {
         .poll(attr('agent-state', 'data-state'), { timeout: (WRAP_UP_S + 5) * 1000 })
         .toBe('ready');
       // The wallboard's updates are coalesced: they may come a moment after the desk's.
-      await expect
-        .poll(() => hubStates.slice(hubStates.indexOf('ready')), { timeout: 5_000 })
-        .toEqual(['ready', 'on-call', 'wrap-up', 'ready']);
+      await expectHubStates(
+        (states) => states.slice(states.indexOf('ready')),
+        ['ready', 'on-call', 'wrap-up', 'ready'],
+      );
     },
   );
 });
@@ -150,7 +172,7 @@ describe('SIP failures of outbound calls', () => {
   it('shows busy (486) in Chinese, then in English, and the next call still works', async () => {
     await ensureSignedIn();
     await byId('lang-zh-CN').click();
-    track(await startBusyTrunk());
+    track(await startTrunk('uas-busy.xml'));
     await dial(CALLER);
     const failure = byId('call-failure');
     await expect.poll(() => failure.getAttribute('data-code'), { timeout: 15_000 }).toBe('busy');
@@ -179,5 +201,43 @@ describe('SIP failures of outbound calls', () => {
     const res = await far.done;
     expect(res.exitCode, res.errors || res.stderr).toBe(0);
     expect(sippLogLines(res.logs, 'bye')).toEqual([{ 'call-id': callId }]);
+  });
+});
+
+describe('an outbound call the agent cancels while it rings', () => {
+  it('is cancelled, not failed: calm on the card and in the recent calls; CANCEL sent; state back', async () => {
+    await ensureSignedIn();
+    await byId('lang-zh-CN').click();
+    await byId('state-ready').click();
+    await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('ready');
+    const far = track(await startTrunk('uas-far-cancel.xml'));
+    await dial(CALLER);
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 10_000 }).toBe('dialing');
+    const callId = (await attr('call-state', 'data-call-id')())!;
+    await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('on-call');
+    // The far end's 180 has had time to come: the call rings there, unanswered.
+    await sleep(1_000);
+    expect(await attr('call-state', 'data-state')()).toBe('dialing');
+
+    await byId('hangup').click();
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 10_000 }).toBe('ended');
+    expect(await byId('call-cancelled').textContent()).toBe('对方接听前您已取消呼叫');
+    expect(await byId('call-outcome').textContent()).toBe('已取消');
+    expect(await byId('call-failure').count()).toBe(0);
+    expect(await byId('call-failure-notice').count()).toBe(0);
+    const recent = byId('recent-call').first();
+    expect(await recent.getAttribute('data-outcome')).toBe('cancelled');
+    expect(await recent.textContent()).toContain('已取消');
+    await byId('lang-en').click();
+    await expect.poll(() => byId('call-cancelled').textContent()).toContain('You cancelled');
+    await byId('lang-zh-CN').click();
+
+    const res = await far.done;
+    expect(res.exitCode, res.errors || res.stderr).toBe(0);
+    expect(sippLogLines(res.logs, 'invite')[0]).toMatchObject({ 'call-id': callId });
+    expect(sippLogLines(res.logs, 'cancel')).toEqual([{ 'call-id': callId }]);
+    // Back where the agent was before dialling, at the hub too (no wrap-up: no talk).
+    await expect.poll(attr('agent-state', 'data-state'), { timeout: 10_000 }).toBe('ready');
+    await expectHubStates((states) => states.slice(-2), ['on-call', 'ready']);
   });
 });

@@ -6,7 +6,7 @@ import { useT } from '../i18n/use-t';
 import { formatDuration, formatPhone, waitSeconds } from '../lib/format';
 import { shortcutKeys } from '../lib/shortcuts';
 import { useNow } from '../lib/use-now';
-import type { CallPhase, PhoneCall } from '../phone/phone-types';
+import type { CallOutcome, CallPhase, PhoneCall, SipFailureCode } from '../phone/phone-types';
 import { consultPair } from '../store/transfer-lines';
 import { useDesk } from '../store/use-desk';
 import { ConsultBar, TransferStatus } from './ConsultBar';
@@ -27,8 +27,20 @@ export function callAnnouncement(t: Translate, call: PhoneCall): string {
   return t('call.announce', { state: t(PHASE_KEYS[call.phase]), number });
 }
 
-/** Why a call did not get through, in the UI language; null when it did. */
+/**
+ * The outcome the desk shows: an outbound call the agent hung up before the answer is
+ * `cancelled` (calm, not an error), though the engine reports it as never got through.
+ */
+export function shownOutcome(
+  outcome: CallOutcome,
+  failure: SipFailureCode | null | undefined,
+): CallOutcome | 'cancelled' {
+  return failure === 'cancelled' ? 'cancelled' : outcome;
+}
+
+/** Why a call did not get through, in the UI language; null when it did or was cancelled. */
 export function failureText(t: Translate, call: PhoneCall): string | null {
+  if (call.failure?.code === 'cancelled') return null;
   if (call.failure) return t(`sip.failure.${call.failure.code}`);
   return call.outcome === 'failed' ? t('call.failedHint') : null;
 }
@@ -46,6 +58,7 @@ export function CallCard({ call }: { call: PhoneCall }) {
       ? t('call.dialTime')
       : t('call.ringTime');
   const failure = failureText(t, call);
+  const outcome = call.outcome && shownOutcome(call.outcome, call.failure?.code);
 
   return (
     <div
@@ -67,9 +80,9 @@ export function CallCard({ call }: { call: PhoneCall }) {
         {call.video && <Flag id="call-video" text={t('call.video')} />}
         {call.contextCallId && <Flag id="call-consult-flag" text={t('call.consultFlag')} />}
         {call.conferencedWith && <Flag id="call-conference-flag" text={t('call.conferenceFlag')} />}
-        {call.outcome && call.outcome !== 'ended' && (
-          <span className={`pill pill--outcome-${call.outcome}`}>
-            {t(`call.outcome.${call.outcome}`)}
+        {outcome && outcome !== 'ended' && (
+          <span className={`pill pill--outcome-${outcome}`} data-testid="call-outcome">
+            {t(`call.outcome.${outcome}`)}
           </span>
         )}
       </div>
@@ -103,6 +116,11 @@ export function CallCard({ call }: { call: PhoneCall }) {
           {call.failure?.status ? <span className="mono"> (SIP {call.failure.status})</span> : null}
           <span className="call__failure-hint">{t('call.stillUsable')}</span>
         </div>
+      )}
+      {outcome === 'cancelled' && (
+        <p className="call__after" role="status" data-testid="call-cancelled">
+          {t('call.cancelledHint')}
+        </p>
       )}
       <TransferStatus call={call} />
       <HandoverLine

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { MessageKey } from '../i18n/messages';
 import type { Translate } from '../i18n/translate';
 import { useT } from '../i18n/use-t';
-import type { DevicePrefs, MediaDeviceChoice, RingTone } from '../phone/phone-types';
+import type { DevicePrefs, DtmfMode, MediaDeviceChoice, RingTone } from '../phone/phone-types';
 import { useDesk } from '../store/use-desk';
 import { Overlay } from './Overlay';
 
@@ -13,7 +13,18 @@ const TONE_KEYS = {
   beep: 'devices.tone.beep',
 } as const satisfies Record<RingTone, MessageKey>;
 
-/** Microphone, speaker and ring device, ring tone and volume; the engine remembers them. */
+/** '' is no choice of the agent's: the centre's mode (RFC 4733 unless it says otherwise). */
+const DTMF_KEYS = {
+  '': 'devices.dtmf.centre',
+  rfc4733: 'devices.dtmf.rfc4733',
+  info: 'devices.dtmf.info',
+} as const satisfies Record<DtmfMode | '', MessageKey>;
+const DTMF_CHOICES = Object.keys(DTMF_KEYS) as (DtmfMode | '')[];
+
+/**
+ * Microphone, speaker and ring device, ring tone and volume, and how DTMF is sent (issue
+ * 5: RFC 4733 by default, SIP INFO as an option); the engine remembers them per seat.
+ */
 export function DevicesPanel() {
   const { t } = useT();
   const devices = useDesk((s) => s.devices);
@@ -30,6 +41,12 @@ export function DevicesPanel() {
   const change = (next: Partial<DevicePrefs>) => {
     if (!prefs) return;
     setEdit({ ...prefs, ...next });
+    setDone(false);
+  };
+  const changeDtmf = (value: DtmfMode | '') => {
+    if (!prefs) return;
+    const { dtmf: _, ...rest } = prefs;
+    setEdit(value ? { ...rest, dtmf: value } : rest);
     setDone(false);
   };
   const submit = async () => {
@@ -103,6 +120,21 @@ export function DevicesPanel() {
               value={Math.round(prefs.ringVolume * 100)}
               onChange={(e) => change({ ringVolume: Number(e.target.value) / 100 })}
             />
+          </label>
+          <label className="field">
+            <span className="field__label">{t('devices.dtmf')}</span>
+            <select
+              className="input"
+              data-testid="device-dtmf"
+              value={prefs.dtmf ?? ''}
+              onChange={(e) => changeDtmf(e.target.value as DtmfMode | '')}
+            >
+              {DTMF_CHOICES.map((mode) => (
+                <option key={mode} value={mode}>
+                  {t(DTMF_KEYS[mode])}
+                </option>
+              ))}
+            </select>
           </label>
           <div className="devices__actions">
             <button

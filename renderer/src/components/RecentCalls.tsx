@@ -1,6 +1,8 @@
 import { useT } from '../i18n/use-t';
 import { formatClock, formatDuration, formatPhone } from '../lib/format';
+import type { RecentCall } from '../store/phone-lines';
 import { useDesk } from '../store/use-desk';
+import { shownOutcome } from './CallCard';
 
 /** The shift's figures and the seat's last calls, both directions, with talk time. */
 export function RecentCalls() {
@@ -38,34 +40,38 @@ export function RecentCalls() {
       ) : (
         <ul className="recent">
           {recent.map((call) => (
-            <li
-              key={call.callId}
-              className="recent__row"
-              data-testid="recent-call"
-              data-outcome={call.outcome}
-              data-direction={call.direction}
-            >
-              <span className="recent__time mono">{formatClock(call.at)}</span>
-              <span
-                className={`recent__dir recent__dir--${call.direction}`}
-                title={t(`call.direction.${call.direction}`)}
-              >
-                {call.direction === 'inbound' ? '↙' : '↗'}
-                <span className="sr-only">{t(`call.direction.${call.direction}`)}</span>
-              </span>
-              <span className="recent__number mono">{formatPhone(call.remote) || '—'}</span>
-              <span
-                className={`recent__outcome recent__outcome--${call.outcome}`}
-                title={call.failure ? t(`sip.failure.${call.failure}`) : undefined}
-              >
-                {call.outcome === 'ended'
-                  ? formatDuration(call.talkMs)
-                  : t(`call.outcome.${call.outcome}`)}
-              </span>
-            </li>
+            <RecentRow key={call.callId} call={call} />
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+/** One call of the list: a cancelled call reads calmly, as the agent meant it. */
+function RecentRow({ call }: { call: RecentCall }) {
+  const { t } = useT();
+  const outcome = shownOutcome(call.outcome, call.failure);
+  const reason = outcome === 'failed' && call.failure ? t(`sip.failure.${call.failure}`) : null;
+  return (
+    <li
+      className="recent__row"
+      data-testid="recent-call"
+      data-outcome={outcome}
+      data-direction={call.direction}
+    >
+      <span className="recent__time mono">{formatClock(call.at)}</span>
+      <span
+        className={`recent__dir recent__dir--${call.direction}`}
+        title={t(`call.direction.${call.direction}`)}
+      >
+        {call.direction === 'inbound' ? '↙' : '↗'}
+        <span className="sr-only">{t(`call.direction.${call.direction}`)}</span>
+      </span>
+      <span className="recent__number mono">{formatPhone(call.remote) || '—'}</span>
+      <span className={`recent__outcome recent__outcome--${outcome}`} title={reason ?? undefined}>
+        {outcome === 'ended' ? formatDuration(call.talkMs) : t(`call.outcome.${outcome}`)}
+      </span>
+    </li>
   );
 }

@@ -1,4 +1,4 @@
-import type { DevicePrefs, RingTone } from './phone-types';
+import type { DevicePrefs, DtmfMode, RingTone } from './phone-types';
 
 /** What the engine keeps in its page's storage: one key for the devices, one for the id. */
 export type PhoneStorage = Pick<Storage, 'getItem' | 'setItem'>;
@@ -7,6 +7,7 @@ export const PREFS_KEY = 'hotline.phone.devices';
 export const INSTANCE_KEY = 'hotline.phone.instance';
 
 const TONES: readonly RingTone[] = ['classic', 'soft', 'beep'];
+const DTMF_MODES: readonly DtmfMode[] = ['rfc4733', 'info'];
 
 export const DEFAULT_PREFS: DevicePrefs = {
   microphoneId: null,
@@ -25,7 +26,10 @@ function deviceId(value: unknown, field: string): string | null {
   return value;
 }
 
-/** Checks prefs from the desk; throws an Error naming the field that is wrong. */
+/**
+ * Checks prefs from the desk; throws an Error naming the field that is wrong. An absent
+ * `dtmf` stays absent: the seat follows the centre's choice.
+ */
 export function checkPrefs(prefs: DevicePrefs): DevicePrefs {
   const volume = prefs.ringVolume;
   if (typeof volume !== 'number' || !Number.isFinite(volume) || volume < 0 || volume > 1) {
@@ -34,6 +38,9 @@ export function checkPrefs(prefs: DevicePrefs): DevicePrefs {
   if (!TONES.includes(prefs.ringTone)) {
     throw new Error(`Device prefs: ringTone must be one of ${TONES.join(', ')}`);
   }
+  if (prefs.dtmf !== undefined && !DTMF_MODES.includes(prefs.dtmf)) {
+    throw new Error(`Device prefs: dtmf must be one of ${DTMF_MODES.join(', ')} or absent`);
+  }
   return {
     microphoneId: deviceId(prefs.microphoneId, 'microphoneId'),
     speakerId: deviceId(prefs.speakerId, 'speakerId'),
@@ -41,6 +48,7 @@ export function checkPrefs(prefs: DevicePrefs): DevicePrefs {
     cameraId: deviceId(prefs.cameraId, 'cameraId'),
     ringVolume: volume,
     ringTone: prefs.ringTone,
+    ...(prefs.dtmf ? { dtmf: prefs.dtmf } : {}),
   };
 }
 

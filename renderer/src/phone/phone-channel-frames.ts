@@ -34,6 +34,7 @@ const DevicePrefsSchema: z.ZodType<DevicePrefs> = z.strictObject({
   cameraId: z.string().nullable(),
   ringVolume: z.number().min(0).max(1),
   ringTone: z.enum(['classic', 'soft', 'beep']),
+  dtmf: z.enum(['rfc4733', 'info']).optional(),
 });
 
 const MicrophoneStateSchema = z.enum(['ok', 'missing', 'denied', 'unknown']);
@@ -57,6 +58,7 @@ const SipFailureSchema = z.object({
     'not-acceptable',
     'no-microphone',
     'network',
+    'cancelled',
     'other',
   ]),
   status: z.number().int().nullable(),

@@ -492,6 +492,38 @@ describe('PhoneService hold, mute, DTMF', () => {
     expect(infos[0]?.getHeader('content-type')).toBe('application/dtmf-relay');
     await stopPhone(setup);
   });
+
+  it("sends SIP INFO when the agent chose it in the device prefs, kept for the seat's next start", async () => {
+    const storage = memoryStorage();
+    const setup = await startedPhone(storage, { dtmf: 'rfc4733' });
+    registerOk(setup.wire);
+    await settle();
+    await setup.phone.setDevicePrefs({ ...(await setup.phone.snapshot()).devices, dtmf: 'info' });
+    const prefs = setup.events.flatMap((e) => (e.type === 'devices' ? [e.prefs] : []));
+    expect(prefs.at(-1)?.dtmf).toBe('info');
+    const { far } = await answered(setup);
+    const sender = FakePeerConnection.all.at(-1)!.getSenders()[0]!;
+    await setup.phone.sendDtmf(far.callId, '3');
+    expect(setup.wire.requests('INFO').map((info) => info.body)).toEqual([
+      'Signal=3\r\nDuration=160',
+    ]);
+    expect(sender.dtmfSent).toEqual([]);
+
+    // No choice of the agent's: the centre's mode (RFC 4733 here) again.
+    const { dtmf: _, ...centre } = (await setup.phone.snapshot()).devices;
+    await setup.phone.setDevicePrefs(centre);
+    await setup.phone.sendDtmf(far.callId, '4');
+    expect(sender.dtmfSent).toEqual(['4']);
+    expect(setup.wire.requests('INFO')).toHaveLength(1);
+    await setup.phone.setDevicePrefs({ ...centre, dtmf: 'info' });
+    await stopPhone(setup);
+
+    const again = new PhoneService({ storage, now: () => 1_000, transport: WireTransport });
+    expect((await again.snapshot()).devices.dtmf).toBe('info');
+    await expect(
+      setup.phone.setDevicePrefs({ ...centre, dtmf: 'tones' as 'info' }),
+    ).rejects.toThrow(/dtmf must be one of rfc4733, info/);
+  });
 });
 
 describe('PhoneService outbound calls', () => {
@@ -545,6 +577,28 @@ describe('PhoneService outbound calls', () => {
     await setup.phone.hangup(callId);
     await settle();
     expect(setup.wire.requests('CANCEL').map((c) => c.callId)).toEqual([callId]);
+    // RFC 3261 §9.2: the far end ends the INVITE with 487 once it takes the CANCEL.
+    setup.wire.deliver(response(invite, 487, 'Request Terminated', { toTag: 'r' }));
+    await settle();
+    expect(callOf(setup, callId)).toMatchObject({
+      phase: 'ended',
+      outcome: 'failed',
+      failure: { code: 'cancelled', status: 487 },
+    });
+    expect(logs.some((l) => l.includes(`Call ${callId} is over: failed (cancelled)`))).toBe(true);
+    await stopPhone(setup);
+  });
+
+  it('a 487 the agent did not ask for stays a failure', async () => {
+    const setup = await registered();
+    const callId = await setup.phone.dial('12345');
+    const invite = lastOffer(setup.wire, callId);
+    setup.wire.deliver(response(invite, 487, 'Request Terminated', { toTag: 'r' }));
+    await settle();
+    expect(callOf(setup, callId)).toMatchObject({
+      outcome: 'failed',
+      failure: { code: 'other', status: 487 },
+    });
     await stopPhone(setup);
   });
 

@@ -68,7 +68,7 @@ import { offersVideo } from './sdp-direction';
 import { seatSdhFactory } from './seat-sdh';
 import { SeatTransport } from './seat-transport';
 import { SerialRegisterer } from './serial-registerer';
-import { failureFromError, sipFailure } from './sip-failure';
+import { cancelledByAgent, failureFromError, sipFailure } from './sip-failure';
 
 export { sipFailure } from './sip-failure';
 
@@ -439,7 +439,8 @@ export class PhoneService implements PhoneControl {
       throw new Error(`Call ${callId} is not answered; DTMF needs an answered call`);
     }
 
-    let mode = this.dtmf;
+    // The agent's choice (device settings) first, else the centre's (start option).
+    let mode = this.prefs.dtmf ?? this.dtmf;
     const remoteSdp = handlerOf(session)?.peerConnection?.remoteDescription?.sdp;
     if (mode === 'rfc4733' && remoteSdp !== undefined && !sdpHasTelephoneEvent(remoteSdp)) {
       log.warn(`Call ${callId}: the far end took no telephone-event; DTMF goes as SIP INFO.`);
@@ -983,8 +984,11 @@ export class PhoneService implements PhoneControl {
     const { call } = line;
     let outcome: CallOutcome;
     if (call.answeredAt !== null) outcome = 'ended';
-    else if (call.direction === 'outbound') outcome = 'failed';
-    else outcome = call.failure && !line.cancelled ? 'failed' : 'missed';
+    else if (call.direction === 'outbound') {
+      outcome = 'failed';
+      // Hung up while it rang: the 487 that follows our CANCEL is no failure of the call.
+      if (line.cancelled) call.failure = cancelledByAgent(call.failure?.status ?? null);
+    } else outcome = call.failure && !line.cancelled ? 'failed' : 'missed';
     call.phase = 'ended';
     call.outcome = outcome;
     call.endedAt = this.now();

@@ -34,7 +34,9 @@ export interface CallOffer {
 /**
  * How a call ended: `ended` after it was answered; `missed` when an inbound call rang
  * out, the caller gave up or the agent declined; `failed` when it never got through
- * (answering did not work, or an outbound call was busy, not found, unanswered ...).
+ * (answering did not work, or an outbound call was busy, not found, unanswered ..., or
+ * the agent cancelled it: failure code `cancelled`, which the desk shows calmly, not as an
+ * error; the seat core and the hub take it as any call that never got through).
  */
 export type CallOutcome = 'ended' | 'missed' | 'failed';
 
@@ -62,6 +64,7 @@ export type SipFailureCode =
   | 'not-acceptable' // 488, 606: no common media
   | 'no-microphone' // getUserMedia refused or no device
   | 'network' // transport down while setting up
+  | 'cancelled' // the agent hung up an outbound call before it was answered (487)
   | 'other';
 
 export interface SipFailure {
@@ -131,6 +134,11 @@ export interface DevicePrefs {
   /** 0..1 */
   ringVolume: number;
   ringTone: RingTone;
+  /**
+   * How this seat sends DTMF (issue 5: "RFC 4733 by default, SIP INFO as an option").
+   * Absent: the centre's choice (PhoneStartOptions.dtmf), RFC 4733 unless it says otherwise.
+   */
+  dtmf?: DtmfMode;
 }
 
 /**
@@ -177,6 +185,7 @@ export interface DialOptions {
 export type DtmfMode = 'rfc4733' | 'info';
 
 export interface PhoneStartOptions {
+  /** The centre's DTMF mode; an agent's DevicePrefs.dtmf overrides it. */
   dtmf?: DtmfMode;
 }
 

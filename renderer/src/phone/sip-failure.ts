@@ -24,6 +24,15 @@ export function sipFailure(status: number | null, detail: string): SipFailure {
   return { code, status, detail };
 }
 
+/**
+ * An outbound call the agent hung up before it was answered. Not a failure to show as
+ * one: the far end's 487 Request Terminated (RFC 3261 §9.1) only confirms our CANCEL, so
+ * the desk words it calmly. `status` is the final response, null if none came.
+ */
+export function cancelledByAgent(status: number | null): SipFailure {
+  return { code: 'cancelled', status, detail: 'cancelled by the agent before the answer' };
+}
+
 /** getUserMedia's DOMException names that mean the seat has no usable microphone. */
 const NO_MICROPHONE = new Set(['NotAllowedError', 'NotFoundError', 'NotReadableError']);
 

@@ -191,7 +191,8 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
       endedCall: call,
     });
     recordEnded(call);
-    if (call.failure) {
+    // A call the agent cancelled is no failure to warn about: the card says it calmly.
+    if (call.failure && call.failure.code !== 'cancelled') {
       const { callId, remote } = call;
       log.info(`Call ${callId} to ${maskPhone(remote)} failed: ${call.failure.code}.`);
       set({ callFailure: { ...call.failure, callId, remote } });
