@@ -34,6 +34,11 @@ PBX_RECORDING_DIR=${PBX_RECORDING_DIR:-$PBX_RUN_DIR/recordings}
 # Played to the caller when a hotline call is answered ("this call may be recorded"). A chime
 # is generated there with sox when the file is missing; the centre puts its voice prompt there.
 PBX_RECORDING_NOTICE=${PBX_RECORDING_NOTICE:-$PBX_ROOT/resources/pbx/prompts/recording-notice.wav}
+# Played, looped, to the party a seat holds. Generated with sox when missing (a tone
+# sequence); the centre puts its music there (WAV, 8 or 16 kHz mono plays best).
+PBX_HOLD_MUSIC=${PBX_HOLD_MUSIC:-$PBX_ROOT/resources/pbx/prompts/hold-music.wav}
+# How often rtpengine plays the hold music over (12.8 s each for the generated one).
+PBX_HOLD_MUSIC_REPEATS=${PBX_HOLD_MUSIC_REPEATS:-100}
 PBX_CHILDREN=${PBX_CHILDREN:-4}
 PBX_KAMAILIO_DEBUG=${PBX_KAMAILIO_DEBUG:-2}
 PBX_RTPE_LOG_LEVEL=${PBX_RTPE_LOG_LEVEL:-6}

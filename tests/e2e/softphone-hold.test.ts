@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaCounters } from '../../renderer/src/phone/debug-stats.js';
 import { CALLER } from './support/desk-flow.js';
@@ -9,6 +10,8 @@ import {
   stopSippAfterEach,
   type DeskSeat,
 } from './support/desk-seat.js';
+import { coverageOf, pcmuStreams, type ReceivedStream } from './support/rtp-audio.js';
+import { startCapture } from './support/rtp-capture.js';
 import { placeReinviteCall, sippLogLines, startFarEnd } from './support/sipp.js';
 
 /**
@@ -18,7 +21,14 @@ import { placeReinviteCall, sippLogLines, startFarEnd } from './support/sipp.js'
  *
  * RFC 3264 section 8.4: the side that holds offers a=sendonly, the held side answers
  * a=recvonly; resuming offers sendrecv again.
+ *
+ * While the seat holds, the held party hears the PBX's hold music (kamailio.cfg
+ * route[HOLD_MUSIC]: rtpengine plays PBX_HOLD_MUSIC, by default the generated notes C5 E5
+ * G5 E5), checked in an RTP capture at the far end; after the resume the music stops.
  */
+const FAR_MEDIA_PORT = 25099;
+/** The notes of the generated hold music (scripts/pbx/start make_hold_music), in Hz. */
+const HOLD_NOTES = [523.25, 659.25, 783.99];
 let ds: DeskSeat;
 const track = stopSippAfterEach();
 
@@ -39,9 +49,10 @@ const mediaRises = (base: MediaCounters, more = 40): Promise<MediaCounters> =>
   engineMediaRises(ds.page, base, more, 'RTP packets in the phone host page rise both ways');
 
 describe('hold and resume from the desk', () => {
-  it('offers sendonly to the far end on hold, sendrecv on resume, and media flows again', async () => {
+  it('offers sendonly to the far end on hold, plays it hold music, sendrecv on resume, and media flows again', async () => {
     await ensureSignedIn();
-    const far = track(await startFarEnd({ mediaPort: 25099 }));
+    const far = track(await startFarEnd({ mediaPort: FAR_MEDIA_PORT }));
+    const capture = await startCapture({ file: join(ds.work, 'far.pcap'), port: FAR_MEDIA_PORT });
 
     await byId('dial-number').fill(CALLER);
     await byId('dial-call').click();
@@ -52,10 +63,14 @@ describe('hold and resume from the desk', () => {
 
     await byId('call-hold').click();
     await expect.poll(attr('call-hold', 'data-held'), { timeout: 10_000 }).toBe('true');
+    const heldUs = Date.now() * 1000;
     await expect.poll(() => byId('call-held-flag').count()).toBe(1);
+    await new Promise((r) => setTimeout(r, 3000));
 
+    const resumeUs = Date.now() * 1000;
     await byId('call-hold').click();
     await expect.poll(attr('call-hold', 'data-held'), { timeout: 10_000 }).toBe('false');
+    const resumedUs = Date.now() * 1000;
     await expect.poll(() => byId('call-held-flag').count()).toBe(0);
 
     // After the resume, media flows both ways again: in the page and at rtpengine.
@@ -65,9 +80,35 @@ describe('hold and resume from the desk', () => {
       .poll(() => fewestLegPackets(callId), { timeout: 10_000 })
       .toBeGreaterThanOrEqual(rtp + 40);
 
+    await new Promise((r) => setTimeout(r, 1000));
+    const hangupUs = Date.now() * 1000;
     await byId('hangup').click();
     const res = await far.done;
+    const datagrams = await capture.stop();
     expect(res.exitCode, res.errors || res.stderr).toBe(0);
+
+    // Held: one stream the far end got carries the hold music's notes ...
+    const summary = (streams: ReceivedStream[]): string =>
+      streams
+        .map(
+          (st) =>
+            `ssrc ${st.ssrc}: ${st.packets} packets, ${JSON.stringify(coverageOf(st, HOLD_NOTES))}`,
+        )
+        .join('; ');
+    const held = pcmuStreams(datagrams, heldUs + 500_000, resumeUs);
+    const music = held.find((st) => HOLD_NOTES.every((hz) => coverageOf(st, [hz])[hz]! >= 0.1));
+    expect(music, `hold music while held: ${summary(held)}`).toBeDefined();
+    // ... and after the resume no stream does, while the seat's audio flows to it again.
+    const resumed = pcmuStreams(datagrams, resumedUs + 1_000_000, hangupUs);
+    for (const st of resumed) {
+      const cover = coverageOf(st, HOLD_NOTES);
+      expect(
+        Math.max(...Object.values(cover)),
+        `no hold music after resume: ${summary(resumed)}`,
+      ).toBeLessThan(0.05);
+    }
+    expect(Math.max(0, ...resumed.map((st) => st.packets)), summary(resumed)).toBeGreaterThan(50);
+
     const [invite] = sippLogLines(res.logs, 'invite');
     expect(invite).toMatchObject({ 'call-id': callId, dialled: CALLER, offer: 'sendrecv' });
     // What the far end was offered and what it answered, in order.
