@@ -3,16 +3,17 @@ import { CALLBACK_OUTCOMES } from '../../../shared/hub-api';
 import { queueName } from '../i18n/labels';
 import { errorText } from '../i18n/translate';
 import { useT } from '../i18n/use-t';
-import { formatClock, formatPhone } from '../lib/format';
+import { formatClock, formatPhone, waitSeconds } from '../lib/format';
 import { useDesk } from '../store/use-desk';
 
 /** Shown in the list; the rest is counted. */
 const LISTED = 5;
 
 /**
- * Callers who hung up while queued. The agent takes the next one (the hub hands out the
- * oldest of the agent's queues), the seat dials it, and the agent says how it went.
- * Numbers are masked except the one being called.
+ * Callers who hung up while queued, each with how long they waited and when they gave up.
+ * The agent takes the next one (the hub hands out the oldest of the agent's queues), the
+ * seat dials it, and the agent says how it went. Numbers are masked except the one being
+ * called.
  */
 export function CallbacksPanel() {
   const { t } = useT();
@@ -60,7 +61,18 @@ export function CallbacksPanel() {
                 {maskPhone(c.number)}
               </span>
               <span className="callbacks__queue">{queueName(t, c.queue)}</span>
-              <span className="callbacks__when">
+              <span
+                className="callbacks__when callbacks__wait"
+                data-testid="callback-wait"
+                data-wait-ms={c.waitMs}
+              >
+                {t('call.wait')} {t('time.seconds', { s: waitSeconds(c.waitMs) })}
+              </span>
+              <span
+                className="callbacks__when"
+                data-testid="callback-when"
+                data-abandoned-at={c.abandonedAt}
+              >
                 {t('callbacks.abandoned', { time: formatClock(c.abandonedAt) })}
               </span>
               {c.attempts > 0 && (
