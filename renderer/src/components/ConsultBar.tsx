@@ -59,6 +59,7 @@ export function ConsultBar({ call }: { call: PhoneCall }) {
       <div className="consult__actions">
         {conferenced ? (
           <>
+            {button('consult-leave', t('consult.leave'), complete, true)}
             {button('consult-drop', t('consult.drop'), drop)}
             {button('consult-split', t('consult.split'), split)}
           </>

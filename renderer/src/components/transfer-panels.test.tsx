@@ -118,7 +118,7 @@ describe('call card during a transfer', () => {
     expect(byTestId(html, 'consult-back')).toHaveLength(1);
   });
 
-  it('offers drop and split in a three-way call, in English too', () => {
+  it('offers leave, drop and split in a three-way call, in English too', () => {
     const ctx = withCalls([
       { ...citizen, conferencedWith: 'out-1' },
       consult({ conferencedWith: 'c1' }),
@@ -127,6 +127,7 @@ describe('call card during a transfer', () => {
     expect(attr(one(html, 'consult-bar').tag, 'data-state')).toBe('three-way');
     expect(textOf(one(html, 'consult-drop').inner)).toBe('挂断专家');
     expect(textOf(one(html, 'consult-split').inner)).toBe('拆分通话');
+    expect(textOf(one(html, 'consult-leave').inner)).toBe('退出，让双方继续通话');
     expect(byTestId(html, 'consult-complete')).toHaveLength(0);
     expect(textOf(one(html, 'call-conference-flag').inner)).toBe('三方');
 
@@ -134,6 +135,7 @@ describe('call card during a transfer', () => {
     html = render(ctx.store, <PhonePanel />);
     expect(textOf(one(html, 'consult-bar').inner)).toContain('Three-way call: the caller');
     expect(textOf(one(html, 'consult-drop').inner)).toBe('Drop the specialist');
+    expect(textOf(one(html, 'consult-leave').inner)).toBe('Leave them talking');
   });
 
   it('words the transfer’s progress and its failure', () => {
