@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PhoneCall } from '../../renderer/src/phone/phone-types.js';
+import { HUB_PATHS } from '../../shared/hub-api.js';
 import { openDesk, startBrowserSeat, type BrowserSeat } from './support/browser-seat.js';
 import { CALLER, signIn } from './support/desk-flow.js';
 import { startDeskSeat, type DeskSeat } from './support/desk-seat.js';
-import { pbxConfig } from './support/pbx.js';
+import { setAgentQueues } from './support/hub-agents.js';
+import { hubClient } from './support/hub-client.js';
+import { pbxConfig, readKamailioLogSinceStart } from './support/pbx.js';
 import { detectTone } from './support/tone.js';
 
 /**
@@ -13,8 +16,13 @@ import { detectTone } from './support/tone.js';
  * follows REFER (support/seat-page), calling the hotline through the hub's queue; the
  * agent is the real web seat (agent01 on 1001: desk frame, phone engine in the top page,
  * driven through window.hotlinePhone); the specialist is a browser user agent on 1101.
+ * For a consult to a queue line, specialist01 (policy-expert queue) is signed in at the hub
+ * on 1101, and the specialist's user agent names its extension in its 200 OK as a desk's
+ * engine does (X-Hotline-Seat).
  */
 const SPECIALIST = '1101';
+/** The policy-expert line (shared/acd-protocol.ts QUEUE_OF_DIALLED). */
+const POLICY_EXPERT_LINE = '123454';
 const CALLER_TONE = 697;
 const SPECIALIST_TONE = 1209;
 
@@ -28,6 +36,7 @@ beforeAll(async () => {
   // No wrap-up: each test's citizen call reaches the agent at once.
   ds = await startDeskSeat({ name: 'transfer', openDesk: false, hubEnv: { HUB_WRAP_UP_S: '0' } });
   ({ page } = ds);
+  await setAgentQueues(ds, 'specialist01', ['policy-expert']);
 }, 180_000);
 
 afterAll(async () => {
@@ -50,7 +59,11 @@ function prepare(): Promise<void> {
 
     const seatOpts = { wsUrl: cfg.wsUrl, domain: cfg.domain, answerDelayMs: 200 };
     caller = await startBrowserSeat({ ...seatOpts, extension: CALLER });
-    specialist = await startBrowserSeat({ ...seatOpts, extension: SPECIALIST });
+    specialist = await startBrowserSeat({
+      ...seatOpts,
+      extension: SPECIALIST,
+      answerHeaders: [`X-Hotline-Seat: ${SPECIALIST}`],
+    });
     await Promise.all([caller.waitRegistered(), specialist.waitRegistered()]);
     // A trusted click lets each page's AudioContext run (the tones, the analysers).
     await caller.page.mouse.click(2, 2);
@@ -115,8 +128,8 @@ async function citizenReachesAgent(): Promise<string> {
   return ringing.callId;
 }
 
-/** The agent holds the citizen and calls the specialist about the citizen's call. */
-async function consultSpecialist(citizenCall: string): Promise<string> {
+/** The agent holds the citizen and calls the specialist (`line`) about the citizen's call. */
+async function consultSpecialist(citizenCall: string, line = SPECIALIST): Promise<string> {
   await engine.hold(citizenCall);
   // Hold is a re-INVITE with a=sendonly; the citizen answers recvonly (through rtpengine).
   await expect
@@ -125,7 +138,7 @@ async function consultSpecialist(citizenCall: string): Promise<string> {
       remote: expect.stringContaining('a=sendonly'),
       local: expect.stringContaining('a=recvonly'),
     });
-  const consultId = await engine.dial(SPECIALIST, citizenCall);
+  const consultId = await engine.dial(line, citizenCall);
   const invite = await specialist.waitForInvite(15_000);
   expect(invite.callId).toBe(consultId);
   expect(invite.headers['x-hotline-context']).toBe(citizenCall);
@@ -133,6 +146,11 @@ async function consultSpecialist(citizenCall: string): Promise<string> {
   await specialist.waitForSessionState('Established');
   await specialist.waitForMedia(20);
   return consultId;
+}
+
+/** Call-IDs Kamailio queued at the hub's ACD (its `queued in` log lines), in order. */
+function queuedCalls(log: string): string[] {
+  return [...log.matchAll(/hub\.acd: call (\S+) from .* queued in /g)].map((m) => m[1]!);
 }
 
 async function heard(seatUa: BrowserSeat, freq: number) {
@@ -221,6 +239,39 @@ describe('transfers through the PBX', () => {
     await caller.waitForSessionState('Established');
     await Promise.all([caller.waitForMedia(20), specialist.waitForMedia(20)]);
     await Promise.all([mediaRises(caller), mediaRises(specialist)]);
+    await endCall();
+    await specialist.waitForSessionState('Terminated');
+  });
+
+  it('attended transfer after a consult to a queue line: the citizen reaches the seat that answered', async () => {
+    await prepare();
+    const expert = await hubClient(ds.hub.url, 'specialist01', SPECIALIST);
+    await expert.json(HUB_PATHS.agentState, { state: 'ready' });
+    const citizenCall = await citizenReachesAgent();
+    const consultId = await consultSpecialist(citizenCall, POLICY_EXPERT_LINE);
+    const queuedBefore = queuedCalls(await readKamailioLogSinceStart());
+    expect(queuedBefore, 'the consult went through the queue').toContain(consultId);
+
+    await engine.completeTransfer(citizenCall, consultId);
+    const replacing = await specialist.waitForInvite(15_000);
+    expect(replacing.from).toBe(CALLER);
+    expect(replacing.headers.replaces).toContain(consultId);
+    expect(await caller.page.evaluate(() => window.hdSeat.referrals.at(-1))).toMatch(
+      new RegExp(`^<sip:${SPECIALIST}@${cfg.domain}\\?Replaces=`),
+    );
+    await Promise.all([
+      waitCall('the citizen line ends', (c) => c.callId === citizenCall && c.phase === 'ended'),
+      waitCall('the consult line ends', (c) => c.callId === consultId && c.phase === 'ended'),
+    ]);
+    expect((await engineCalls()).find((c) => c.callId === citizenCall)?.transfer).toMatchObject({
+      kind: 'attended',
+      target: POLICY_EXPERT_LINE,
+      state: 'accepted',
+    });
+    await caller.waitForSessionState('Established');
+    await Promise.all([mediaRises(caller), mediaRises(specialist)]);
+    // The citizen's new call went to 1101 directly: nothing more was queued at the hub.
+    expect(queuedCalls(await readKamailioLogSinceStart())).toEqual(queuedBefore);
     await endCall();
     await specialist.waitForSessionState('Terminated');
   });

@@ -8,11 +8,16 @@ import {
   stopSippAfterEach,
   type DeskSeat,
 } from './support/desk-seat.js';
-import { readKamailioLogSinceStart } from './support/pbx.js';
+import { pbxConfig, readKamailioLogSinceStart } from './support/pbx.js';
 import { waitForMediaBothWays } from './support/rtpengine.js';
-import { cutWebSockets, locationContacts, type LocationContact } from './support/seat-link.js';
+import {
+  cutWebSocketOf,
+  cutWebSockets,
+  locationContacts,
+  type LocationContact,
+} from './support/seat-link.js';
 import { placeHotlineCall } from './support/sipp.js';
-import { webDesk } from './support/browser-seat.js';
+import { startBrowserSeat, webDesk, type BrowserSeat } from './support/browser-seat.js';
 
 /**
  * The web seat when its WebSocket to the PBX is lost, and when a second window opens the
@@ -29,6 +34,8 @@ const MIN_EXPIRES = 600;
 const EXTENSION = '1001';
 
 let ds: DeskSeat;
+/** A citizen that takes a new target from a re-INVITE (SIPp keeps the first 200's). */
+let citizen: BrowserSeat | undefined;
 const track = stopSippAfterEach();
 
 beforeAll(async () => {
@@ -41,6 +48,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await citizen?.close();
   await ds?.stop();
 });
 
@@ -144,6 +152,46 @@ describe('the web seat and its link to the PBX', () => {
 
     // The BYE goes out on the new WebSocket; Kamailio routes it by the dialog's route set.
     await hangUpFromDesk(caller);
+  });
+
+  it("refreshes the caller's target after a cut: the CALLER's BYE reaches the seat (200)", async () => {
+    const cfg = pbxConfig();
+    citizen = await startBrowserSeat({ extension: CALLER, wsUrl: cfg.wsUrl, domain: cfg.domain });
+    await citizen.waitRegistered();
+    const seat = await oneContact('the seat is registered before the call');
+    const logFrom = (await readKamailioLogSinceStart()).length;
+    if ((await attr('agent-state', 'data-state')()) !== 'ready') await byId('state-ready').click();
+    await citizen.call(cfg.hotline);
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 15_000 }).toBe('ringing');
+    await byId('answer').click();
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 10_000 }).toBe('active');
+    await citizen.waitForSessionState('Established');
+    await citizen.waitForMedia(20);
+    const reInvites = () => citizen!.page.evaluate(() => window.hdSeat.reInvites);
+    expect(await reInvites()).toBe(0);
+
+    // Only the seat's connection: the citizen keeps its own WebSocket.
+    expect(await cutWebSocketOf(seat.received), "the seat's WebSocket was cut").toBe(1);
+    await expect
+      .poll(attr('phone-link', 'data-state'), { timeout: 5000, interval: 50 })
+      .toBe('reconnecting');
+    await expect.poll(attr('phone-link', 'data-state'), { timeout: 20_000 }).toBe('restored');
+    await oneContact('one binding after the reconnect');
+    await expect
+      .poll(reInvites, { timeout: 5000, message: "the seat's target refresh reached the caller" })
+      .toBe(1);
+    expect(await citizen.descriptions()).toMatchObject({
+      remote: expect.stringContaining('a=sendrecv'),
+    });
+
+    // The caller hangs up: its BYE goes to the seat's new connection.
+    const hungUpAt = Date.now();
+    await citizen.hangup();
+    expect(await citizen.page.evaluate(() => window.hdSeat.byeAnswers)).toEqual([200]);
+    await expect.poll(attr('call-state', 'data-state'), { timeout: 3000 }).not.toBe('active');
+    expect(Date.now() - hungUpAt).toBeLessThan(3000);
+    const log = (await readKamailioLogSinceStart()).slice(logFrom);
+    expect(log).not.toMatch(/for WebSocket could not be found/);
   });
 });
 

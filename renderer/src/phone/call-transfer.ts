@@ -74,6 +74,27 @@ export function replacesOf(session: Session): string {
 }
 
 /**
+ * Whom the citizen is referred to in an attended transfer: the seat that answered the
+ * consult call. A consult to a queue line is answered by the seat the hub picked; a REFER
+ * to the dialled line would put the citizen's INVITE with Replaces back in the queue
+ * (RFC 3891 §3: Replaces only works at the user agent that holds the dialog). In order:
+ * the extension the answering seat named in its 200 OK (X-Hotline-Seat), the user of the
+ * consult dialog's remote target when that is a plain extension (a SIP phone's Contact;
+ * a WebSocket seat's is a token on a `.invalid` host), else the dialled number.
+ */
+export function attendedTarget(consult: {
+  answeredBy: string | null;
+  remoteTarget: Core.URI | undefined;
+  dialled: string;
+}): string {
+  if (consult.answeredBy) return consult.answeredBy;
+  const user = consult.remoteTarget?.user ?? '';
+  const host = consult.remoteTarget?.host ?? '';
+  if (/^[0-9]{2,20}$/.test(user) && !host.endsWith('.invalid')) return user;
+  return consult.dialled;
+}
+
+/**
  * A Refer-To value: the target's address of record in the seat's domain, with a Replaces
  * header for an attended transfer. The address of record, not the target's Contact as
  * sip.js's `refer(session)` puts: a WebSocket seat's Contact is a `.invalid` host that only

@@ -54,3 +54,19 @@ export function contextFromInvite(request: InviteLike): string | null {
   const value = (request.getHeader(CONTEXT_HEADER) ?? '').trim();
   return value.length > 0 && value.length <= 256 && !/\s/.test(value) ? value : null;
 }
+
+/**
+ * The header a seat names its own extension with in the 200 OK to a consult call. A call
+ * to a queue line (123454, the policy-expert line) is answered by whichever seat the hub
+ * picked; an attended transfer must send the citizen to that seat, not to the line, where
+ * the INVITE with Replaces would queue again.
+ */
+export const SEAT_HEADER = 'X-Hotline-Seat';
+
+const EXTENSION = /^[0-9]{2,20}$/;
+
+/** The extension a SEAT_HEADER value names; null when absent or not plain digits. */
+export function seatFromAnswer(value: string | undefined): string | null {
+  const seat = (value ?? '').trim();
+  return EXTENSION.test(seat) ? seat : null;
+}

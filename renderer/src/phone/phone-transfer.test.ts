@@ -5,6 +5,7 @@ import { FakePeerConnection, installFakeWebRtc, type FakeMedia } from './testing
 import {
   answeredInbound,
   answeredOutbound,
+  heldCall,
   calleeBye,
   lastRequest,
   recordingAudioContext,
@@ -99,14 +100,7 @@ describe('blind transfer (REFER, RFC 3515)', () => {
   it('a refused REFER fails the transfer; the held call stays and is resumed', async () => {
     const rig = await registeredPhone();
     const far = await answeredInbound(rig);
-    const holding = rig.phone.hold(far.callId);
-    await settle();
-    rig.wire.deliver(
-      response(lastRequest(rig.wire, 'INVITE', far.callId), 200, 'OK', {
-        body: farSdp('recvonly'),
-      }),
-    );
-    await holding;
+    await heldCall(rig, far.callId);
 
     const transferring = rig.phone.transfer(far.callId, '1101');
     await settle();
@@ -142,14 +136,7 @@ describe('blind transfer (REFER, RFC 3515)', () => {
     vi.useFakeTimers();
     const rig = await registeredPhone();
     const far = await answeredInbound(rig);
-    const holding = rig.phone.hold(far.callId);
-    await settle();
-    rig.wire.deliver(
-      response(lastRequest(rig.wire, 'INVITE', far.callId), 200, 'OK', {
-        body: farSdp('recvonly'),
-      }),
-    );
-    await holding;
+    await heldCall(rig, far.callId);
 
     const transferring = rig.phone.transfer(far.callId, '1101');
     await settle();
@@ -238,6 +225,38 @@ describe('attended transfer (REFER with Replaces, RFC 3891)', () => {
     await stopRig(rig);
   });
 
+  /** Consults `line`, answered with `headers` on the 200; completes; the REFER's Refer-To. */
+  async function referAfterConsult(line: string, headers: string[]) {
+    const rig = await registeredPhone();
+    const citizen = await answeredInbound(rig);
+    const consult = await answeredOutbound(rig, line, { contextCallId: citizen.callId }, headers);
+    const completing = rig.phone.completeTransfer(citizen.callId, consult.callId);
+    await settle();
+    const refer = lastRequest(rig.wire, 'REFER', citizen.callId);
+    rig.wire.deliver(response(refer, 202, 'Accepted'));
+    await completing;
+    const replaces = `${consult.callId};to-tag=${consult.toTag};from-tag=${consult.invite.fromTag}`;
+    const target = rig.call(citizen.callId).transfer?.target;
+    await stopRig(rig);
+    return { referTo: refer.getHeader('refer-to'), replaces: encodeURIComponent(replaces), target };
+  }
+
+  const WS_SEAT_CONTACT = 'Contact: <sip:s0a1b2c3d4e5f@f6e5d4c3b2a1.invalid;transport=ws>';
+
+  it('a consult to a queue line REFERs to the seat that answered it, not back to the queue', async () => {
+    const sent = await referAfterConsult('123454', [WS_SEAT_CONTACT, 'X-Hotline-Seat: 1101']);
+    expect(sent.referTo).toBe(`<sip:1101@hotline.local?Replaces=${sent.replaces}>`);
+    expect(sent.target).toBe('123454'); // the desk still shows what the agent consulted
+    expect(logs.join('\n')).toContain('answered by seat 1101');
+  });
+
+  it('without the seat header: a SIP phone Contact names its extension, else the dialled line', async () => {
+    const phone = await referAfterConsult('123454', ['Contact: <sip:1102@127.0.0.1:5062>']);
+    expect(phone.referTo).toBe(`<sip:1102@hotline.local?Replaces=${phone.replaces}>`);
+    const seat = await referAfterConsult('123454', [WS_SEAT_CONTACT, 'X-Hotline-Seat: 11;x']);
+    expect(seat.referTo).toBe(`<sip:123454@hotline.local?Replaces=${seat.replaces}>`);
+  });
+
   it('refuses a consult call that is not answered yet', async () => {
     const rig = await registeredPhone();
     const citizen = await answeredInbound(rig);
@@ -276,6 +295,25 @@ describe('this seat as the transfer target or the transferee', () => {
       remote: '13900139000',
       contextCallId: 'citizen-call-1',
     });
+    await stopRig(rig);
+  });
+
+  it("names the seat's extension in the 200 OK to a consult call only, not to a citizen", async () => {
+    const rig = await registeredPhone();
+    const consult = await answeredInbound(rig, ['X-Hotline-Context: citizen-call-2']);
+    const okOf = (callId: string) =>
+      rig.wire
+        .responses(200)
+        .filter((r) => r.callId === callId && r.method === 'INVITE')
+        .at(-1)!;
+    expect(okOf(consult.callId).getHeader('x-hotline-seat')).toBe('1001');
+    await rig.phone.hangup(consult.callId);
+    await settle();
+    rig.wire.deliver(response(lastRequest(rig.wire, 'BYE', consult.callId), 200, 'OK'));
+    await settle();
+
+    const citizen = await answeredInbound(rig);
+    expect(okOf(citizen.callId).getHeader('x-hotline-seat')).toBeUndefined();
     await stopRig(rig);
   });
 
@@ -351,14 +389,7 @@ describe('three-way call (WebAudio mix)', () => {
   it('un-holds a held line first, and a hang-up of one line restores the plain microphone', async () => {
     const { audio, rig, citizen, specialist, pcA } = await twoLines();
     const micA = pcA.getSenders()[0]!.track!;
-    const holding = rig.phone.hold(citizen.callId);
-    await settle();
-    rig.wire.deliver(
-      response(lastRequest(rig.wire, 'INVITE', citizen.callId), 200, 'OK', {
-        body: farSdp('recvonly'),
-      }),
-    );
-    await holding;
+    await heldCall(rig, citizen.callId);
 
     const mixing = rig.phone.conference(citizen.callId, specialist.callId);
     await settle();

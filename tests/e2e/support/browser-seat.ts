@@ -174,12 +174,15 @@ export async function startBrowserSeat(opts: {
   wsUrl: string;
   domain: string;
   answerDelayMs?: number;
+  /** Header lines for the seat's 200 OKs (SeatPageConfig.answerHeaders). */
+  answerHeaders?: string[];
 }): Promise<BrowserSeat> {
   const config: SeatPageConfig = {
     extension: opts.extension,
     wsUrl: opts.wsUrl,
     domain: opts.domain,
     answerDelayMs: opts.answerDelayMs ?? 100,
+    answerHeaders: opts.answerHeaders,
   };
   const { server, url } = await servePage(config);
   const profile = await mkdtemp(join(tmpdir(), 'hd-seat-'));

@@ -53,3 +53,27 @@ export async function cutWebSockets(cfg: PbxConfig = pbxConfig()): Promise<numbe
   const { stdout } = await run('ss', ['-K', '-t', '-n', 'dst', `${cfg.wsHost}:${cfg.wsPort}`]);
   return stdout.split('\n').filter((line) => /^ESTAB\b/.test(line.trim())).length;
 }
+
+/**
+ * Cuts only the WebSocket of one binding: the connection a LocationContact was `received`
+ * on (sip:127.0.0.1:40312;transport=ws), so other user agents on the PBX keep theirs. Same
+ * caveats as cutWebSockets. Answers how many connections were cut (1, or 0 if it was gone).
+ */
+export async function cutWebSocketOf(
+  received: string,
+  cfg: PbxConfig = pbxConfig(),
+): Promise<number> {
+  const port = /:(\d+)(?:;|$)/.exec(received)?.[1];
+  if (!port) throw new Error(`no source port in the binding's received address "${received}"`);
+  const { stdout } = await run('ss', [
+    '-K',
+    '-t',
+    '-n',
+    'dst',
+    `${cfg.wsHost}:${cfg.wsPort}`,
+    'sport',
+    '=',
+    `:${port}`,
+  ]);
+  return stdout.split('\n').filter((line) => /^ESTAB\b/.test(line.trim())).length;
+}

@@ -48,16 +48,21 @@ export async function registeredPhone(options: Partial<PhoneServiceOptions> = {}
   phone.subscribe((event) => events.push(event));
   await phone.start(RIG_CONFIG);
   const wire = WireTransport.latest!;
-  const register = wire.requests('REGISTER').at(-1)!;
-  const contact = register.getHeader('contact')!;
-  wire.deliver(response(register, 200, 'OK', { toTag: 'reg', headers: [`Contact: ${contact}`] }));
-  await settle();
+  await registerOk(wire);
   const calls = () => events.flatMap((event) => (event.type === 'call' ? [event.call] : []));
   const call = (callId: string): PhoneCall =>
     calls()
       .filter((c) => c.callId === callId)
       .at(-1)!;
   return { phone, wire, events, calls, call };
+}
+
+/** The registrar's 200 to the latest REGISTER, with the seat's Contact back. */
+export async function registerOk(wire: WireTransport): Promise<void> {
+  const register = wire.requests('REGISTER').at(-1)!;
+  const contact = register.getHeader('contact')!;
+  wire.deliver(response(register, 200, 'OK', { toTag: 'reg', headers: [`Contact: ${contact}`] }));
+  await settle();
 }
 
 /** Stops the phone, answering its un-REGISTER and any BYE as the PBX would. */
@@ -94,11 +99,25 @@ export async function answeredInbound(rig: Rig, extra: string[] = []): Promise<F
   return far;
 }
 
-/** An outbound call the far end answered; its INVITE and the callee's tag. */
+/** Holds `callId`; the far end answers the re-INVITE recvonly (RFC 3264 §8.4). */
+export async function heldCall(rig: Rig, callId: string): Promise<void> {
+  const holding = rig.phone.hold(callId);
+  await settle();
+  rig.wire.deliver(
+    response(lastRequest(rig.wire, 'INVITE', callId), 200, 'OK', { body: farSdp('recvonly') }),
+  );
+  await holding;
+}
+
+/**
+ * An outbound call the far end answered; its INVITE and the callee's tag. `headers` go on
+ * the 200 OK (by default a Contact of a SIP phone registered as `target`).
+ */
 export async function answeredOutbound(
   rig: Rig,
   target = '1101',
   options: Parameters<PhoneService['dial']>[1] = {},
+  headers = [`Contact: <sip:${target}@127.0.0.1:5062>`],
 ) {
   const callId = await rig.phone.dial(target, options);
   await settle();
@@ -108,7 +127,7 @@ export async function answeredOutbound(
     response(invite, 200, 'OK', {
       toTag,
       body: farSdp(),
-      headers: [`Contact: <sip:${target}@127.0.0.1:5062>`],
+      headers,
     }),
   );
   await settle();

@@ -35,6 +35,10 @@ export interface SeatPageApi {
   /** The current call's peer connection, for in-page probes (support/video-probe). */
   peerConnection(): RTCPeerConnection | undefined;
   hangup(): Promise<void>;
+  /** The final status of each BYE hangup() sent (200, or 500 when the PBX lost the far end). */
+  byeAnswers: number[];
+  /** In-dialog re-INVITEs the current call got (a hold, or a target refresh of the far end). */
+  reInvites: number;
   /** REFERs this seat followed (it was transferred): Refer-To of each, in order. */
   referrals: string[];
   /**
@@ -52,4 +56,6 @@ export interface SeatPageConfig {
   domain: string;
   /** Delay before answering an INVITE, ms. */
   answerDelayMs: number;
+  /** Extra header lines on each 200 OK the seat answers with (e.g. what a desk engine adds). */
+  answerHeaders?: string[];
 }

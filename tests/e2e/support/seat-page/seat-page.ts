@@ -54,7 +54,14 @@ function follow(session: Session): void {
   session.stateChange.addListener((state) => {
     if (current === session) api.sessionState = state;
   });
-  session.delegate = { ...session.delegate, onRefer: (referral) => onRefer(session, referral) };
+  api.reInvites = 0;
+  session.delegate = {
+    ...session.delegate,
+    onRefer: (referral) => onRefer(session, referral),
+    onInvite: () => {
+      if (current === session) api.reInvites += 1;
+    },
+  };
 }
 
 /** The far end transfers this seat: accept, call the target; the transferor hangs up. */
@@ -108,8 +115,16 @@ const api: SeatPageApi = {
   callWithVideo: (target: string) => dial(target, VIDEO_CONSTRAINTS),
   peerConnection,
   async hangup() {
-    if (current?.state === SessionState.Established) await current.bye();
+    if (current?.state !== SessionState.Established) return;
+    await current.bye({
+      requestDelegate: {
+        onAccept: (response) => api.byeAnswers.push(response.message.statusCode ?? 0),
+        onReject: (response) => api.byeAnswers.push(response.message.statusCode ?? 0),
+      },
+    });
   },
+  byeAnswers: [],
+  reInvites: 0,
   referrals: [],
   async sendTone(freq: number) {
     const sender = audioSender();
@@ -186,7 +201,10 @@ function onInvite(invitation: Invitation): void {
   // An INVITE with Replaces: sip.js ends the replaced dialog once this one is answered.
   setTimeout(() => {
     invitation
-      .accept({ sessionDescriptionHandlerOptions: CONSTRAINTS })
+      .accept({
+        sessionDescriptionHandlerOptions: CONSTRAINTS,
+        extraHeaders: config.answerHeaders ?? [],
+      })
       .catch((err: unknown) => api.errors.push(`accept: ${String(err)}`));
   }, config.answerDelayMs);
 }
