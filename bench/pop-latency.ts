@@ -1,11 +1,21 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizePhone } from '../shared/domain/phone.js';
 import { HUB_PATHS } from '../shared/hub-api.js';
 import { benchFlags, loadAverages, runBench } from './lib/cli.js';
 import { kamailioCallTimes } from './lib/kamailio-times.js';
 import { runInOwnNetns } from './lib/netns.js';
-import { popParts, type PopParts } from './lib/pop-parts.js';
+import {
+  hubOffers,
+  popParts,
+  RENDER_PARTS,
+  renderParts,
+  seatOffers,
+  type HubOffer,
+  type PopParts,
+  type RenderParts,
+  type SeatOffer,
+} from './lib/pop-parts.js';
 import { startPopTrace, threadTasks, type PopTrace, type TraceEvent } from './lib/pop-trace.js';
 import { installPopWatch, markTraceClock, popTimes } from './lib/pop-watch.js';
 import { ms, quantile, RESULTS_DIR, writeResult } from './lib/result.js';
@@ -66,6 +76,8 @@ async function main(): Promise<void> {
   const rig = await startWebSeatRig({ hubDb: db.path, timeHubRequests: true });
   const outcomes: (CallOutcome & { number: string })[] = [];
   let kamailioLog = '';
+  let offersOfHub = new Map<string, HubOffer>();
+  let offersOfSeat = new Map<string, SeatOffer>();
   let pops: Awaited<ReturnType<typeof popTimes>> = {};
   const exchanges = () => rig.proxy!.exchanges();
   let trace: PopTrace | undefined;
@@ -87,6 +99,8 @@ async function main(): Promise<void> {
       if ((i + 1) % 25 === 0) console.error(`${NAME}: ${i + 1}/${callers.length} calls`);
     }
     kamailioLog = await rig.kamailioLog();
+    offersOfHub = hubOffers(readFileSync(rig.hub.logFile, 'utf8'));
+    offersOfSeat = seatOffers(readFileSync(rig.seat.logFile, 'utf8'));
     pops = await popTimes(rig.desk);
   } finally {
     await rig.close().catch(() => undefined);
@@ -95,6 +109,7 @@ async function main(): Promise<void> {
   const all = exchanges();
 
   const measured: PopParts[] = [];
+  const rendered = new Map<string, RenderParts>();
   const missing: string[] = [];
   for (const outcome of outcomes) {
     const number = normalizePhone(outcome.number) ?? outcome.number;
@@ -106,16 +121,25 @@ async function main(): Promise<void> {
       exchanges: all,
       historyPath: HUB_PATHS.callerHistory(number),
       kbPath: HUB_PATHS.kbSearch,
+      hubOffer: offersOfHub.get(outcome.callId),
     });
     if (result.ok) measured.push(result.parts);
     else missing.push(result.reason);
+    if (!result.ok || result.parts.via !== 'hub') continue;
+    const render = renderParts({
+      hubOffer: offersOfHub.get(outcome.callId),
+      seatOffer: offersOfSeat.get(outcome.callId),
+      pop: pops[outcome.callId],
+    });
+    if (render) rendered.set(outcome.callId, render);
   }
   if (measured.length === 0) {
     throw new Error(`no pop could be measured: ${missing.slice(0, 5).join('; ')}`);
   }
-  type Part = Exclude<keyof PopParts, 'callId' | 'kbCached'>;
+  type Part = Exclude<keyof PopParts, 'callId' | 'kbCached' | 'via'>;
   const part = (key: Part) => stats(measured.map((p) => p[key]));
   const kbAsked = measured.filter((p) => !p.kbCached);
+  const viaHub = measured.filter((p) => p.via === 'hub').length;
   const total = part('total');
   const routing = part('routing');
   const offer = part('offer');
@@ -124,6 +148,15 @@ async function main(): Promise<void> {
   const kb = stats(kbAsked.map((p) => p.kb));
   const render = part('render');
   const dom = part('dom');
+  const renderOf = Object.fromEntries(
+    RENDER_PARTS.map((k) => [k, stats([...rendered.values()].map((r) => r[k]))]),
+  ) as Record<(typeof RENDER_PARTS)[number], ReturnType<typeof stats>>;
+  const renderFigures = Object.fromEntries(
+    RENDER_PARTS.flatMap((k) => [
+      [`pop_render_${k}_p50_ms`, renderOf[k].p50],
+      [`pop_render_${k}_p95_ms`, renderOf[k].p95],
+    ]),
+  );
   const rings = outcomes
     .map((o) => {
       const routed = kamailio.get(o.callId)?.routedAt;
@@ -150,9 +183,12 @@ async function main(): Promise<void> {
     pop_kb_p50_ms: kb.p50,
     pop_kb_p95_ms: kb.p95,
     pop_kb_cached_calls: measured.length - kbAsked.length,
+    pop_sent_by_hub_calls: viaHub,
     pop_render_p50_ms: render.p50,
     pop_render_p95_ms: render.p95,
     pop_dom_p95_ms: dom.p95,
+    pop_render_parts_calls: rendered.size,
+    ...renderFigures,
     pop_invite_to_ringing_p50_ms: ring.p50,
     pop_invite_to_ringing_p95_ms: ring.p95,
     history_orders: YEAR_ORDERS,
@@ -164,8 +200,13 @@ async function main(): Promise<void> {
     `${measured.length} pops measured of ${outcomes.length} calls (after ${args.warmup} warm-up calls), callers drawn from the ${YEAR_ORDERS}-order year (seed ${YEAR_SEED}), distinct numbers, half uniform, half by calls; hub on ${db.copied ? 'a fresh' : 'the reused'} copy of the cached year (the hub writes its calls there).`,
     'total: Kamailio\'s "routed to agent" ($TV(Sn), right before t_relay of the INVITE to the seat) to the pop painted in the desk frame with history rows, the queue wait and KB hits (MutationObserver, then the end of the next frame). Target p95 <= ' +
       `${TARGET_P95_MS} ms: ${total.p95 <= TARGET_P95_MS ? 'met' : 'NOT met'}.`,
-    "parts: routing = Kamailio queued -> routed (hub decision and evapi); offer = routed -> the seat asking for the history (the hub's call.offered; negative when the seat asked first); history and KB = the seat's requests timed at a pass-through proxy in front of the hub; render = the last hub answer -> painted (seat core, desk socket, React, one frame).",
+    `${viaHub} pops came with the hub's offer (the hub read history and KB after the route), ${measured.length - viaHub} were read by the seat.`,
+    "parts, pop sent by the hub: routing = Kamailio queued -> routed (hub decision and evapi); offer = routed -> the hub's log line of call.offered with the pop (whole ms); history and KB = the hub's own timings of its reads; render = that line -> painted (seat core, desk socket, React, one frame; taken apart below).",
+    "parts, pop read by the seat: offer = routed -> the seat asking for the history; history and KB = the seat's requests timed at a pass-through proxy in front of the hub; render = the last hub answer -> painted.",
     `slowest part at p95: ${slowest.k} (${slowest.p95} ms).`,
+    `render taken apart over ${rendered.size} pops the hub sent: seat = the hub's log line -> the seat host sending call.offered to the desk (its log, sentAt; seatPop = the seat core's own work on it, popMs); toDesk = -> the desk's socket handler ran (mark pop:received); parse = JSON and the contract check (pop:parsed); store = -> the pop in the store (pop:stored); react = -> React's commit of the pop (pop:committed, a layout effect in PopPanel); paint = -> the end of the next frame. p50/p95: ` +
+      RENDER_PARTS.map((k) => `${k} ${renderOf[k].p50}/${renderOf[k].p95}`).join(', ') +
+      '.',
     `KB: ${measured.length - kbAsked.length} pops had the topic's KB answers from the seat's cache (no KB request; kb part over the ${kbAsked.length} that asked).`,
     'Every call is answered by a click in the desk and hung up by SIPp; wrap-up 0.',
     `Load average before: ${loadBefore}; after: ${loadAverages()}.`,
@@ -196,7 +237,11 @@ async function main(): Promise<void> {
       console.error(`  +${(t.at - routed).toFixed(1)} ${t.ms.toFixed(1)} ms: ${t.what.join(', ')}`);
     }
   }
-  const rows = measured.map((p) => ({ ...p, ring: ringOf(p.callId) }));
+  const rows = measured.map((p) => ({
+    ...p,
+    ring: ringOf(p.callId),
+    renderParts: rendered.get(p.callId) ?? null,
+  }));
   writeFileSync(perCall, JSON.stringify(rows) + '\n');
   console.error(`${NAME}: per-call parts in ${perCall}`);
 }

@@ -2,6 +2,7 @@ import type { Acd } from './acd/acd.js';
 import type { Clock } from './clock.js';
 import type { SeatEvents } from './events/seat-events.js';
 import type { KbSearch } from './kb/kb-search.js';
+import type { HandoverBook } from './handovers/handover-book.js';
 import type { Logger } from './logger.js';
 import type { HubStore } from './store/repository.js';
 
@@ -20,6 +21,11 @@ export interface HubContext {
   clock: Clock;
   log: Logger;
   sip: SipSettings;
+  /**
+   * The handovers agents pass on with calls; the ACD's offers read them too, so the hub
+   * makes one (hub.ts). Without it the handover routes keep their own (tests, tools).
+   */
+  handovers?: HandoverBook;
   /** Largest request body accepted (bytes); larger ones get 413. */
   bodyLimit: number;
 }

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Acd, type AcdOptions } from './acd/acd.js';
 import { EvapiClient } from './acd/evapi-client.js';
+import { OfferPops } from './acd/offer-pop.js';
 import { buildApp, HUB_BODY_LIMIT } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import type { HubConfig } from './config.js';
 import { SeatEvents } from './events/seat-events.js';
+import { HandoverBook } from './handovers/handover-book.js';
 import { KbSearch } from './kb/kb-search.js';
 import type { Logger } from './logger.js';
 import { RecordingIngest } from './recordings/ingest.js';
@@ -38,8 +40,17 @@ export async function startHub(
   try {
     const kb = new KbSearch(store.kb, log.child({ name: 'hub.kb' }));
     const events = new SeatEvents();
+    // One book of handovers: the handover routes write it, the offers' pops read it.
+    const handovers = new HandoverBook(clock);
+    const pops = new OfferPops({
+      store,
+      kb,
+      handovers,
+      clock,
+      log: log.child({ name: 'hub.acd.pop' }),
+    });
     const acd = new Acd(
-      { store, events, clock, log },
+      { store, events, clock, log, pops },
       {
         wrapUpMs: config.wrapUpS * 1000,
         wrapUpByQueue: Object.fromEntries(
@@ -74,6 +85,7 @@ export async function startHub(
       clock,
       log,
       sip: config.sip,
+      handovers,
       bodyLimit: HUB_BODY_LIMIT,
     });
     const url = await app.listen({ host: config.host, port: config.port });

@@ -7,20 +7,24 @@ import {
   CallbackListSchema,
   CallbackSchema,
   CallerHistorySchema,
+  CentreOrderListSchema,
   HandoverRequestSchema,
   HandoverSchema,
   KbSearchResponseSchema,
   LoginRequestSchema,
+  OrderDaySchema,
   RecordingSchema,
   SEAT_NOT_READY_REASONS,
   SipConfigSchema,
 } from './hub-api.js';
 import {
+  HubOrderSchema,
   ORDER_STATES,
   OrderChangesSchema,
   OrderConflictSchema,
   OrderDraftSchema,
   OrderInputSchema,
+  OrderNoSchema,
 } from './order.js';
 import { REJECT_CODES } from './sync-protocol.js';
 
@@ -234,6 +238,11 @@ export const DESK_METHODS = {
        * this call (call.offered), and never what it fetched for another call.
        */
       callId: z.string().min(1).max(256).optional(),
+      /**
+       * The queue the call came from (X-Hotline-Queue): the hub offers such a call with its
+       * pop, so a lookup that beats the offer is held for it briefly, not asked twice.
+       */
+      queue: z.string().min(1).max(64).optional(),
     }),
     result: PopSchema,
   },
@@ -244,6 +253,29 @@ export const DESK_METHODS = {
   'recording.get': {
     params: z.strictObject({ callId: z.string().min(1).max(256) }),
     result: z.object({ recording: RecordingSchema, audioBase64: z.string() }),
+  },
+  /**
+   * Shift leads and admins: the centre's orders of a day at the hub (default today),
+   * newest first, a page at a time (`before`: the last page's `next`), optionally of one
+   * account or one queue. Others are refused with `forbidden`.
+   */
+  'centreOrder.list': {
+    params: z.strictObject({
+      day: OrderDaySchema.optional(),
+      agent: z.string().trim().min(1).max(64).optional(),
+      queue: z.string().trim().min(1).max(64).optional(),
+      before: OrderNoSchema.optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+    }),
+    result: CentreOrderListSchema,
+  },
+  /**
+   * Shift leads and admins: one order of the centre by its official number (any agent's,
+   * any day), as the hub holds it; null when the hub has no such order.
+   */
+  'centreOrder.find': {
+    params: z.strictObject({ orderNo: z.string().trim().toUpperCase().pipe(OrderNoSchema) }),
+    result: HubOrderSchema.nullable(),
   },
   /** Passes the draft and notes on with a call, before a transfer or consult call. */
   'call.handover': { params: HandoverRequestSchema, result: z.object({ id: z.string() }) },
@@ -326,12 +358,17 @@ export const DESK_EVENTS = {
   /** A mutation was refused; the renderer asks sync.rejected again. */
   'sync.rejected': RejectedMutationSchema,
   'seat.status': SeatStatusSchema,
-  /** The hub routed a call to this seat; the INVITE follows. */
+  /**
+   * The hub routed a call to this seat; the INVITE follows. `pop` is the call's complete
+   * pop when the hub sent it with the offer: the desk shows it without a pop.lookup
+   * (absent: the desk looks the caller up).
+   */
   'call.offered': z.object({
     callId: z.string(),
     caller: z.string(),
     queue: z.string(),
     waitMs: z.number().int(),
+    pop: PopSchema.optional(),
   }),
   /** The hub changed this agent's state (routing, a missed call, a lead's action). */
   'agent.state': AgentStateAnswerSchema,
@@ -360,6 +397,8 @@ export const DESK_ERROR_CODES = [
   'offline-credentials-unknown',
   /** The order or conflict named is not on this seat. */
   'not-found',
+  /** The signed-in account's role may not do this (a lead's view asked by an agent). */
+  'forbidden',
   /** The store cannot serve the call yet (its key arrives with the sign-in). */
   'store-locked',
   'internal',

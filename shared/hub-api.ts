@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { queryInt } from './query-int.js';
-import { CATEGORY_CODES } from './domain/categories.js';
+import { CATEGORIES, CATEGORY_CODES } from './domain/categories.js';
 import {
   HubOrderSchema,
   OrderChangesSchema,
   OrderConflictSchema,
   OrderDraftSchema,
+  OrderNoSchema,
   OrderRevisionSchema,
 } from './order.js';
 
@@ -37,6 +38,11 @@ export const HUB_PATHS = {
   sessionRefresh: '/api/v1/session/refresh',
   /** Signs out: revokes the bearer token and the session's refresh token. */
   logout: '/api/v1/session/logout',
+  /**
+   * GET: the centre's orders of one China-time day, newest first (?day&agent&queue&before
+   * &limit; leads and admins; audited). See CentreOrderQuerySchema.
+   */
+  orders: '/api/v1/orders',
   /** One order by number (unit handlers, leads, agents); audited. PATCH: edit fields. */
   order: (orderNo: string) => `/api/v1/orders/${encodeURIComponent(orderNo)}`,
   /** POST: a unit's reply to the citizen's matter (unit handlers, leads). */
@@ -317,6 +323,68 @@ export const CallerHistorySchema = z.object({
 });
 export type CallerHistory = z.infer<typeof CallerHistorySchema>;
 
+/** A China-time day as order numbers write it (yyyymmdd), a real calendar date. */
+export const OrderDaySchema = z
+  .string()
+  .regex(/^\d{8}$/, 'must be a day as yyyymmdd')
+  .refine((day) => {
+    const at = new Date(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}T00:00:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10).replaceAll('-', '') === day;
+  }, 'must be a calendar date');
+
+/**
+ * The centre's orders of one day, for shift leads: newest first (by number, which the hub
+ * hands out in the order it takes orders), a page at a time. `before` is the previous
+ * page's `next`: paging by number stays put while new orders arrive, where an offset
+ * would shift.
+ */
+export const CentreOrderQuerySchema = z.strictObject({
+  /** Default: today, China time, by the hub's clock. */
+  day: OrderDaySchema.optional(),
+  /** Only orders taken by this account (agent01). */
+  agent: z.string().trim().min(1).max(64).optional(),
+  /** Only orders taken on a call of this queue. */
+  queue: z.string().trim().min(1).max(64).optional(),
+  before: OrderNoSchema.optional(),
+  limit: queryInt(1, 100, 50),
+});
+export type CentreOrderQuery = z.input<typeof CentreOrderQuerySchema>;
+
+/** An order in the centre's list: the hub's order, who took it and from which queue. */
+export const CentreOrderSchema = HubOrderSchema.extend({
+  /** Account that pushed the order; null for an imported one. */
+  agentAccount: z.string().nullable(),
+  /** Queue of the call it was taken on; null without a call the hub knows. */
+  queue: z.string().nullable(),
+});
+export type CentreOrder = z.infer<typeof CentreOrderSchema>;
+
+export const CentreOrderListSchema = z.object({
+  day: z.string(),
+  orders: z.array(CentreOrderSchema),
+  /** Pass as `before` for the next page; null on the last page. */
+  next: z.string().nullable(),
+});
+export type CentreOrderList = z.infer<typeof CentreOrderListSchema>;
+
+/**
+ * The first page of a caller's history, as the history route answers without ?limit: the
+ * pop shows it (and `total`); the hub puts the same page in an offer's pop.
+ */
+export const CALLER_HISTORY_PAGE = 20;
+/** KB answers in a pop for the caller's topic. */
+export const POP_KB_HITS = 5;
+
+/**
+ * What a pop searches the KB for, for a caller whose newest order has `category`: the
+ * category's Chinese label, or the order's own words if the code is not a known one.
+ * Empty: nothing to search. The hub (offer) and the seat (its own lookup) ask alike.
+ */
+export function popKbQuery(category: string, summary: string): string {
+  const label = CATEGORIES.find((c) => c.code === category)?.zh;
+  return (label ?? summary).trim().slice(0, 200);
+}
+
 export const KbSearchRequestSchema = z.strictObject({
   q: z.string().trim().min(1).max(200),
   limit: queryInt(1, 20, 5),
@@ -442,6 +510,33 @@ export const KbChangeListSchema = z.object({ changes: z.array(KbChangeSchema) })
  * `call.offered` is sent when the ACD routes a call to this seat, before the INVITE
  * reaches it, so the seat can prefetch the pop.
  */
+/**
+ * What the hub read for an offered call's pop, right after it routed the call (the same
+ * reads as the history and KB routes, audited once per offer as a history read by the
+ * agent). Each part that failed carries its error instead; the seat then asks for that
+ * part itself. `history` is the first page (CALLER_HISTORY_PAGE orders and calls, with
+ * the total), so the event stays a few kB for a caller with hundreds of orders.
+ */
+export const OfferedPopSchema = z.object({
+  history: CallerHistorySchema.nullable(),
+  /** Why `history` is null: the read or its audit failed. */
+  historyError: z.string().nullable(),
+  /** Category of the caller's newest order; null when none. */
+  topic: z.string().nullable(),
+  /** KB answers for the topic; null when there is no topic or the search failed. */
+  kb: KbSearchResponseSchema.nullable(),
+  /** Why the KB search for the topic failed (e.g. the KB is still being indexed). */
+  kbError: z.string().nullable(),
+  /**
+   * The newest handover for the caller's number addressed to the agent's extension or one
+   * of their queues (a blind transfer reaches the specialist as a new call from the
+   * citizen), audited as the handover route's read; null when there is none. Absent when
+   * the hub did not look (an older hub, or the history part failed): the seat then asks.
+   */
+  handover: HandoverSchema.nullable().optional(),
+});
+export type OfferedPop = z.infer<typeof OfferedPopSchema>;
+
 export const HubEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('call.offered'),
@@ -449,6 +544,8 @@ export const HubEventSchema = z.discriminatedUnion('type', [
     caller: z.string(),
     queue: z.string(),
     waitMs: z.number().int(),
+    /** The call's pop as the hub read it; absent from an older hub or a withheld number. */
+    pop: OfferedPopSchema.optional(),
   }),
   /** The agent's state changed at the hub (routing, a missed call, wrap-up over, a lead). */
   AgentStateAnswerSchema.extend({ type: z.literal('agent.state') }),

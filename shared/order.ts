@@ -101,6 +101,11 @@ export const HubOrderSchema = z.object({
   /** Agent id the order is assigned to for follow-up (a call back), if any. */
   assignedTo: z.string().nullable(),
   version: z.number().int(),
+  /**
+   * SIP Call-ID of the call the order was taken on (the key of its recording); null for an
+   * order taken without a call or imported. Absent from a hub older than this field.
+   */
+  callId: z.string().nullable().optional(),
 });
 export type HubOrder = z.infer<typeof HubOrderSchema>;
 

@@ -7,8 +7,10 @@ import type { Frame } from 'playwright-core';
  * callback, then a task, which runs once that frame is painted). Times are epoch ms on the
  * page's clock (performance.timeOrigin + performance.now()).
  *
- * The desk has no performance mark of its own for this; the watcher reads the same
- * data-testid attributes the end-to-end tests read.
+ * The paint is the watcher's own: it reads the same data-testid attributes the end-to-end
+ * tests read. The desk's User Timing marks of the offer's way in (renderer/src/bridge/
+ * pop-marks.ts: received off the socket, parsed, stored, committed by React) are
+ * collected by a PerformanceObserver as they are made, into `marks`.
  */
 export interface PopTimes {
   /** The pop of this call first appeared (painted from the hub's offer, still loading). */
@@ -18,11 +20,18 @@ export interface PopTimes {
   orders?: number;
   kbHits?: number;
   waitMs?: number;
+  /** The desk's marks of the call's pop (the first of each stage), epoch ms. */
+  marks?: Partial<Record<PopMarkStage, number>>;
 }
+
+/** The stages the desk marks, in order (renderer/src/bridge/pop-marks.ts). */
+export const POP_MARK_STAGES = ['received', 'parsed', 'stored', 'committed'] as const;
+export type PopMarkStage = (typeof POP_MARK_STAGES)[number];
 
 declare global {
   interface Window {
     __benchPops?: Record<string, PopTimes>;
+    __benchPopMarks?: Record<string, Partial<Record<PopMarkStage, number>>>;
   }
 }
 
@@ -59,6 +68,16 @@ const WATCH_SCRIPT = `(() => {
   new MutationObserver(check).observe(document.body, {
     subtree: true, childList: true, attributes: true, characterData: true,
   });
+  const marks = {};
+  window.__benchPopMarks = marks;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const m = /^pop:(\\w+) (.+)$/.exec(entry.name);
+      if (!m) continue;
+      const of = marks[m[2]] || (marks[m[2]] = {});
+      if (of[m[1]] === undefined) of[m[1]] = performance.timeOrigin + entry.startTime;
+    }
+  }).observe({ type: 'mark' });
 })()`;
 
 export async function installPopWatch(desk: Frame): Promise<void> {
@@ -76,5 +95,14 @@ export async function markTraceClock(frame: Frame): Promise<void> {
 }
 
 export async function popTimes(desk: Frame): Promise<Record<string, PopTimes>> {
-  return (await desk.evaluate('window.__benchPops || {}')) as Record<string, PopTimes>;
+  const pops = (await desk.evaluate('window.__benchPops || {}')) as Record<string, PopTimes>;
+  const marks = (await desk.evaluate('window.__benchPopMarks || {}')) as Record<
+    string,
+    PopTimes['marks']
+  >;
+  for (const [callId, times] of Object.entries(pops)) {
+    const of = marks[callId];
+    if (of) times.marks = of;
+  }
+  return pops;
 }

@@ -20,6 +20,7 @@ import type {
 } from '../../shared/hub-api.js';
 import { OfflineCredentials } from './auth/offline-credentials.js';
 import { CallReporter, type CallEventName } from './call/call-reporter.js';
+import { centreOrderHandlers } from './centre-orders.js';
 import { callerNumberKey } from './caller-number.js';
 import { DeskError, describeIssue, fromHubError } from './desk-errors.js';
 import { EventHub, type SeatCoreEventListener } from './events.js';
@@ -233,13 +234,36 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
     switch (event.type) {
       case 'call.offered': {
         const { callId, caller, queue, waitMs } = event;
+        const receivedAt = performance.now();
         calls.noteOffered(callId);
+        const offer = { callId, caller, queue, waitMs };
+        // The hub sent the pop: the desk gets it with the offer at once (no pop.lookup), or,
+        // when the hub sent a part as its error, the offer alone and looks the pop up.
+        let ready: ReturnType<PopService['offered']> = null;
+        if (!event.pop) {
+          pop.prefetch(callId, caller);
+        } else {
+          try {
+            ready = pop.offered(callId, caller, event.pop);
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            callLog.warn({ callId }, `Pop of call ${callId} not built: ${message}`);
+          }
+        }
+        const popMs = Math.round((performance.now() - receivedAt) * 100) / 100;
+        events.emit({ event: 'call.offered', payload: ready ? { ...offer, pop: ready } : offer });
         callLog.info(
-          { callId, event: 'offered', caller: maskPhone(callerNumberKey(caller)), queue, waitMs },
+          {
+            callId,
+            event: 'offered',
+            caller: maskPhone(callerNumberKey(caller)),
+            queue,
+            waitMs,
+            pop: ready ? 'sent' : event.pop ? 'partial' : 'none',
+            popMs,
+          },
           `Call ${callId} offered by the hub from queue ${queue}.`,
         );
-        pop.prefetch(callId, caller);
-        events.emit({ event: 'call.offered', payload: { callId, caller, queue, waitMs } });
         return;
       }
       case 'agent.state': {
@@ -429,8 +453,8 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
       return {};
     },
 
-    'pop.lookup': ({ callerNumber, contextCallId, callId }) =>
-      pop.lookup(callerNumber, contextCallId, callId),
+    'pop.lookup': ({ callerNumber, contextCallId, callId, queue }) =>
+      pop.lookup(callerNumber, contextCallId, callId, queue),
 
     'call.handover': async (request) => {
       requireHub('Handovers');
@@ -469,6 +493,13 @@ export function createSeatCore(options: SeatCoreOptions): SeatCore {
         throw err;
       }
     },
+
+    ...centreOrderHandlers({
+      hub,
+      session: () => session,
+      requireHub,
+      log: log.child({ category: 'seat.orders.centre' }),
+    }),
 
     'kb.search': async ({ q }) => {
       try {

@@ -77,6 +77,16 @@ export class DeskSocket {
     const unsubscribe = core.onEvent((event) => {
       const frame: DeskEventFrame = event;
       send(ws, frame);
+      if (event.event === 'call.offered') {
+        // When the offer left for the desk, on the page's clock (epoch ms, sub-ms): the
+        // pop-latency bench splits the seat's stretch from the desk's with it.
+        const sentAt = performance.timeOrigin + performance.now();
+        const { callId } = event.payload;
+        log.info(
+          { callId, peer, sentAt, pop: event.payload.pop !== undefined },
+          `Offer of call ${callId} sent to desk client ${peer}.`,
+        );
+      }
     });
 
     ws.on('message', (data, isBinary) => {

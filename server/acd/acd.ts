@@ -25,6 +25,7 @@ import { CallbackList, CALLBACK_SWEEP_MS } from './callback-list.js';
 import { CallQueue, type WaitingCall } from './call-queue.js';
 import type { AcdLink } from './evapi-client.js';
 import { QueueStats } from './queue-stats.js';
+import type { OfferPops } from './offer-pop.js';
 import { AgentStateConflict, seatMove } from './seat-moves.js';
 import { agentView, callView, knownQueues, queueFigures } from './views.js';
 
@@ -84,6 +85,11 @@ export interface AcdDeps {
   events: SeatEvents;
   clock: Clock;
   log: Logger;
+  /**
+   * Reads each offered call's pop after its route (offer-pop.ts), to send it with the
+   * offer; without it the offer goes at once, without a pop, and the seat looks it up.
+   */
+  pops?: Pick<OfferPops, 'build'>;
 }
 
 /**
@@ -726,15 +732,56 @@ export class Acd {
       this.setAgent(agent.agentId, 'ringing', now, { tellSeat: false });
       this.persistCall(call.callId, { routedAt: now, agent: agent.extension, waitMs });
       this.log.info({ callId: call.callId, agent: agent.extension, waitMs }, 'call routed');
-      this.deps.events.publish(agent.agentId, {
-        type: 'call.offered',
-        callId: call.callId,
-        caller: call.caller,
-        queue: call.queue,
-        waitMs,
-      });
+      this.offer(agent.agentId, call, waitMs);
       this.announce(agent);
     }
+  }
+
+  /**
+   * Tells the agent's seats of the call routed to them (`call.offered`), with its pop when
+   * the ACD reads pops: the route is out already, so the reads never delay it. The offer
+   * of a call that went on meanwhile (cancelled, re-queued) is not sent: its pop would
+   * show a call that no longer rings there.
+   */
+  private offer(agentId: string, call: WaitingCall, waitMs: number): void {
+    const event = {
+      type: 'call.offered' as const,
+      callId: call.callId,
+      caller: call.caller,
+      queue: call.queue,
+      waitMs,
+    };
+    const pops = this.deps.pops;
+    if (!pops) {
+      this.deps.events.publish(agentId, event);
+      return;
+    }
+    void pops.build({ callId: call.callId, caller: call.caller, agentId }).then(
+      (built) => {
+        const live = this.live.get(call.callId);
+        if (live?.agentId !== agentId || live.phase === 'queued') {
+          this.log.info({ callId: call.callId }, 'offer not sent: the call moved on');
+          return;
+        }
+        this.deps.events.publish(agentId, built ? { ...event, pop: built.pop } : event);
+        if (!built) return;
+        this.log.info(
+          {
+            callId: call.callId,
+            historyMs: round(built.historyMs),
+            kbMs: round(built.kbMs),
+            orders: built.pop.history?.orders.length ?? null,
+            kbHits: built.pop.kb?.hits.length ?? null,
+          },
+          'call offered with its pop',
+        );
+      },
+      (error: unknown) => {
+        // build() answers errors in the pop; this is a bug, and the seat still gets the call.
+        this.log.error({ err: error, callId: call.callId }, 'pop of an offer failed');
+        this.deps.events.publish(agentId, event);
+      },
+    );
   }
 
   /** Refuses calls that waited too long; gives up on routes nobody reported back on. */
@@ -875,4 +922,8 @@ export class Acd {
       .then(() => undefined)
       .catch((error: unknown) => this.log.error({ err: error }, 'ACD store write failed'));
   }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

@@ -2,9 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { queryInt } from '../../shared/query-int.js';
 import { normalizePhone } from '../../shared/domain/phone.js';
-import { CallerHistorySchema, HUB_PATHS, type CallerHistory } from '../../shared/hub-api.js';
+import {
+  CALLER_HISTORY_PAGE,
+  CallerHistorySchema,
+  HUB_PATHS,
+  type CallerHistory,
+} from '../../shared/hub-api.js';
 import { auditSubject, recordAudit } from '../auth/audit.js';
 import type { HubContext } from '../context.js';
+import { historyAuditDetail, readCallerHistory } from '../orders/caller-history.js';
 import { CALL_ROLES } from '../http/access.js';
 import { HttpError, parseOrThrow } from '../http/errors.js';
 
@@ -16,7 +22,7 @@ export const CALLER_HISTORY_ROUTE = HUB_PATHS.callerHistory(PLACEHOLDER).replace
 );
 
 const HistoryQuerySchema = z.strictObject({
-  limit: queryInt(1, 100, 20),
+  limit: queryInt(1, 100, CALLER_HISTORY_PAGE),
   offset: queryInt(0, 100_000, 0),
 });
 
@@ -46,13 +52,10 @@ export function registerCallerHistory(app: FastifyInstance, ctx: HubContext): vo
         throw new HttpError(400, 'invalid_request', 'number is not a phone number', 'number');
       }
       const page = { limit: query.limit, offset: query.offset };
-      const [orders, calls] = await Promise.all([
-        ctx.store.orders.byCaller(key, page),
-        ctx.store.calls.byCaller(key, page),
-      ]);
-      const detail = `orders=${orders.orders.length} calls=${calls.length}`;
+      const history = await readCallerHistory(ctx.store, key, page);
+      const detail = historyAuditDetail(history);
       await recordAudit(ctx, request, 'read', [auditSubject.caller(key)], detail);
-      return { number: key, orders: orders.orders, calls, total: orders.total };
+      return history;
     },
   );
 }

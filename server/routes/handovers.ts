@@ -34,14 +34,16 @@ function subjectOf(callerNumber: string, callId: string): string {
 
 /**
  * Handovers: what an agent passes on with a call to a specialist (the order draft and
- * notes), so the specialist's pop shows them (issue 5, transfers). Kept in memory by a
- * HandoverBook of this app for 30 minutes. Both the write and every read carry citizen
- * data and are audited; a read finds only handovers addressed to the reader's extension
- * or to a queue line of the reader's queues (404 no-handover otherwise). A call the ACD
+ * notes), so the specialist's pop shows them (issue 5, transfers). Kept in memory by the
+ * hub's HandoverBook for 30 minutes; the ACD puts the one for an offered call's caller in
+ * the offer's pop (acd/offer-pop.ts), under the same rules. Both the write and every read
+ * carry citizen data and are audited; a read finds only handovers addressed to the
+ * reader's extension or to a queue line of the reader's queues (404 no-handover
+ * otherwise). A call the ACD
  * routed may be handed over only by the agent it went to (403 not-your-call).
  */
 export function registerHandovers(app: FastifyInstance, ctx: HubContext): void {
-  const book = new HandoverBook(ctx.clock);
+  const book = ctx.handovers ?? new HandoverBook(ctx.clock);
   const log = ctx.log.child({ name: 'hub.handovers' });
 
   app.post(

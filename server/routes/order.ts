@@ -1,11 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { HUB_PATHS } from '../../shared/hub-api.js';
+import {
+  CentreOrderListSchema,
+  CentreOrderQuerySchema,
+  HUB_PATHS,
+  type CentreOrderList,
+  type Role,
+} from '../../shared/hub-api.js';
 import { HubOrderSchema, type HubOrder } from '../../shared/order.js';
 import { auditSubject, recordAudit } from '../auth/audit.js';
 import type { HubContext } from '../context.js';
 import { ORDER_READ_ROLES } from '../http/access.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, parseOrThrow } from '../http/errors.js';
+import { orderDay } from '../orders/order-number.js';
+
+/**
+ * Who lists the centre's orders: shift leads (checking the shift's work, a complaint about
+ * a call) and admins. An agent reads orders one by one, by number, and pulls only their own.
+ */
+export const CENTRE_ORDER_ROLES: readonly Role[] = ['lead', 'admin'];
 
 const PLACEHOLDER = 'ORDER';
 
@@ -42,6 +55,43 @@ export function registerOrder(app: FastifyInstance, ctx: HubContext): void {
       if (!order) throw new HttpError(404, 'not_found', 'no order with this orderNo', 'orderNo');
       await recordAudit(ctx, request, 'read', [auditSubject.order(order.orderNo)]);
       return order;
+    },
+  );
+
+  app.get(
+    HUB_PATHS.orders,
+    {
+      config: {
+        access: CENTRE_ORDER_ROLES,
+        api: {
+          summary: "The centre's orders of one day, newest first (leads, admins)",
+          query: CentreOrderQuerySchema,
+          response: CentreOrderListSchema,
+        },
+      },
+    },
+    async (request): Promise<CentreOrderList> => {
+      const query = parseOrThrow(CentreOrderQuerySchema, request.query, 'query');
+      const day = query.day ?? orderDay(ctx.clock.now());
+      if (query.before !== undefined && !query.before.startsWith(`DG${day}`)) {
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `before must be an order number of the day ${day}; ${query.before} is not`,
+          'before',
+        );
+      }
+      const page = await ctx.store.orders.ofDay({
+        day,
+        agentAccount: query.agent,
+        queue: query.queue,
+        before: query.before,
+        limit: query.limit,
+      });
+      const subjects = page.orders.map((o) => auditSubject.order(o.orderNo));
+      await recordAudit(ctx, request, 'read', subjects, `orders of ${day}`);
+      const next = page.hasMore ? (page.orders.at(-1)?.orderNo ?? null) : null;
+      return { day, orders: page.orders, next };
     },
   );
 }

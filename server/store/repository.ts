@@ -3,6 +3,7 @@ import type {
   AgentState,
   CALLBACK_OUTCOMES,
   Callback,
+  CentreOrder,
   KB_STATES,
   PastCallSchema,
   Role,
@@ -221,6 +222,19 @@ export interface PullPage {
   hasMore: boolean;
 }
 
+/** One page of the centre's orders of a day (see CentreOrderQuerySchema). */
+export interface DayQuery {
+  /** yyyymmdd, China time: the day in the order numbers. */
+  day: string;
+  /** Account that pushed the order. */
+  agentAccount?: string;
+  /** Queue of the call the order was taken on. */
+  queue?: string;
+  /** Only orders numbered before this one. */
+  before?: string;
+  limit: number;
+}
+
 export interface OrderRepository {
   /**
    * Applies a push batch in one transaction, in the batch's order: each mutation id at
@@ -234,6 +248,8 @@ export interface OrderRepository {
   byCaller(callerKey: string, page: Page): Promise<{ orders: HubOrder[]; total: number }>;
   pull(query: PullQuery): Promise<PullPage>;
   get(orderNo: string): Promise<HubOrder | null>;
+  /** The day's orders, newest number first; `hasMore` when a further page exists. */
+  ofDay(query: DayQuery): Promise<{ orders: CentreOrder[]; hasMore: boolean }>;
   count(): Promise<number>;
   /** The newest order version handed out: no pull cursor or base version can be past it. */
   latestVersion(): Promise<number>;

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_PATHS, RecordingSchema } from '../../shared/hub-api.js';
 import { signIn } from './support/desk-flow.js';
 import { startDeskSeat, stopSippAfterEach, type DeskSeat } from './support/desk-seat.js';
+import { startExtraDesk, type ExtraDesk } from './support/extra-desk.js';
 import { hubClient, type HubClient } from './support/hub-client.js';
-import { setAgentQueues } from './support/hub-agents.js';
 import { pbxConfig } from './support/pbx.js';
 import { waitUntil } from './support/ports.js';
 import { waitForMediaBothWays } from './support/rtpengine.js';
@@ -16,17 +16,16 @@ import { placeHotlineCall } from './support/sipp.js';
  * rtpengine record each hotline call, the hub turns the capture into a WAV
  * (HUB_RECORDING_DIR), and the desk plays it through the seat core's recording.get.
  *
- * The desk lists only the signed-in account's own orders, and an order pulled from the hub
- * carries no call id (HubOrderSchema has none), so a lead can open the recording only of an
- * order saved on the lead's own seat: here lead01 serves the general queue for the test and
- * takes the call. FIXME(issue 5): a lead opening an agent's order needs the call id in the
- * hub's order (see the report of this test's session).
+ * agent01 takes the call on the main desk and saves the order; the hub keeps the order's
+ * call id. The lead, signed in on a desk of their own (own seat host and store), finds the
+ * order among the centre's orders by its official number and plays its recording.
  */
 const cfg = pbxConfig();
 const LEAD = { account: 'lead01', extension: '1901' };
 const TALK_MS = 4000;
 
 let ds: DeskSeat;
+let leadDesk: ExtraDesk;
 let lead: HubClient;
 let agent02: HubClient;
 const track = stopSippAfterEach();
@@ -37,12 +36,13 @@ beforeAll(async () => {
     cleanSipp: true,
     hubEnv: { HUB_WRAP_UP_S: '0', HUB_RECORDING_DIR: join(cfg.runDir, 'recordings') },
   });
-  await setAgentQueues(ds, LEAD.account, ['general']);
+  leadDesk = await startExtraDesk(ds, { name: 'lead', seatPort: 4101, ...LEAD });
   lead = await hubClient(ds.hub.url, LEAD.account, LEAD.extension);
   agent02 = await hubClient(ds.hub.url, 'agent02', '1002');
 }, 120_000);
 
 afterAll(async () => {
+  await leadDesk?.stop();
   await ds?.stop();
 });
 
@@ -92,6 +92,15 @@ async function orderRowOf(callId: string) {
   throw new Error(`no order of call ${callId} in the seat's orders`);
 }
 
+/** The official number the hub gave the seat's order of `callId`, once it is synced. */
+async function orderNoOf(callId: string): Promise<string> {
+  const row = await orderRowOf(callId);
+  await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('synced');
+  const orderNo = (await row.getAttribute('data-order-no'))!;
+  expect(orderNo).toMatch(/^DG\d{14}$/);
+  return orderNo;
+}
+
 describe('recordings in the desk', () => {
   it('an agent gets no player and the hub refuses agents the audio', async () => {
     await ds.ensureSignedIn();
@@ -100,6 +109,8 @@ describe('recordings in the desk', () => {
     expect(await row.getByTestId('seat-order-edit').count()).toBe(1);
     expect(await row.getByTestId('recording-play').count()).toBe(0);
     expect(await byId('recording-play').count()).toBe(0);
+    // Nor the centre's orders: that tab is a lead's.
+    expect(await byId('tab-centre').count()).toBe(0);
 
     // The recording is there for the lead, and refused to an agent.
     await waitUntil(
@@ -110,14 +121,17 @@ describe('recordings in the desk', () => {
     );
     expect((await agent02.fetch(HUB_PATHS.recording(callId))).status).toBe(403);
     expect((await agent02.fetch(HUB_PATHS.recordingAudio(callId))).status).toBe(403);
+    expect((await agent02.fetch(HUB_PATHS.orders)).status).toBe(403);
 
     await byId('logout').click();
     await byId('login-account').waitFor({ timeout: 10_000 });
   });
 
-  it('a shift lead plays the recording of their order in the desk', async () => {
-    await signIn(ds.desk.desk, LEAD.account, LEAD.extension);
+  it("a shift lead finds an agent's order by its number on another desk and plays its recording", async () => {
+    // agent01 signed out at the end of the last test: back on the main desk.
+    await signIn(ds.desk.desk);
     const callId = await recordedCallWithOrder('13800138001', 5175);
+    const orderNo = await orderNoOf(callId);
     const meta = await waitUntil(
       `the recording of ${callId} at the hub`,
       async () => {
@@ -129,18 +143,34 @@ describe('recordings in the desk', () => {
     );
     expect(meta.durationMs).toBeGreaterThanOrEqual(TALK_MS - 500);
 
-    const row = await orderRowOf(callId);
-    const play = row.getByTestId('recording-play');
+    await leadDesk.signIn();
+    const at = leadDesk.byId;
+    await at('tab-centre').click();
+    // Today's orders of the centre list it, with the call it was taken on.
+    const listed = leadDesk.desk.desk.locator(
+      `[data-testid="centre-order"][data-order-no="${orderNo}"]`,
+    );
+    await expect.poll(() => listed.count(), { timeout: 10_000 }).toBe(1);
+    expect(await listed.getAttribute('data-call-id')).toBe(callId);
+
+    await at('centre-find-no').fill(orderNo.toLowerCase());
+    await at('centre-find').click();
+    const detail = at('centre-order-detail');
+    await expect.poll(() => detail.getAttribute('data-phase'), { timeout: 10_000 }).toBe('ready');
+    expect(await detail.getAttribute('data-order-no')).toBe(orderNo);
+    expect(await at('centre-order-summary').textContent()).toContain(callId.slice(0, 8));
+
+    const play = detail.getByTestId('recording-play');
     expect(await play.getAttribute('data-call-id')).toBe(callId);
     await play.click();
-    const player = byId('recording-player');
+    const player = at('recording-player');
     await expect.poll(() => player.getAttribute('data-phase'), { timeout: 15_000 }).toBe('ready');
     expect(await player.getAttribute('data-call-id')).toBe(callId);
-    const shown = (await byId('recording-duration').textContent())!;
+    const shown = (await at('recording-duration').textContent())!;
     expect(shown).toMatch(/^\d\d:\d\d$/);
 
     // The <audio> element loads the WAV and plays it.
-    const audio = byId('recording-audio');
+    const audio = at('recording-audio');
     await expect
       .poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 10_000 })
       .toBeGreaterThan(0);
@@ -152,7 +182,7 @@ describe('recordings in the desk', () => {
       .toBeGreaterThan(0.5);
     expect(await audio.evaluate((el: HTMLAudioElement) => el.error)).toBeNull();
 
-    await byId('recording-close').click();
+    await at('recording-close').click();
     expect(await player.count()).toBe(0);
   });
 });

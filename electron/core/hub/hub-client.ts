@@ -6,6 +6,7 @@ import {
   CallbackListSchema,
   CallbackSchema,
   CallerHistorySchema,
+  CentreOrderListSchema,
   HandoverSchema,
   HUB_PATHS,
   KbSearchResponseSchema,
@@ -17,6 +18,8 @@ import {
   type Callback,
   type CallbackResultRequestSchema,
   type CallerHistory,
+  type CentreOrderList,
+  type CentreOrderQuery,
   type Handover,
   type HandoverRequest,
   type KbSearchResponse,
@@ -26,6 +29,7 @@ import {
   type SEAT_NOT_READY_REASONS,
   type SessionTokens,
 } from '../../../shared/hub-api.js';
+import { HubOrderSchema, type HubOrder } from '../../../shared/order.js';
 import {
   PullResponseSchema,
   PushResponseSchema,
@@ -92,6 +96,8 @@ export const HUB_TIMEOUTS = {
   handover: 3_000,
   /** A recording's audio: up to 32 MB from the hub. */
   recording: 30_000,
+  /** A lead's look at the centre's orders (a page, or one by number). */
+  orders: 5_000,
 } as const;
 
 /** Why an agent is not ready, as the agent picks it at the seat. */
@@ -336,6 +342,35 @@ export class HubClient {
       schema: CallbackSchema,
       timeoutMs: this.timeouts.callbacks,
     });
+  }
+
+  /** A page of the centre's orders of a day (leads, admins; the hub refuses others 403). */
+  centreOrders(query: CentreOrderQuery): Promise<CentreOrderList> {
+    const { limit, ...rest } = query;
+    return this.request({
+      method: 'GET',
+      path: HUB_PATHS.orders,
+      query: { ...rest, limit: limit === undefined ? undefined : String(limit) },
+      schema: CentreOrderListSchema,
+      timeoutMs: this.timeouts.orders,
+    });
+  }
+
+  /** One order by its number; null when the hub has none (404 not_found). */
+  async order(orderNo: string): Promise<HubOrder | null> {
+    try {
+      return await this.request({
+        method: 'GET',
+        path: HUB_PATHS.order(orderNo),
+        schema: HubOrderSchema,
+        timeoutMs: this.timeouts.orders,
+      });
+    } catch (err) {
+      if (err instanceof HubHttpError && err.status === 404 && err.code === 'not_found') {
+        return null;
+      }
+      throw err;
+    }
   }
 
   callerHistory(number: string): Promise<CallerHistory> {

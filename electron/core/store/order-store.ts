@@ -846,5 +846,7 @@ function hubFields(order: HubOrder): OrderInput {
     citizenName: order.citizenName,
     citizenAddress: order.citizenAddress,
     callerNumber: order.callerNumber,
+    // The call it was taken on, so a lead's seat finds its recording (an older hub: none).
+    ...(order.callId ? { callId: order.callId } : {}),
   };
 }

@@ -11,6 +11,7 @@ import {
   type DeskResult,
 } from '../../../shared/desk-api';
 import { createLogger, describeError } from '../lib/log';
+import { markPop } from './pop-marks';
 
 const log = createLogger('seat.ui.bridge');
 
@@ -64,6 +65,7 @@ export class DeskEventHub {
       log.warn(`Dropped a malformed ${event} event.`);
       return;
     }
+    if (event === 'call.offered') markPop('parsed', (parsed.data as { callId: string }).callId);
     for (const listener of this.listeners.get(event) ?? []) {
       try {
         listener(parsed.data as never);

@@ -169,6 +169,29 @@ describe('WsDeskBridge', () => {
     expect(offers).toHaveLength(1);
   });
 
+  it("marks an offer's arrival and its check, then delivers it (pop-marks.ts)", async () => {
+    const server = await startServer(() => undefined);
+    cleanups.push(server.close);
+    const bridge = bridgeTo(server.url);
+    const marksAtDelivery: string[][] = [];
+    const names = () => performance.getEntriesByType('mark').map((m) => m.name);
+    bridge.on('call.offered', () => marksAtDelivery.push(names()));
+    await nextLink(bridge, 'open');
+    performance.clearMarks();
+
+    server.broadcast({ event: 'call.offered', payload: { callId: 'bad' } });
+    const offer = { callId: 'c9', caller: '13800138000', queue: 'general', waitMs: 0 };
+    server.broadcast({ event: 'call.offered', payload: offer });
+    await expect.poll(() => marksAtDelivery.length).toBe(1);
+
+    // The malformed offer was received but never passed the check.
+    expect(marksAtDelivery[0]).toEqual(['pop:received bad', 'pop:received c9', 'pop:parsed c9']);
+    const [received] = performance.getEntriesByName('pop:received c9');
+    const [parsed] = performance.getEntriesByName('pop:parsed c9');
+    expect(received!.startTime).toBeLessThanOrEqual(parsed!.startTime);
+    performance.clearMarks();
+  });
+
   it('fails calls in flight when the link drops, then reconnects by itself', async () => {
     let drop = true;
     const server = await startServer((frame, socket) => {

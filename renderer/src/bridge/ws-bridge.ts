@@ -11,6 +11,7 @@ import {
 import { Backoff } from '../lib/backoff';
 import { createLogger, describeError } from '../lib/log';
 import { DeskEventHub, errorFromFrame, parseResult } from './desk-frames';
+import { markPop } from './pop-marks';
 import { SeatUnreachableError } from './errors';
 
 const log = createLogger('seat.ui.bridge');
@@ -204,6 +205,7 @@ export class WsDeskBridge implements DeskBridge {
   }
 
   private receive(data: unknown): void {
+    const at = performance.now();
     let frame: unknown;
     try {
       frame = JSON.parse(typeof data === 'string' ? data : String(data));
@@ -216,7 +218,9 @@ export class WsDeskBridge implements DeskBridge {
     if ('id' in frame && typeof frame.id === 'number') {
       this.settle(frame.id, frame as Record<string, unknown>);
     } else if ('event' in frame && typeof frame.event === 'string') {
-      this.events.dispatch(frame.event, (frame as { payload?: unknown }).payload);
+      const payload = (frame as { payload?: unknown }).payload;
+      if (frame.event === 'call.offered') markOffer(payload, at);
+      this.events.dispatch(frame.event, payload);
     }
   }
 
@@ -246,4 +250,10 @@ export class WsDeskBridge implements DeskBridge {
     this.state = state;
     for (const listener of this.linkListeners) listener(state);
   }
+}
+
+/** The moment an offer's frame came off the socket (pop-marks.ts), before it was parsed. */
+function markOffer(payload: unknown, at: number): void {
+  const callId = (payload as { callId?: unknown } | null)?.callId;
+  if (typeof callId === 'string') markPop('received', callId, at);
 }

@@ -3,6 +3,7 @@ import { useT } from '../i18n/use-t';
 import type { MessageKey } from '../i18n/messages';
 import type { CentreView as View } from '../store/ui-slice';
 import { useDesk } from '../store/use-desk';
+import { CENTRE_VIEW_ROLES, CentreOrders } from './CentreOrders';
 import { ConflictsPanel } from './ConflictsPanel';
 import { PopPanel } from './PopPanel';
 import { RejectedPanel } from './RejectedPanel';
@@ -14,6 +15,11 @@ const VIEWS: { view: View; key: MessageKey }[] = [
   { view: 'conflicts', key: 'tabs.conflicts' },
   { view: 'rejected', key: 'tabs.rejected' },
 ];
+/** The centre's orders: a shift lead's tab, not an agent's. */
+const LEAD_VIEWS: { view: View; key: MessageKey }[] = [
+  ...VIEWS,
+  { view: 'centre', key: 'tabs.centre' },
+];
 
 /**
  * Above the order form: the call's pop, or one of the seat's lists (its orders, conflicts
@@ -23,18 +29,21 @@ export function CentreView() {
   const { t } = useT();
   const current = useDesk((s) => s.centreView);
   const showView = useDesk((s) => s.showView);
+  const isLead = useDesk((s) => CENTRE_VIEW_ROLES.includes(s.session?.agent.role ?? ''));
+  const views = isLead ? LEAD_VIEWS : VIEWS;
   const counts: Record<View, number> = {
     pop: 0,
     orders: useDesk((s) => s.localOrders.length),
     conflicts: useDesk((s) => s.conflicts.length),
     rejected: useDesk((s) => s.rejected.length),
+    centre: 0,
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
-    const at = VIEWS.findIndex((v) => v.view === current);
-    const step = event.key === 'ArrowRight' ? 1 : VIEWS.length - 1;
-    const next = VIEWS[(at + step) % VIEWS.length];
+    const at = views.findIndex((v) => v.view === current);
+    const step = event.key === 'ArrowRight' ? 1 : views.length - 1;
+    const next = views[(at + step) % views.length];
     if (!next) return;
     showView(next.view);
     event.currentTarget.querySelector<HTMLElement>(`#tab-${next.view}`)?.focus();
@@ -43,7 +52,7 @@ export function CentreView() {
   return (
     <div className="centre-top">
       <div className="tabs" role="tablist" aria-label={t('tabs.label')} onKeyDown={onKeyDown}>
-        {VIEWS.map(({ view, key }) => (
+        {views.map(({ view, key }) => (
           <button
             key={view}
             type="button"
@@ -77,6 +86,7 @@ export function CentreView() {
         {current === 'orders' && <SeatOrders />}
         {current === 'conflicts' && <ConflictsPanel />}
         {current === 'rejected' && <RejectedPanel />}
+        {current === 'centre' && isLead && <CentreOrders />}
       </div>
     </div>
   );

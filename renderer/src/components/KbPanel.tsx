@@ -13,7 +13,9 @@ import { errorText } from '../i18n/translate';
  */
 export function KbPanel() {
   const { t, lang } = useT();
-  const pop = useDesk((s) => s.pop);
+  // Only what it shows of the pop: its wait, orders and the like change without a render here.
+  const hasPop = useDesk((s) => s.pop !== null);
+  const topic = useDesk((s) => s.pop?.data?.topic ?? null);
   const query = useDesk((s) => s.kbQuery);
   const status = useDesk((s) => s.kbStatus);
   const searchKb = useDesk((s) => s.searchKb);
@@ -25,7 +27,6 @@ export function KbPanel() {
     void searchKb(text);
   };
   const searching = status !== 'idle';
-  const topic = pop?.data?.topic ?? null;
 
   return (
     <aside className="column column--kb">
@@ -58,7 +59,7 @@ export function KbPanel() {
                 clear();
               }}
             >
-              {pop ? t('kb.backToTopic') : t('kb.clear')}
+              {hasPop ? t('kb.backToTopic') : t('kb.clear')}
             </button>
           </div>
         ) : (
@@ -69,7 +70,7 @@ export function KbPanel() {
                 <strong className="tag tag--topic">{categoryName(topic, lang)}</strong>
               </span>
             ) : (
-              <span>{pop ? t('kb.noTopicShort') : t('kb.idle')}</span>
+              <span>{hasPop ? t('kb.noTopicShort') : t('kb.idle')}</span>
             )}
           </div>
         )}
@@ -85,7 +86,9 @@ export function KbPanel() {
 /** Search results while a search is on, else the pop's answers for the topic. */
 function KbList() {
   const { t } = useT();
-  const pop = useDesk((s) => s.pop);
+  const kbStatus = useDesk((s) => popKbStatus(s.pop));
+  const popKb = useDesk((s) => s.pop?.data?.kb ?? null);
+  const historyError = useDesk((s) => s.pop?.data?.historyError ?? '');
   const status = useDesk((s) => s.kbStatus);
   const result = useDesk((s) => s.kbResult);
   const error = useDesk((s) => s.kbError);
@@ -110,14 +113,13 @@ function KbList() {
       </>
     );
   }
-  const kbStatus = popKbStatus(pop);
   if (kbStatus === 'hub-offline') {
     return (
       <p
         className="notice notice--warn"
         data-testid="kb-none"
         data-reason={kbStatus}
-        title={pop?.data?.historyError ?? ''}
+        title={historyError}
       >
         {t('kb.unavailable')}
       </p>
@@ -130,7 +132,7 @@ function KbList() {
       </p>
     );
   }
-  return <Hits response={pop?.data?.kb ?? null} />;
+  return <Hits response={popKb} />;
 }
 
 function Hits({ response }: { response: KbSearchResponse | null }) {

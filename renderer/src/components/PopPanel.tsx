@@ -1,6 +1,7 @@
-import type { ReactNode } from 'react';
+import { useLayoutEffect, type ReactNode } from 'react';
 import type { LocalOrder } from '../../../shared/desk-api';
 import type { HubOrder } from '../../../shared/order';
+import { markPop } from '../bridge/pop-marks';
 import { categoryName, orderTypeName, territoryName, queueName } from '../i18n/labels';
 import { useT } from '../i18n/use-t';
 import { formatDate, formatPhone, waitSeconds } from '../lib/format';
@@ -27,6 +28,11 @@ function CallerPop({ pop }: { pop: PopView }) {
   });
   const history = pop.data?.history ?? null;
   const calls = history?.calls.length ?? 0;
+  const ready = pop.status === 'ready' ? pop.data : null;
+  // The commit that put the call's pop data on screen (bridge/pop-marks.ts).
+  useLayoutEffect(() => {
+    if (ready) markPop('committed', pop.callId);
+  }, [pop.callId, ready]);
 
   return (
     <section

@@ -15,15 +15,18 @@ function useBlobUrl(base64: string | null | undefined): string | null {
   return url;
 }
 
+/** Who may play recordings: the hub's RECORDING_ROLES (server/routes/recordings.ts). */
+const RECORDING_PLAYERS: ReadonlySet<string> = new Set(['lead', 'admin']);
+
 /**
- * "Play recording" on an order taken on a call, for shift leads only (the hub refuses
- * anyone else; the button is not shown to them).
+ * "Play recording" on an order taken on a call, for shift leads and admins only (the hub
+ * refuses anyone else; the button is not shown to them).
  */
 export function RecordingButton(props: { callId: string | undefined; orderNo: string }) {
   const { t } = useT();
-  const isLead = useDesk((s) => s.session?.agent.role === 'lead');
+  const mayPlay = useDesk((s) => RECORDING_PLAYERS.has(s.session?.agent.role ?? ''));
   const open = useDesk((s) => s.openRecording);
-  if (!isLead || !props.callId) return null;
+  if (!mayPlay || !props.callId) return null;
   const callId = props.callId;
   return (
     <button

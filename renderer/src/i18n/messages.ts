@@ -1,3 +1,4 @@
+import { CENTRE_ORDER_EN, CENTRE_ORDER_ZH } from './centre-order-messages';
 import { PHONE_LINK_EN, PHONE_LINK_ZH } from './phone-link-messages';
 import { RECORDING_EN, RECORDING_ZH } from './recording-messages';
 import { TRANSFER_EN, TRANSFER_ZH } from './transfer-messages';
@@ -19,6 +20,7 @@ export function isLang(value: unknown): value is Lang {
 const zhCN = {
   ...TRANSFER_ZH,
   ...RECORDING_ZH,
+  ...CENTRE_ORDER_ZH,
   ...PHONE_LINK_ZH,
   'app.title': '12345 政务服务热线 · 坐席台',
   'app.brand': '坐席台',
@@ -458,6 +460,7 @@ export type MessageKey = keyof typeof zhCN;
 const en: Record<MessageKey, string> = {
   ...TRANSFER_EN,
   ...RECORDING_EN,
+  ...CENTRE_ORDER_EN,
   ...PHONE_LINK_EN,
   'app.title': '12345 Hotline Desk',
   'app.brand': 'Hotline Desk',

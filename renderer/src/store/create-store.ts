@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { createAgentSlice } from './agent-slice';
 import { createCallbackSlice } from './callback-slice';
+import { createCentreOrderSlice } from './centre-order-slice';
 import { createConflictSlice } from './conflict-slice';
 import { createDeviceSlice } from './device-slice';
 import { createKbSlice } from './kb-slice';
@@ -32,6 +33,7 @@ export function createDeskStore(deps: StoreDeps) {
     ...createConflictSlice(set, get, deps),
     ...createRejectedSlice(set, get, deps),
     ...createRecordingSlice(set, get, deps),
+    ...createCentreOrderSlice(set, get, deps),
     ...createSeatSlice(set, get, deps),
     ...createUiSlice(set, get, deps),
   }));

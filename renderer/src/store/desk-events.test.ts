@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LinkState } from '../bridge/ws-bridge';
 import { setLogSink } from '../lib/log';
-import { SESSION, SYNC, flush, localOrder, setup } from '../testing/fakes';
+import type { Pop } from '../../../shared/desk-api';
+import { SESSION, SYNC, flush, localOrder, popFor, setup } from '../testing/fakes';
 import { bindDeskEvents } from './desk-events';
 
 beforeAll(() => setLogSink(() => undefined));
@@ -29,6 +30,42 @@ describe('desk events', () => {
     desk.emit('call.offered', offered);
     expect(state().pop).toMatchObject({ callId: 'c9', waitMs: 15000 });
     expect(state().draft.callId).toBe('c9');
+  });
+
+  it('shows the pop the core sent with the offer at once, with no lookup', async () => {
+    const { desk, state, store } = wired();
+    await state().login({ account: 'a', password: 'p', extension: '1001' });
+    const commits: string[] = [];
+    store.subscribe((s) => commits.push(s.pop?.status ?? 'none'));
+    const pop = popFor('13800138000', { topic: 'social-insurance' });
+    desk.emit('call.offered', { ...offered, pop });
+
+    expect(state().pop).toMatchObject({ callId: 'c9', status: 'ready', data: pop });
+    // Painted complete: never a loading pop first.
+    expect(commits).toContain('ready');
+    expect(commits).not.toContain('loading');
+    expect(state().draft).toMatchObject({ callId: 'c9', category: 'social-insurance' });
+    // The INVITE after it adds nothing and asks nothing.
+    state().openPop({ ...offered, waitMs: 15000 });
+    await flush();
+    expect(desk.callsOf('pop.lookup')).toEqual([]);
+    expect(state().pop?.data).toBe(pop);
+  });
+
+  it("takes the offer's pop over a lookup the INVITE started, whose answer is dropped", async () => {
+    let answer: (pop: Pop) => void = () => undefined;
+    const { desk, state } = wired({
+      'pop.lookup': () => new Promise<Pop>((resolve) => (answer = resolve)),
+    });
+    await state().login({ account: 'a', password: 'p', extension: '1001' });
+    state().openPop(offered);
+    const pushed = popFor('13800138000', { topic: 'noise' });
+    desk.emit('call.offered', { ...offered, pop: pushed });
+    expect(state().pop).toMatchObject({ status: 'ready', data: pushed });
+
+    answer(popFor('13800138000', { topic: 'other' }));
+    await flush();
+    expect(state().pop?.data).toBe(pushed);
   });
 
   it('routes sync.status, order.updated, agent.state and session.ended', async () => {

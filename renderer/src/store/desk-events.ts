@@ -4,7 +4,8 @@ import type { DeskStore } from './create-store';
 
 /**
  * Routes the seat core's events into the store. The hub's `call.offered` opens the pop
- * before the INVITE arrives, so history and KB answers are on screen when the phone rings.
+ * before the INVITE arrives, complete with history and KB answers when the core sent them
+ * with it, so they are on screen when the phone rings.
  */
 export function bindDeskEvents(
   desk: DeskBridge,
@@ -25,9 +26,9 @@ export function bindDeskEvents(
       if (signedIn()) void state().loadRejected();
     }),
     desk.on('seat.status', (status) => state().seatStatusChanged(status)),
-    desk.on('call.offered', (offer) => {
+    desk.on('call.offered', ({ pop, ...offer }) => {
       if (!signedIn()) return;
-      state().openPop(offer);
+      state().openPop(offer, pop);
       state().prefillForCall(offer);
     }),
     desk.on('agent.state', (status) => {

@@ -28,7 +28,9 @@ describe('phone slice', () => {
     phone.emit({ type: 'call', call: phoneCall() });
 
     expect(callOnCard(state())).toMatchObject({ callId: 'c1', phase: 'ringing' });
-    expect(desk.callsOf('pop.lookup')).toEqual([{ callerNumber: '13800138000' }]);
+    expect(desk.callsOf('pop.lookup')).toEqual([
+      { callerNumber: '13800138000', callId: 'c1', queue: 'general' },
+    ]);
     expect(state().draft).toMatchObject({ callerNumber: '13800138000', callId: 'c1' });
     expect(desk.callsOf('call.event')).toEqual([]);
     expect(JSON.parse(JSON.stringify(state().calls))).toEqual(state().calls);
@@ -265,7 +267,9 @@ describe('phone slice after a reload', () => {
     expect(callOnCard(state())).toMatchObject({ callId: 'c1', answeredAt: 995_000 });
     expect(state().registration).toBe('registered');
     expect(state().pop).toMatchObject({ callId: 'c1', number: '13800138000' });
-    expect(desk.callsOf('pop.lookup')).toEqual([{ callerNumber: '13800138000' }]);
+    expect(desk.callsOf('pop.lookup')).toEqual([
+      { callerNumber: '13800138000', callId: 'c1', queue: 'general' },
+    ]);
     expect(state().recentCalls.map((c) => [c.callId, c.talkMs])).toEqual([['c0', 30_000]]);
     expect(phone.commands).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pop } from '../../../shared/desk-api';
 import { setLogSink } from '../lib/log';
-import { fail, flush, localOrder, popFor, setup } from '../testing/fakes';
+import { fail, flush, localOrder, phoneCall, popFor, setup } from '../testing/fakes';
 import { popKbStatus, sameNumber, type PopView } from './pop-slice';
 
 beforeAll(() => setLogSink(() => undefined));
@@ -35,7 +35,10 @@ describe('pop slice', () => {
     await flush();
 
     // The call id lets the core show what it prefetched for this call, and only that.
-    expect(desk.callsOf('pop.lookup')).toEqual([{ callerNumber: '13800138000', callId: 'c1' }]);
+    // The queue tells the core the hub offers this call with its pop (it holds the lookup).
+    expect(desk.callsOf('pop.lookup')).toEqual([
+      { callerNumber: '13800138000', callId: 'c1', queue: 'general' },
+    ]);
     expect(state().pop?.waitMs).toBe(9000);
   });
 
@@ -55,6 +58,32 @@ describe('pop slice', () => {
 
     expect(state().pop).toMatchObject({ callId: 'c2', number: '13900139000', status: 'ready' });
     expect(state().pop?.data?.number).toBe('13900139000');
+  });
+
+  it("keeps a consult call's lookup by the citizen's call over the offer's pop", async () => {
+    const pending: Array<(pop: Pop) => void> = [];
+    const { state } = setup({
+      'pop.lookup': () => new Promise<Pop>((resolve) => pending.push(resolve)),
+    });
+    state().openPop({ ...offer, caller: '1001', queue: 'policy-expert' });
+    state().popCallChanged(phoneCall({ callId: 'c1', remote: '1001', contextCallId: 'cz-1' }));
+    // The hub's offer, with a pop it read by the caller (an agent's extension): no handover.
+    state().openPop({ ...offer, caller: '1001' }, popFor('1001', { handover: null }));
+    expect(state().pop).toMatchObject({ status: 'ready', data: { handover: null } });
+
+    const handover = {
+      id: 'h-1',
+      callId: 'cz-1',
+      callerNumber: '13800138000',
+      target: '123454',
+      fromAgent: { id: 'a', name: 'A', extension: '1001' },
+      draft: null,
+      notes: '请核实',
+      at: '2026-12-03T02:00:00.000Z',
+    };
+    pending[1]?.(popFor('1001', { handover }));
+    await flush();
+    expect(state().pop?.data?.handover?.id).toBe('h-1');
   });
 
   it('keeps the failure code when the lookup fails', async () => {

@@ -1,6 +1,7 @@
 import type { LocalOrder, Pop } from '../../../shared/desk-api';
 import { normalizePhone } from '../../../shared/domain/phone';
 import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
+import { markPop } from '../bridge/pop-marks';
 import type { CallOffer, PhoneCall } from '../phone/phone-types';
 import { upsertOrder } from './order-slice';
 import type { SliceCreator } from './types';
@@ -23,10 +24,13 @@ export interface PopView {
 export interface PopSlice {
   pop: PopView | null;
   /**
-   * Opens the pop for a call; the hub's `call.offered` and the INVITE both call it, whichever
-   * comes first looks the number up, the second only adds what it knows.
+   * Opens the pop for a call; the hub's `call.offered` and the INVITE both call it. The
+   * offer's pop is shown at once (in one store update), and an answer to a lookup asked
+   * before it is then dropped. Without one, whichever comes first looks the number up (the
+   * core holds the lookup of a queue call briefly for its offer), the second only adds
+   * what it knows.
    */
-  openPop(offer: CallOffer): void;
+  openPop(offer: CallOffer, pushed?: Pop): void;
   /** A local order was saved or changed; the pop shows it if it is of the caller's number. */
   popOrderSaved(order: LocalOrder): void;
   /**
@@ -64,15 +68,34 @@ export function popKbStatus(pop: PopView | null): PopKbStatus | null {
 }
 
 export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => {
-  const lookup = (callId: string, caller: string, contextCallId: string | null) => {
+  /** Lookups asked so far; an answer is shown only if no newer lookup or pushed pop came. */
+  let asked = 0;
+
+  /**
+   * The offer's pop, in one store update (the order form takes its topic next). The hub
+   * finds a handover by the caller only; a consult call's comes from its lookup by the
+   * citizen's call, so that lookup's answer still replaces this one.
+   */
+  const showPushed = (view: Omit<PopView, 'status' | 'data' | 'error'>, data: Pop) => {
+    if (!view.contextCallId) asked++;
+    set({ pop: { ...view, status: 'ready', data, error: null } });
+    markPop('stored', view.callId);
+    get().prefillTopic(view.callId, data.topic);
+  };
+
+  const lookup = (pop: Pick<PopView, 'callId' | 'number' | 'queue' | 'contextCallId'>) => {
+    const { callId, number: caller, contextCallId } = pop;
     const params = contextCallId
       ? { callerNumber: caller, contextCallId, callId }
-      : { callerNumber: caller, callId };
+      : { callerNumber: caller, callId, ...(pop.queue ? { queue: pop.queue } : {}) };
+    const mine = ++asked;
     desk.call('pop.lookup', params).then(
       (data) => {
         const pop = get().pop;
         if (pop?.callId !== callId || pop.contextCallId !== contextCallId) return;
+        if (mine !== asked) return;
         set({ pop: { ...pop, status: 'ready', data, error: null } });
+        markPop('stored', callId);
         get().prefillTopic(callId, data.topic);
       },
       (error: unknown) => {
@@ -88,16 +111,19 @@ export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => {
   return {
     ...initialPopState,
 
-    openPop(offer) {
+    openPop(offer, pushed) {
       const current = get().pop;
       if (current?.callId === offer.callId) {
-        set({
-          pop: {
-            ...current,
-            queue: offer.queue || current.queue,
-            waitMs: Math.max(offer.waitMs, current.waitMs),
-          },
-        });
+        const merged = {
+          ...current,
+          queue: offer.queue || current.queue,
+          waitMs: Math.max(offer.waitMs, current.waitMs),
+        };
+        if (pushed && !current.data) {
+          showPushed(merged, pushed);
+        } else if (merged.queue !== current.queue || merged.waitMs !== current.waitMs) {
+          set({ pop: merged });
+        }
         return;
       }
 
@@ -116,16 +142,22 @@ export const createPopSlice: SliceCreator<PopSlice> = (set, get, { desk }) => {
         set({ pop: { ...base, status: 'ready', data: null, error: null } });
         return;
       }
+      if (pushed) {
+        showPushed(base, pushed);
+        if (contextCallId) lookup(base);
+        return;
+      }
       set({ pop: { ...base, status: 'loading', data: null, error: null } });
-      lookup(callId, caller, contextCallId);
+      lookup(base);
     },
 
     popCallChanged(call) {
       const pop = get().pop;
       if (pop?.callId !== call.callId || !call.contextCallId) return;
       if (pop.contextCallId === call.contextCallId || !pop.number) return;
-      set({ pop: { ...pop, contextCallId: call.contextCallId } });
-      lookup(pop.callId, pop.number, call.contextCallId);
+      const next = { ...pop, contextCallId: call.contextCallId };
+      set({ pop: next });
+      lookup(next);
     },
 
     popOrderSaved(order) {

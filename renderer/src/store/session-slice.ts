@@ -4,6 +4,7 @@ import { toErrorInfo, type ErrorInfo } from '../bridge/errors';
 import { createLogger, describeError } from '../lib/log';
 import { initialAgentState } from './agent-slice';
 import { initialCallbackState } from './callback-slice';
+import { initialCentreOrderState } from './centre-order-slice';
 import { initialConflictState } from './conflict-slice';
 import { initialDeviceState } from './device-slice';
 import { initialKbState } from './kb-slice';
@@ -119,6 +120,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
       ...initialAgentState,
       ...initialPhoneState,
       ...initialCallbackState,
+      ...initialCentreOrderState,
       ...initialDeviceState,
       ...initialPopState,
       ...initialOrderState,

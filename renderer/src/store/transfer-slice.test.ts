@@ -285,8 +285,8 @@ describe('the handover at the specialist', () => {
     });
     await flush();
     expect(ctx.desk.callsOf('pop.lookup')).toEqual([
-      { callerNumber: '1001' },
-      { callerNumber: '1001', contextCallId: 'c0' },
+      { callerNumber: '1001', callId: 'in-7' },
+      { callerNumber: '1001', callId: 'in-7', contextCallId: 'c0' },
     ]);
     expect(ctx.state().pop?.data?.handover).toEqual(handover);
   });

@@ -3,6 +3,7 @@ import type { DeskBridge } from '../../../shared/desk-api';
 import type { PhoneControl } from '../phone/phone-types';
 import type { AgentSlice } from './agent-slice';
 import type { CallbackSlice } from './callback-slice';
+import type { CentreOrderSlice } from './centre-order-slice';
 import type { ConflictSlice } from './conflict-slice';
 import type { DeviceSlice } from './device-slice';
 import type { KbSlice } from './kb-slice';
@@ -31,6 +32,7 @@ export type DeskState = SessionSlice &
   ConflictSlice &
   RejectedSlice &
   RecordingSlice &
+  CentreOrderSlice &
   SeatSlice &
   UiSlice;
 

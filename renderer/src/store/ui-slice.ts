@@ -3,8 +3,11 @@ import type { SliceCreator } from './types';
 
 export const LANG_KEY = 'hotline.lang';
 
-/** What the centre column shows above the order form. */
-export type CentreView = 'pop' | 'orders' | 'conflicts' | 'rejected';
+/**
+ * What the centre column shows above the order form; `centre` (the centre's orders) is
+ * for shift leads and admins only.
+ */
+export type CentreView = 'pop' | 'orders' | 'conflicts' | 'rejected' | 'centre';
 
 /** A panel over the desk: the device settings, the list of shortcuts, the transfer dialog. */
 export type Overlay = 'devices' | 'shortcuts' | 'transfer';

@@ -19,7 +19,7 @@ import type { HubTables, OrderConflictsTable, OrderRevisionsTable, OrdersTable }
  * (`version > cursor`) sees the order again.
  */
 
-/** The columns an order is read with (not seat, agent, caller key or call id). */
+/** The columns an order is read with (not seat, agent or caller key). */
 export const ORDER_COLUMNS = [
   'order_no',
   'client_order_id',
@@ -36,6 +36,7 @@ export const ORDER_COLUMNS = [
   'last_reply',
   'assigned_to',
   'version',
+  'call_id',
 ] as const;
 
 export type ReadRow = Pick<Selectable<OrdersTable>, (typeof ORDER_COLUMNS)[number]>;
@@ -60,6 +61,7 @@ export function toHubOrder(row: ReadRow): HubOrder {
     lastReply: row.last_reply,
     assignedTo: row.assigned_to,
     version: row.version,
+    callId: row.call_id,
   };
 }
 

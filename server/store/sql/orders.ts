@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { normalizePhone } from '../../../shared/domain/phone.js';
+import type { CentreOrder } from '../../../shared/hub-api.js';
 import type {
   HubOrder,
   OrderChanges,
@@ -11,6 +12,7 @@ import { formatOrderNo, orderDay } from '../../orders/order-number.js';
 import {
   OrderChangeError,
   type ConflictResolveItem,
+  type DayQuery,
   type HubActor,
   type ImportedOrder,
   type OrderChangeOutcome,
@@ -44,6 +46,7 @@ import {
   type LoadedOrder,
   type ReadRow,
 } from './order-changes.js';
+import { ordersOfDay } from './orders-of-day.js';
 import type { HubTables } from './schema.js';
 
 function toRow(order: ImportedOrder, orderNo: string, version: number): OrderRow {
@@ -705,6 +708,10 @@ export class SqlOrderRepository implements OrderRepository {
       .where('order_no', '=', orderNo)
       .executeTakeFirst();
     return row ? toHubOrder(row) : null;
+  }
+
+  ofDay(query: DayQuery): Promise<{ orders: CentreOrder[]; hasMore: boolean }> {
+    return ordersOfDay(this.ctx.db, query);
   }
 
   async latestVersion(): Promise<number> {
