@@ -12,7 +12,7 @@ import {
 import type { SeatCore } from '../core/index.js';
 import { describeIssue } from '../core/desk-errors.js';
 import type { HostGuard } from './host-guard.js';
-import { admitUpgrade } from './upgrade-guard.js';
+import { admitUpgrade, closeSocketServer } from './upgrade-guard.js';
 
 /** Largest request frame the host reads; a desk call is a few kilobytes. */
 export const MAX_DESK_FRAME_BYTES = 1024 * 1024;
@@ -57,16 +57,7 @@ export class DeskSocket {
 
   /** Closes every client with 1001 (going away). */
   close(): Promise<void> {
-    for (const ws of this.wss.clients) ws.close(1001, 'The seat host is stopping.');
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        for (const ws of this.wss.clients) ws.terminate();
-      }, 1000);
-      this.wss.close(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return closeSocketServer(this.wss);
   }
 
   private onConnection(ws: WebSocket, req: IncomingMessage): void {

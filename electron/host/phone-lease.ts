@@ -9,7 +9,7 @@ import {
   type PhoneLeaseHostFrame,
 } from '../../shared/phone-lease.js';
 import type { HostGuard } from './host-guard.js';
-import { admitUpgrade } from './upgrade-guard.js';
+import { admitUpgrade, closeSocketServer } from './upgrade-guard.js';
 
 /** A lease frame is a few dozen bytes. */
 const MAX_LEASE_FRAME_BYTES = 1024;
@@ -67,16 +67,7 @@ export class PhoneLease {
     if (this.handover) clearTimeout(this.handover.timer);
     this.handover = null;
     this.holder = null;
-    for (const ws of this.wss.clients) ws.close(1001, 'The seat host is stopping.');
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        for (const ws of this.wss.clients) ws.terminate();
-      }, 1000);
-      this.wss.close(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return closeSocketServer(this.wss);
   }
 
   private onConnection(ws: WebSocket, req: IncomingMessage): void {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import type { WebSocketServer } from 'ws';
 import type { HostGuard } from './host-guard.js';
 
 /**
@@ -42,4 +43,21 @@ export function upgradePath(req: IncomingMessage): string {
 
 export function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * Closes a socket server of the seat host: every client with 1001 (going away), those that
+ * do not close within a second are cut.
+ */
+export function closeSocketServer(wss: WebSocketServer): Promise<void> {
+  for (const ws of wss.clients) ws.close(1001, 'The seat host is stopping.');
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      for (const ws of wss.clients) ws.terminate();
+    }, 1000);
+    wss.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -134,7 +134,10 @@ describe('the handover in an offer’s pop', () => {
     rig.book.add(handover(POLICY_LINE, 'notes'));
     rig.store.audit.append = () => Promise.reject(new Error('disk full'));
     const built = await rig.pops.build(offer);
-    expect(built?.pop).toMatchObject({ history: null, historyError: 'history not read: disk full' });
+    expect(built?.pop).toMatchObject({
+      history: null,
+      historyError: 'history not read: disk full',
+    });
     expect(built?.pop).not.toHaveProperty('handover');
   });
 });

@@ -186,11 +186,12 @@ describe('the web seat and its link to the PBX', () => {
 
     // The caller hangs up: its BYE goes to the seat's new connection.
     const hungUpAt = Date.now();
-    await citizen.hangup();
+    const caller = citizen;
+    await caller.hangup();
     // hangup() resolves when the BYE is sent; its answer follows (without the refresh it
     // is a 500 from Kamailio, or nothing).
     await expect
-      .poll(() => citizen.page.evaluate(() => window.hdSeat.byeAnswers), { timeout: 5000 })
+      .poll(() => caller.page.evaluate(() => window.hdSeat.byeAnswers), { timeout: 5000 })
       .toEqual([200]);
     await expect.poll(attr('call-state', 'data-state'), { timeout: 5000 }).not.toBe('active');
     expect(Date.now() - hungUpAt).toBeLessThan(5000);
