@@ -20,8 +20,6 @@ export function PopPanel() {
   return pop ? <CallerPop pop={pop} /> : <IdlePop />;
 }
 
-const POP_CONTAINMENT = { contain: 'content' } as const;
-
 function CallerPop({ pop }: { pop: PopView }) {
   const { t } = useT();
   const callState = useDesk((s) => {
@@ -36,13 +34,9 @@ function CallerPop({ pop }: { pop: PopView }) {
     if (ready) markPop('committed', pop.callId);
   }, [pop.callId, ready]);
 
-  // Layout, style and paint of the pop are its own (it clips its overflow anyway): the
-  // frame that paints a new pop lays out and paints this box, not the whole desk.
-  // TODO(issue 5): belongs in app.css's .pop rule; inline until that file's owner moves it.
   return (
     <section
       className={`panel pop pop--${callState ?? 'offered'}`}
-      style={POP_CONTAINMENT}
       data-testid="pop"
       data-state={pop.status}
       data-call-id={pop.callId}
