@@ -2,7 +2,10 @@
  * The demo's citizens: a SIPp caller dials the hotline every few seconds, mostly from
  * numbers the hub's seed knows (so the pop has history), sometimes from a new number.
  * Each call sends a tone, echoes the seat's audio and hangs up after a while unless the
- * agent hangs up first. At most a few calls are up at once. Stops on SIGINT/SIGTERM.
+ * agent hangs up first. An INFO from the seat (DTMF as SIP INFO) gets 200; a REFER (a
+ * transfer, or "leave them talking") is declined with 603 at once, so the seat sees the
+ * transfer refused and keeps the call (tests/sipp/caller.xml). At most a few calls are up
+ * at once. Stops on SIGINT/SIGTERM.
  *
  * Env: HUB_DB (to read seeded numbers), DEMO_CALL_EVERY_S (8), DEMO_MAX_CALLS (3),
  * DEMO_HOLD_S (45), plus the PBX_* settings of scripts/pbx/lib.sh.

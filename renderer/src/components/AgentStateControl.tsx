@@ -35,6 +35,8 @@ export function AgentStateControl() {
   const choose = useDesk((s) => s.chooseNotReadyReason);
   const shown = useDesk(reasonShown);
   const onCall = state === 'ringing' || state === 'on-call';
+  // Out of not-ready the picker holds the reason "not ready" will send, not one set now.
+  const upcoming = state !== 'not-ready';
 
   return (
     <div className="agent-state" data-testid="agent-state" data-state={state}>
@@ -70,11 +72,17 @@ export function AgentStateControl() {
           {t('agent.setNotReady')}
         </button>
       </div>
-      <label className="agent-state__reason">
-        <span className="sr-only">{t('agent.reasonLabel')}</span>
+      <label
+        className={`agent-state__reason${upcoming ? ' agent-state__reason--upcoming' : ''}`}
+        title={upcoming ? t('agent.reasonUpcoming') : undefined}
+      >
+        <span className="sr-only">
+          {upcoming ? t('agent.reasonUpcoming') : t('agent.reasonLabel')}
+        </span>
         <select
           className="select--dark"
           data-testid="not-ready-reason"
+          data-upcoming={upcoming || undefined}
           value={shown}
           disabled={busy}
           onChange={(e) => void choose(e.target.value as SeatNotReadyReason)}
@@ -132,10 +140,13 @@ function StateTimer() {
   );
 }
 
-/** About how long is left, in steps, so a screen reader is not told every second. */
+/**
+ * At most how long is left, in steps (rounded up), so a screen reader is not told every
+ * second and never hears less time than the countdown shows (the text says "at most").
+ */
 export function announcedSeconds(seconds: number): number {
-  if (seconds >= ANNOUNCE_STEP_S) return Math.floor(seconds / ANNOUNCE_STEP_S) * ANNOUNCE_STEP_S;
-  return seconds > 5 ? 10 : 5;
+  if (seconds > ANNOUNCE_STEP_S) return Math.ceil(seconds / ANNOUNCE_STEP_S) * ANNOUNCE_STEP_S;
+  return Math.max(5, Math.ceil(seconds / 5) * 5);
 }
 
 /** The countdown to the hub's end of wrap-up, on the hub's clock, and "ready now". */

@@ -10,7 +10,9 @@ import { useDesk } from '../store/use-desk';
 const LISTED = 5;
 
 /**
- * Callers who hung up while queued, each with how long they waited and when they gave up.
+ * Callers who left the queue unanswered (hung up, or refused by the hub after the queue
+ * timeout: the hub's entry does not say which, so the row words neither), each with how
+ * long they waited and when.
  * The agent takes the next one (the hub hands out the oldest of the agent's queues), the
  * seat dials it, and the agent says how it went. Numbers are masked except the one being
  * called.
@@ -23,6 +25,7 @@ export function CallbacksPanel() {
   const noneLeft = useDesk((s) => s.callbacksNoneLeft);
   const inHand = useDesk((s) => s.callbackInHand);
   const takeNext = useDesk((s) => s.takeNextCallback);
+  const taking = useDesk((s) => s.callbackTaking);
   const listed = items.filter((c) => c.id !== inHand?.callback.id).slice(0, LISTED);
 
   return (
@@ -39,7 +42,8 @@ export function CallbacksPanel() {
           type="button"
           className="btn btn--primary btn--block"
           data-testid="callback-next"
-          disabled={open === 0 && items.length === 0}
+          disabled={taking || (open === 0 && items.length === 0)}
+          aria-busy={taking || undefined}
           onClick={() => void takeNext()}
         >
           {t('callbacks.takeNext')}
@@ -98,6 +102,7 @@ function CallbackInHandView() {
   const inHand = useDesk((s) => s.callbackInHand);
   const report = useDesk((s) => s.reportCallback);
   const redial = useDesk((s) => s.redialCallback);
+  const taking = useDesk((s) => s.callbackTaking);
   if (!inHand) return null;
   const { callback } = inHand;
 
@@ -130,6 +135,7 @@ function CallbackInHandView() {
             type="button"
             className="btn btn--small"
             data-testid="callback-redial"
+            disabled={taking}
             onClick={() => void redial()}
           >
             {t('callbacks.redial')}

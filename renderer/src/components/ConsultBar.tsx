@@ -87,7 +87,8 @@ export function TransferStatus({ call }: { call: PhoneCall }) {
       ? t('transfer.state.pending', { target })
       : transfer.state === 'accepted'
         ? t('transfer.state.accepted', { target })
-        : t('transfer.state.failed', {
+        : // Only a call that is still up is "still here"; a lost dialog ended it.
+          t(call.phase === 'ended' ? 'transfer.state.failedGone' : 'transfer.state.failed', {
             target,
             reason: t(`sip.failure.${transfer.failure?.code ?? 'other'}`),
           });

@@ -19,6 +19,7 @@ export function DialPad() {
   const sendDtmf = useDesk((s) => s.sendDtmf);
   const call = useDesk(callOnCard);
   const invalid = useDesk((s) => s.dialInvalid !== null);
+  const dialPending = useDesk((s) => s.dialPending);
   const [sent, setSent] = useState({ callId: '', digits: '' });
   const inCall = call?.phase === 'active';
   const live = call !== null && call.phase !== 'ended';
@@ -63,7 +64,8 @@ export function DialPad() {
           type="submit"
           className="btn btn--primary"
           data-testid="dial-call"
-          disabled={!number.trim()}
+          disabled={dialPending || !number.trim()}
+          aria-busy={dialPending || undefined}
         >
           {live ? t('dial.consult') : t('dial.call')}
         </button>

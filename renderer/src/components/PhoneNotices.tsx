@@ -107,6 +107,25 @@ export function nextPhoneLink(link: PhoneLink, registration: RegistrationState):
   return link.wasRegistered ? { wasRegistered: true, notice: 'reconnecting' } : link;
 }
 
+/**
+ * Which phone-link banner shows. While the link is being rebuilt (connecting,
+ * registering) it is "reconnecting". A refused or lapsed registration (failed,
+ * unregistered: the PBX is down) has its own banner (pbx-down) about new calls, so this
+ * one shows only with a call up, to say that call is kept ("down"). Then "restored".
+ */
+export function phoneLinkBanner(
+  link: PhoneLink,
+  registration: RegistrationState,
+  callLive: boolean,
+): 'reconnecting' | 'down' | 'restored' | null {
+  if (link.notice === 'reconnecting') {
+    if (registration === 'connecting' || registration === 'registering') return 'reconnecting';
+    if ((registration === 'failed' || registration === 'unregistered') && callLive) return 'down';
+    return null;
+  }
+  return link.notice;
+}
+
 function PhoneLinkNotice() {
   const { t } = useT();
   const registration = useDesk((s) => s.registration);
@@ -125,10 +144,22 @@ function PhoneLinkNotice() {
     return () => clearTimeout(timer);
   }, [link.notice]);
 
-  // A refused or lapsed registration has its own banner (pbx-down); this one is the
-  // reconnect under way, and its end.
-  const reconnecting = registration === 'connecting' || registration === 'registering';
-  if (link.notice === 'reconnecting' && reconnecting) {
+  const banner = phoneLinkBanner(link, registration, callLive);
+  if (banner === 'down') {
+    return (
+      <div
+        className="banner banner--warn"
+        role="status"
+        aria-live="polite"
+        data-testid="phone-link"
+        data-state="down"
+        title={detail ?? ''}
+      >
+        {t('phoneLink.downCallKept')}
+      </div>
+    );
+  }
+  if (banner === 'reconnecting') {
     return (
       <div
         className="banner banner--warn"
@@ -143,7 +174,7 @@ function PhoneLinkNotice() {
       </div>
     );
   }
-  if (link.notice !== 'restored') return null;
+  if (banner !== 'restored') return null;
   return (
     <div
       className="banner banner--ok"

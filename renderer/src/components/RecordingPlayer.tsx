@@ -82,8 +82,16 @@ export function RecordingPlayer() {
       <div className="overlay__body">
         {opened.phase === 'loading' && <p className="empty">{t('recording.loading')}</p>}
         {opened.phase === 'failed' && opened.error && (
-          <p className="notice notice--error" title={opened.error.message}>
-            {t('recording.failed', { error: errorText(t, opened.error) })}
+          <p
+            className="notice notice--error"
+            data-testid="recording-error"
+            data-code={opened.error.code}
+            title={opened.error.message}
+          >
+            {/* not-found from recording.get: the hub has none for the call, not this seat. */}
+            {opened.error.code === 'not-found'
+              ? t('recording.none')
+              : t('recording.failed', { error: errorText(t, opened.error) })}
           </p>
         )}
         {recording && url && (

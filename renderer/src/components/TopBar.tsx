@@ -27,18 +27,21 @@ export function TopBar() {
       <AgentStateControl />
       <Queues queues={agent.queues} />
       <div className="topbar__spacer" />
-      <RegistrationBadge />
-      <SyncBadge />
-      <OverlayButtons />
-      <LangSwitch tone="dark" />
-      <button
-        type="button"
-        className="btn btn--ghost-dark"
-        data-testid="logout"
-        onClick={() => void logout()}
-      >
-        {t('topbar.logout')}
-      </button>
+      {/* One group, so a bar too wide for the window wraps it whole onto a second row. */}
+      <div className="topbar__end" data-testid="topbar-end">
+        <RegistrationBadge />
+        <SyncBadge />
+        <OverlayButtons />
+        <LangSwitch tone="dark" />
+        <button
+          type="button"
+          className="btn btn--ghost-dark"
+          data-testid="logout"
+          onClick={() => void logout()}
+        >
+          {t('topbar.logout')}
+        </button>
+      </div>
     </header>
   );
 }

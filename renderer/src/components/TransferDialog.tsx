@@ -62,6 +62,11 @@ export function TransferDialog() {
             {t('transfer.for', { number: formatPhone(call.remote) || t('call.unknownNumber') })}
           </p>
         )}
+        {!call && (
+          <p className="notice notice--error" role="alert" data-testid="transfer-call-ended">
+            {t('transfer.callEnded')}
+          </p>
+        )}
         <fieldset className="transfer__targets">
           <legend className="field__label">{t('transfer.target')}</legend>
           {SPECIALIST_LINES.map((line) =>

@@ -23,10 +23,15 @@ describe('callbacks panel rows', () => {
     expect(textOf(wait!.inner)).toBe('排队 13 秒');
     const [when] = byTestId(html, 'callback-when');
     expect(attr(when!.tag, 'data-abandoned-at')).toBe(open.abandonedAt);
-    expect(textOf(when!.inner)).toBe(`${formatClock(open.abandonedAt)} 排队时挂机`);
+    // The hub lists callers who hung up and callers it refused after the queue timeout
+    // alike (the entry says not which), so the row claims neither.
+    expect(textOf(when!.inner)).toBe(`${formatClock(open.abandonedAt)} 排队未接通`);
 
     ctx.state().setLang('en');
     html = render(ctx.store, <CallbacksPanel />);
     expect(textOf(byTestId(html, 'callback-wait')[0]!.inner)).toBe('Queued 13 s');
+    expect(textOf(byTestId(html, 'callback-when')[0]!.inner)).toBe(
+      `Left the queue unanswered at ${formatClock(open.abandonedAt)}`,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RegistrationState } from '../phone/phone-types';
-import { INITIAL_PHONE_LINK, nextPhoneLink } from './PhoneNotices';
+import { INITIAL_PHONE_LINK, nextPhoneLink, phoneLinkBanner } from './PhoneNotices';
 
 const walk = (...states: RegistrationState[]) => {
   let link = INITIAL_PHONE_LINK;
@@ -32,5 +32,28 @@ describe('the phone link notice', () => {
       null,
       null,
     ]);
+  });
+});
+
+describe('the phone link banner while the PBX is down', () => {
+  // A registered phone that lost the PBX and then failed to register again.
+  const reconnectingLink = nextPhoneLink(
+    nextPhoneLink(nextPhoneLink(INITIAL_PHONE_LINK, 'registered'), 'connecting'),
+    'failed',
+  );
+
+  it('tells the agent a live call is kept while the registration has failed', () => {
+    expect(phoneLinkBanner(reconnectingLink, 'failed', true)).toBe('down');
+    expect(phoneLinkBanner(reconnectingLink, 'unregistered', true)).toBe('down');
+  });
+
+  it('leaves a failed registration without a call to the pbx-down banner', () => {
+    expect(phoneLinkBanner(reconnectingLink, 'failed', false)).toBeNull();
+  });
+
+  it('says reconnecting while the link is rebuilt, with or without a call', () => {
+    expect(phoneLinkBanner(reconnectingLink, 'connecting', true)).toBe('reconnecting');
+    expect(phoneLinkBanner(reconnectingLink, 'registering', false)).toBe('reconnecting');
+    expect(phoneLinkBanner(INITIAL_PHONE_LINK, 'failed', true)).toBeNull();
   });
 });

@@ -198,15 +198,31 @@ describe('agent state in the top bar', () => {
     const left = Number(attr(one(html, 'wrapup-left').tag, 'data-seconds'));
     expect(left).toBeGreaterThanOrEqual(28);
     expect(left).toBeLessThanOrEqual(31);
-    const step = Math.floor(left / 15) * 15;
-    expect(textOf(one(html, 'wrapup-announce').inner)).toBe(`话后整理还剩 ${step} 秒`);
-    expect([announcedSeconds(44), announcedSeconds(15), announcedSeconds(12)]).toEqual([
-      30, 15, 10,
+    // Never less than the countdown shows: the screen reader hears "at most", rounded up.
+    const step = Math.ceil(left / 15) * 15;
+    expect(step).toBeGreaterThanOrEqual(left);
+    expect(textOf(one(html, 'wrapup-announce').inner)).toBe(`话后整理最多还剩 ${step} 秒`);
+    expect([29, 25, 16, 15, 12, 6, 5, 1].map(announcedSeconds)).toEqual([
+      30, 30, 30, 15, 15, 10, 5, 5,
     ]);
     expect(byTestId(html, 'ready-now')).toHaveLength(1);
 
     state().agentStatus({ state: 'ready' });
     expect(byTestId(render(store, <TopBar />), 'wrapup-left')).toEqual([]);
+  });
+});
+
+describe('not-ready reason picker', () => {
+  it('marks the reason as the next not-ready one, not a set one, while the agent is ready', async () => {
+    const { store, state } = await signedIn({ 'agent.get': () => ({ state: 'ready' }) });
+    let html = render(store, <TopBar />);
+    expect(attr(one(html, 'not-ready-reason').tag, 'data-upcoming')).toBe('true');
+    expect(html).toContain('示忙时使用的原因（当前未示忙）');
+
+    state().agentStatus({ state: 'not-ready', reason: 'meal' });
+    html = render(store, <TopBar />);
+    expect(attr(one(html, 'not-ready-reason').tag, 'data-upcoming')).toBeNull();
+    expect(html).not.toContain('当前未示忙');
   });
 });
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { QUEUES } from '../../../shared/acd-protocol';
+import { queueName } from './labels';
 import { LANGS, MESSAGES } from './messages';
 import { format, messageKey, translator } from './translate';
 
@@ -14,6 +16,14 @@ describe('messages', () => {
         expect(text.trim(), `${lang} ${key}`).not.toBe('');
       }
     }
+  });
+
+  it('names every queue of the hotline, never its raw id (the centre orders filter lists them)', () => {
+    for (const lang of LANGS) {
+      const t = translator(lang);
+      for (const queue of QUEUES) expect(queueName(t, queue), `${lang} ${queue}`).not.toBe(queue);
+    }
+    expect(queueName(translator('en'), 'policy-expert')).toBe('Policy experts');
   });
 
   it('uses the same placeholders in every language', () => {

@@ -12,6 +12,7 @@ export const RECORDING_ZH = {
   'recording.expiresAt': '保存至',
   'recording.channels': '左声道为来电人，右声道为坐席。',
   'recording.failed': '无法播放录音：{error}',
+  'recording.none': '中心没有这通电话的录音。',
   'recording.close': '关闭',
 } as const;
 
@@ -27,5 +28,6 @@ export const RECORDING_EN: Record<RecordingMessageKey, string> = {
   'recording.expiresAt': 'Kept until',
   'recording.channels': 'Left channel: the caller; right channel: the seat.',
   'recording.failed': 'The recording cannot be played: {error}',
+  'recording.none': 'The centre has no recording of this call.',
   'recording.close': 'Close',
 };

@@ -24,9 +24,11 @@ export const TRANSFER_ZH = {
   'transfer.consult': '先咨询再转',
   'transfer.consultHint': '来电人保持等待，您先与对方通话，再决定转接或三方通话。',
   'transfer.cancel': '取消',
+  'transfer.callEnded': '来电人的通话已结束，无法再转接。',
   'transfer.state.pending': '正在转接至 {target}…',
   'transfer.state.accepted': '已转接至 {target}',
   'transfer.state.failed': '转接至 {target} 未成功：{reason}。通话仍在本坐席。',
+  'transfer.state.failedGone': '转接至 {target} 未成功：{reason}。来电人的通话已结束。',
   'transfer.error.transfer': '未能转接',
   'transfer.error.consult': '未能发起咨询通话',
   'transfer.error.complete': '未能完成转接',
@@ -86,10 +88,13 @@ export const TRANSFER_EN: Record<TransferMessageKey, string> = {
   'transfer.consultHint':
     'The caller waits on hold while you talk to the target, then transfer or join all three.',
   'transfer.cancel': 'Cancel',
+  'transfer.callEnded': 'The caller’s call has ended; it can no longer be transferred.',
   'transfer.state.pending': 'Transferring to {target}…',
   'transfer.state.accepted': 'Transferred to {target}',
   'transfer.state.failed':
     'The transfer to {target} did not go through: {reason}. The call is still here.',
+  'transfer.state.failedGone':
+    'The transfer to {target} did not go through: {reason}. The caller’s call has ended.',
   'transfer.error.transfer': 'Could not transfer',
   'transfer.error.consult': 'Could not start the consult call',
   'transfer.error.complete': 'Could not complete the transfer',

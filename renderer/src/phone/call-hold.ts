@@ -4,7 +4,6 @@ import { applyTrackStates } from './call-media';
 import { stateOf, type Line } from './phone-line';
 import type { PhoneCall } from './phone-types';
 import { dialogGoneStatus, holdOptions, reInvite } from './reinvite';
-import { sipFailure } from './sip-failure';
 
 const log = createLogger('seat.sip.call');
 
@@ -78,12 +77,15 @@ export class CallHold {
   }
 
   /**
-   * The far end answered a re-INVITE 408 or 481 (RFC 3261 §14.1): the dialog is over.
-   * The call ends with that failure; a BYE goes out in case the far end still holds it.
+   * The far end answered a request in the dialog (a re-INVITE, an INFO) 408 or 481
+   * (RFC 3261 §12.2.1.2, §14.1): the dialog is over. The call ends with that failure
+   * (`dialog-lost`: the desk says the call dropped); a BYE goes out in case the far end
+   * still holds it.
    */
   endLostDialog(line: Line, status: number, verb: string, detail: string): void {
     const { callId } = line.call;
-    line.call.failure = sipFailure(status, detail);
+    if (line.finished) return;
+    line.call.failure = { code: 'dialog-lost', status, detail };
     log.warn(`Cannot ${verb} call ${callId}: ${detail}; the dialog is gone, ending the call.`);
     const session = line.session;
     if (session.state === SessionState.Established) {

@@ -40,6 +40,8 @@ export const SLOW_PHONE_METHODS: ReadonlySet<PhoneMethod> = new Set<PhoneMethod>
   'answer',
   'hold',
   'resume',
+  // DTMF as SIP INFO waits for each INFO's answer.
+  'sendDtmf',
   'dial',
   'transfer',
   'completeTransfer',

@@ -68,6 +68,28 @@ async function stopPhone(setup: { phone: PhoneService; wire: WireTransport }): P
   await stopping;
 }
 
+/** Runs `work` while a far end answers each INFO the seat sends with `status`. */
+async function answeringInfos<T>(
+  wire: WireTransport,
+  work: Promise<T>,
+  status = 200,
+  phrase = 'OK',
+): Promise<T> {
+  let done = false;
+  const result = work.finally(() => {
+    done = true;
+  });
+  result.catch(() => undefined);
+  let answered = 0;
+  for (let i = 0; i < 50 && !done; i += 1) {
+    await settle();
+    const infos = wire.requests('INFO');
+    for (const info of infos.slice(answered)) wire.deliver(response(info, status, phrase));
+    answered = infos.length;
+  }
+  return result;
+}
+
 async function registered(options = {}) {
   const setup = await startedPhone(memoryStorage(), options);
   registerOk(setup.wire);
@@ -399,8 +421,8 @@ describe('PhoneService hold, mute, DTMF', () => {
   });
 
   it.each([
-    [408, 'Request Timeout', 'timeout'],
-    [481, 'Call/Transaction Does Not Exist', 'other'],
+    [408, 'Request Timeout', 'dialog-lost'],
+    [481, 'Call/Transaction Does Not Exist', 'dialog-lost'],
   ])(
     'a %i to a hold re-INVITE ends the call with a BYE (RFC 3261 §14.1)',
     async (status, phrase, code) => {
@@ -470,7 +492,7 @@ describe('PhoneService hold, mute, DTMF', () => {
       .replace('a=rtpmap:101 telephone-event/8000\r\n', '')
       .replace(' 0 101', ' 0');
     const { far } = await answered(setup, noEvents);
-    await setup.phone.sendDtmf(far.callId, '7');
+    await answeringInfos(setup.wire, setup.phone.sendDtmf(far.callId, '7'));
     expect(setup.wire.requests('INFO').map((info) => info.body)).toEqual([
       'Signal=7\r\nDuration=160',
     ]);
@@ -483,13 +505,58 @@ describe('PhoneService hold, mute, DTMF', () => {
     registerOk(setup.wire);
     await settle();
     const { far } = await answered(setup);
-    await setup.phone.sendDtmf(far.callId, '5*');
+    await answeringInfos(setup.wire, setup.phone.sendDtmf(far.callId, '5*'));
     const infos = setup.wire.requests('INFO');
     expect(infos.map((info) => info.body)).toEqual([
       'Signal=5\r\nDuration=160',
       'Signal=*\r\nDuration=160',
     ]);
     expect(infos[0]?.getHeader('content-type')).toBe('application/dtmf-relay');
+    await stopPhone(setup);
+  });
+
+  it.each([
+    [408, 'Request Timeout'],
+    [481, 'Call/Transaction Does Not Exist'],
+  ])(
+    'F1: a %i to a DTMF INFO ends the call with a BYE, its dialog gone (RFC 3261 §12.2.1.2)',
+    async (status, phrase) => {
+      const setup = await startedPhone(memoryStorage(), { dtmf: 'info' });
+      registerOk(setup.wire);
+      await settle();
+      const { far } = await answered(setup);
+      await expect(
+        answeringInfos(setup.wire, setup.phone.sendDtmf(far.callId, '50'), status, phrase),
+      ).rejects.toThrow(new RegExp(`Cannot send DTMF on call .*${status}`));
+      // No second INFO after the first one's failure.
+      expect(setup.wire.requests('INFO')).toHaveLength(1);
+      const bye = setup.wire.requests('BYE').filter((r) => r.callId === far.callId);
+      expect(bye).toHaveLength(1);
+      setup.wire.deliver(response(bye[0]!, 200, 'OK'));
+      await settle();
+      expect(callOf(setup, far.callId)).toMatchObject({
+        phase: 'ended',
+        failure: { code: 'dialog-lost', status },
+      });
+      await stopPhone(setup);
+    },
+  );
+
+  it('F1: another failure answer to a DTMF INFO keeps the call and says why', async () => {
+    const setup = await startedPhone(memoryStorage(), { dtmf: 'info' });
+    registerOk(setup.wire);
+    await settle();
+    const { far } = await answered(setup);
+    await expect(
+      answeringInfos(
+        setup.wire,
+        setup.phone.sendDtmf(far.callId, '5'),
+        415,
+        'Unsupported Media Type',
+      ),
+    ).rejects.toThrow(/Cannot send DTMF on call .*415/);
+    expect(setup.wire.requests('BYE')).toHaveLength(0);
+    expect(callOf(setup, far.callId).phase).toBe('active');
     await stopPhone(setup);
   });
 
@@ -503,7 +570,7 @@ describe('PhoneService hold, mute, DTMF', () => {
     expect(prefs.at(-1)?.dtmf).toBe('info');
     const { far } = await answered(setup);
     const sender = FakePeerConnection.all.at(-1)!.getSenders()[0]!;
-    await setup.phone.sendDtmf(far.callId, '3');
+    await answeringInfos(setup.wire, setup.phone.sendDtmf(far.callId, '3'));
     expect(setup.wire.requests('INFO').map((info) => info.body)).toEqual([
       'Signal=3\r\nDuration=160',
     ]);
@@ -540,6 +607,13 @@ describe('PhoneService outbound calls', () => {
       outcome: 'failed',
       failure: { code: 'busy', status: 486 },
     });
+    await stopPhone(setup);
+  });
+
+  it("F6: refuses to call the seat's own extension instead of getting 482", async () => {
+    const setup = await registered();
+    await expect(setup.phone.dial('1001')).rejects.toThrow(/own extension/);
+    expect(setup.wire.requests('INVITE')).toHaveLength(0);
     await stopPhone(setup);
   });
 
@@ -585,7 +659,7 @@ describe('PhoneService outbound calls', () => {
       outcome: 'failed',
       failure: { code: 'cancelled', status: 487 },
     });
-    expect(logs.some((l) => l.includes(`Call ${callId} is over: failed (cancelled)`))).toBe(true);
+    expect(logs.some((l) => l.includes(`Call ${callId} is over: cancelled.`))).toBe(true);
     await stopPhone(setup);
   });
 

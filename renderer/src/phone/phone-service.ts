@@ -36,6 +36,7 @@ import type {
   PhoneStartOptions,
   SeatDevices,
 } from './phone-types';
+import { dialogGoneStatus, sendInfo } from './reinvite';
 import { Ringer } from './ringer';
 import { offersVideo } from './sdp-direction';
 import { SeatRegistration } from './seat-registration';
@@ -125,6 +126,8 @@ export class PhoneService implements PhoneControl {
       return this.ua && this.running ? null : 'the phone cannot call now';
     },
     callReferred: (line, referral, number) => this.callReferred(line, referral, number),
+    endLostDialog: (line, status, verb, detail) =>
+      this.holds.endLostDialog(line, status, verb, detail),
   });
   private readonly threeWay: ThreeWay = new ThreeWay({
     line: (callId) => this.line(callId),
@@ -357,16 +360,22 @@ export class PhoneService implements PhoneControl {
       mode = 'info';
     }
     if (mode === 'info') {
+      // One INFO at a time, each after the last one's answer, so the digits keep their order.
       for (const tone of tones) {
-        await session.info({
-          requestOptions: {
-            body: {
-              contentDisposition: 'render',
-              contentType: DTMF_INFO_CONTENT_TYPE,
-              content: dtmfInfoBody(tone),
-            },
-          },
-        });
+        try {
+          await sendInfo(session, {
+            contentDisposition: 'render',
+            contentType: DTMF_INFO_CONTENT_TYPE,
+            content: dtmfInfoBody(tone),
+          });
+        } catch (error) {
+          // RFC 3261 §12.2.1.2: a 408 or 481 to a request in the dialog means it is gone.
+          const gone = dialogGoneStatus(error);
+          if (gone !== null) {
+            this.holds.endLostDialog(line, gone, 'send DTMF on', describeError(error));
+          }
+          throw new Error(`Cannot send DTMF on call ${callId}: ${describeError(error)}`);
+        }
       }
     } else {
       const sent = handlerOf(session)?.sendDtmf(tones, {
@@ -386,6 +395,10 @@ export class PhoneService implements PhoneControl {
     const ua = this.ua;
     if (!ua || !this.running || !this.config) throw new Error('The phone is not started');
     if (this.book.liveCount >= MAX_LINES) throw new Error('Both lines are in use');
+    // Kamailio answers a call to the seat's own binding 482 Loop Detected; say it plainly.
+    if (number === sipIdentity(this.config).aorUser) {
+      throw new Error(`${number} is this seat's own extension; a seat cannot call itself`);
+    }
     const uri = UserAgent.makeURI(`sip:${number}@${this.config.domain}`);
     if (!uri) throw new Error(`sip:${number}@${this.config.domain} is not a SIP address`);
 
@@ -642,9 +655,10 @@ export class PhoneService implements PhoneControl {
     call.phase = 'ended';
     call.outcome = outcome;
     call.endedAt = this.now();
-    log.info(
-      `Call ${call.callId} is over: ${outcome}${call.failure ? ` (${call.failure.code})` : ''}.`,
-    );
+    // An outbound call the agent hung up while it rang is logged as what the desk calls it.
+    const word = call.failure?.code === 'cancelled' ? 'cancelled' : outcome;
+    const why = call.failure && word !== 'cancelled' ? ` (${call.failure.code})` : '';
+    log.info(`Call ${call.callId} is over: ${word}${why}.`);
     this.emitCall(line);
     this.book.end(call.callId);
     this.stopRingerUnlessRinging();

@@ -116,6 +116,37 @@ describe('blind transfer (REFER, RFC 3515)', () => {
     await stopRig(rig);
   });
 
+  it.each([
+    [408, 'Request Timeout', 'refer-timeout'],
+    [481, 'Call/Transaction Does Not Exist', 'dialog-lost'],
+  ])(
+    'F5: a %i to the REFER fails the transfer and ends the call, its dialog gone',
+    async (status, phrase, code) => {
+      const rig = await registeredPhone();
+      const far = await answeredInbound(rig);
+      await heldCall(rig, far.callId);
+      const invites = rig.wire.requests('INVITE').length;
+
+      const transferring = rig.phone.transfer(far.callId, '1101');
+      await settle();
+      rig.wire.deliver(response(lastRequest(rig.wire, 'REFER', far.callId), status, phrase));
+      await transferring;
+      await settle();
+      // No resume re-INVITE into a dead dialog; a BYE in case the far end still holds it.
+      expect(rig.wire.requests('INVITE')).toHaveLength(invites);
+      const bye = rig.wire.requests('BYE').filter((r) => r.callId === far.callId);
+      expect(bye).toHaveLength(1);
+      rig.wire.deliver(response(bye[0]!, 200, 'OK'));
+      await settle();
+      expect(rig.call(far.callId)).toMatchObject({
+        phase: 'ended',
+        failure: { code: 'dialog-lost', status },
+        transfer: { state: 'failed', failure: { code, status } },
+      });
+      await stopRig(rig);
+    },
+  );
+
   it('a NOTIFY with 486 fails the transfer and keeps the call', async () => {
     const rig = await registeredPhone();
     const far = await answeredInbound(rig);
@@ -149,7 +180,7 @@ describe('blind transfer (REFER, RFC 3515)', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(rig.call(far.callId)).toMatchObject({
       phase: 'active',
-      transfer: { state: 'failed', failure: { code: 'timeout', status: null } },
+      transfer: { state: 'failed', failure: { code: 'refer-no-report', status: null } },
     });
     const resume = lastRequest(rig.wire, 'INVITE', far.callId);
     expect(resume.body).toContain('a=sendrecv');

@@ -65,6 +65,10 @@ export type SipFailureCode =
   | 'no-microphone' // getUserMedia refused or no device
   | 'network' // transport down while setting up
   | 'cancelled' // the agent hung up an outbound call before it was answered (487)
+  | 'dialog-lost' // 408/481 to a request in an answered call's dialog: the far end is gone
+  | 'own-extension' // the desk refused to dial the seat's own extension (it would get 482)
+  | 'refer-timeout' // a transfer's REFER got no answer (408): the far end is gone
+  | 'refer-no-report' // the far end took the REFER (202) but no NOTIFY decided it in time
   | 'other';
 
 export interface SipFailure {

@@ -10,7 +10,7 @@ export function holdOptions(hold: boolean): Web.SessionDescriptionHandlerOptions
   return { hold };
 }
 
-/** A re-INVITE the far end answered with a failure: its status. */
+/** An in-dialog request (re-INVITE, INFO) the far end answered with a failure: its status. */
 export class ReInviteRefused extends Error {
   constructor(
     readonly status: number,
@@ -43,7 +43,36 @@ export function reInvite(session: Session, hold: boolean): Promise<void> {
   });
 }
 
-/** RFC 3261 §14.1: a 408 or 481 to a re-INVITE means the dialog is gone; else null. */
+/**
+ * Sends an INFO (RFC 6086) with `body`; resolves on its 2xx, rejects with ReInviteRefused
+ * (its status) on a failure answer, sip.js's internal 408 included, or with sip.js's error
+ * when it could not go out.
+ */
+export function sendInfo(
+  session: Session,
+  body: { contentDisposition: string; contentType: string; content: string },
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    session
+      .info({
+        requestDelegate: {
+          onAccept: () => resolve(),
+          onReject: (response) => {
+            const { statusCode, reasonPhrase } = response.message;
+            const status = statusCode ?? 500;
+            reject(new ReInviteRefused(status, `the far end answered ${status} ${reasonPhrase}`));
+          },
+        },
+        requestOptions: { body },
+      })
+      .catch(reject);
+  });
+}
+
+/**
+ * RFC 3261 §12.2.1.2 and §14.1: a 408 or 481 to a request inside the dialog (a re-INVITE,
+ * an INFO) means the dialog is gone; else null.
+ */
 export function dialogGoneStatus(error: unknown): number | null {
   if (!(error instanceof ReInviteRefused)) return null;
   return error.status === 408 || error.status === 481 ? error.status : null;

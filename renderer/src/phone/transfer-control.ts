@@ -34,6 +34,8 @@ export interface TransferHost {
   whyNoCall(): string | null;
   /** Calls `number`, the target of a REFER the seat took on `line`. */
   callReferred(line: Line, referral: Referral, number: string): Promise<unknown>;
+  /** A 408 or 481 to a request in the line's dialog: the dialog is gone, the call ends. */
+  endLostDialog(line: Line, status: number, verb: string, detail: string): void;
 }
 
 /**
@@ -129,8 +131,18 @@ export class TransferControl {
           log.info(`The far end of call ${callId} took the REFER (202).`);
           this.awaitDecision(line);
         },
-        onRefused: (status, reason) =>
-          this.failed(line, status, `the far end refused the transfer: ${status} ${reason}`),
+        onRefused: (status, reason) => {
+          // RFC 3261 §12.2.1.2: a 408 (sip.js's own after Timer F, too) or a 481 to the
+          // REFER means the dialog is gone: the transfer failed and the call is over.
+          if (status === 408 || status === 481) {
+            const detail = `the far end did not answer the transfer request: ${status} ${reason}`;
+            const code = status === 408 ? 'refer-timeout' : 'dialog-lost';
+            this.failed(line, status, detail, code, false);
+            this.host.endLostDialog(line, status, 'transfer', detail);
+            return;
+          }
+          this.failed(line, status, `the far end refused the transfer: ${status} ${reason}`);
+        },
         onNotify: (status, reason) => {
           const next = stateAfterNotify(transfer.kind, status);
           if (next === 'failed') {
@@ -154,7 +166,7 @@ export class TransferControl {
         line,
         null,
         `the far end took the REFER but reported no result within ${seconds} s`,
-        'timeout',
+        'refer-no-report',
       );
     }, TRANSFER_DECISION_TIMEOUT_MS);
   }
@@ -173,13 +185,20 @@ export class TransferControl {
     for (const ending of consult ? [line, consult] : [line]) this.byeUnlessEnded(ending);
   }
 
-  private failed(line: Line, status: number | null, detail: string, code?: SipFailureCode): void {
+  /** The transfer failed; the call stays and is resumed if held (`resume`, by default). */
+  private failed(
+    line: Line,
+    status: number | null,
+    detail: string,
+    code?: SipFailureCode,
+    resume = true,
+  ): void {
     const transfer = line.call.transfer;
     if (!transfer || transfer.state !== 'pending' || line.finished) return;
     this.clearDecisionTimeout(line);
     log.warn(`Transfer of call ${line.call.callId} failed: ${detail}.`);
     this.host.update(line, { transfer: failedTransfer(transfer, status, detail, code) });
-    if (line.call.held) {
+    if (resume && line.call.held) {
       void this.host.resume(line.call.callId).catch(() => undefined);
     }
   }

@@ -77,3 +77,18 @@ describe('device slice', () => {
     expect(state().devicePrefs).toBeNull();
   });
 });
+
+describe('callback slice double clicks', () => {
+  it('claims and dials once for a double click on "call back the next", and on redial', async () => {
+    const { state, phone, desk } = setup({ 'callback.next': () => CALLBACK });
+    await Promise.all([state().takeNextCallback(), state().takeNextCallback()]);
+    expect(desk.callsOf('callback.next')).toHaveLength(1);
+    expect(phone.commands).toEqual(['dial 13712345678']);
+    expect(state().callbackTaking).toBe(false);
+
+    const call = phoneCall({ callId: 'out-1', direction: 'outbound', remote: CALLBACK.number });
+    phone.emit({ type: 'call', call: { ...call, phase: 'ended', outcome: 'failed' } });
+    await Promise.all([state().redialCallback(), state().redialCallback()]);
+    expect(phone.commands).toEqual(['dial 13712345678', 'dial 13712345678']);
+  });
+});

@@ -32,6 +32,11 @@ export interface CallbackSlice {
   callbackInHand: CallbackInHand | null;
   /** True after take-next found none, until the list changes. */
   callbacksNoneLeft: boolean;
+  /**
+   * A take (callback.next) or its dial is in flight: a second click (a double click on
+   * "call back the next") would claim and ring the same citizen twice, so it waits.
+   */
+  callbackTaking: boolean;
   loadCallbacks(): Promise<void>;
   /** Claims the next callback at the hub and dials its number. */
   takeNextCallback(): Promise<void>;
@@ -48,6 +53,7 @@ export const initialCallbackState = {
   callbacksError: null,
   callbackInHand: null,
   callbacksNoneLeft: false,
+  callbackTaking: false,
 };
 
 export const createCallbackSlice: SliceCreator<CallbackSlice> = (set, get, { desk }) => {
@@ -80,8 +86,8 @@ export const createCallbackSlice: SliceCreator<CallbackSlice> = (set, get, { des
     },
 
     async takeNextCallback() {
-      if (get().callbackInHand) return;
-      set({ callbacksError: null, callbacksNoneLeft: false });
+      if (get().callbackInHand || get().callbackTaking) return;
+      set({ callbacksError: null, callbacksNoneLeft: false, callbackTaking: true });
       try {
         const callback = await desk.call('callback.next', {});
         if (!callback) {
@@ -93,13 +99,20 @@ export const createCallbackSlice: SliceCreator<CallbackSlice> = (set, get, { des
         const info = toErrorInfo(error);
         log.warn(`No callback taken: ${info.message}.`);
         set({ callbacksError: info });
+      } finally {
+        set({ callbackTaking: false });
       }
     },
 
     async redialCallback() {
       const inHand = get().callbackInHand;
-      if (inHand?.phase !== 'report') return;
-      await dialFor(inHand.callback);
+      if (inHand?.phase !== 'report' || get().callbackTaking) return;
+      set({ callbackTaking: true });
+      try {
+        await dialFor(inHand.callback);
+      } finally {
+        set({ callbackTaking: false });
+      }
     },
 
     async reportCallback(outcome) {

@@ -134,6 +134,14 @@ describe('phone slice', () => {
     expect(dialableNumber('12')).toBe('12');
   });
 
+  it("F6: refuses to dial the seat's own extension before dialling, in words", async () => {
+    const { state, phone } = await signedIn();
+    expect(await state().dial('1001')).toBeNull();
+    expect(phone.commands.filter((c) => c.startsWith('dial'))).toEqual([]);
+    expect(state().callFailure).toMatchObject({ code: 'own-extension', remote: '1001' });
+    expect(await state().dial('1002')).toBe('out-1');
+  });
+
   it('forgets a refused number once the agent types again', async () => {
     const { state } = setup();
     await state().dial('abc');
@@ -289,5 +297,65 @@ describe('phone slice after a reload', () => {
     const { phone } = await signedIn({ started: false });
     expect(phone.commands).toEqual(['start']);
     expect(phone.started).toEqual(SESSION.sip);
+  });
+});
+
+describe('phone slice across accounts on one seat', () => {
+  const LEAD = { ...SESSION, agent: { ...SESSION.agent, id: 'a-9', account: 'lead01' } };
+
+  it("never shows one account's recent calls and shift figures to the next one", async () => {
+    let session = SESSION;
+    const ctx = setup({ 'session.login': () => session, 'session.get': () => session });
+    await ctx.state().login({ account: 'gh0137', password: 'p', extension: '1001' });
+    const call = phoneCall({ callId: 'a1', answeredAt: 1_000_500 });
+    ctx.phone.emit({ type: 'call', call: { ...call, phase: 'active' } });
+    const over = {
+      ...call,
+      phase: 'ended' as const,
+      outcome: 'ended' as const,
+      endedAt: 1_005_500,
+    };
+    ctx.phone.emit({ type: 'call', call: over });
+    expect(ctx.state().recentCalls.map((c) => c.callId)).toEqual(['a1']);
+    await ctx.state().logout();
+
+    // The engine outlives the session: its snapshot still holds the first agent's call.
+    ctx.phone.snap = { ...ctx.phone.snap, started: true, calls: [over] };
+    session = LEAD;
+    await ctx.state().login({ account: 'lead01', password: 'p', extension: '1001' });
+    expect(ctx.state().recentCalls).toEqual([]);
+    expect(ctx.state().shift.answered).toBe(0);
+
+    // A reload of the lead's desk does not bring them in either; the lead's own call counts.
+    const again = setup({ 'session.get': () => LEAD });
+    again.storage.setItem(SHIFT_KEY, ctx.storage.getItem(SHIFT_KEY) ?? '');
+    const mine = { ...over, callId: 'b1', remote: '13900139000' };
+    again.phone.snap = { ...again.phone.snap, started: true, calls: [mine, over] };
+    await again.state().boot();
+    expect(again.state().recentCalls.map((c) => c.callId)).toEqual(['b1']);
+    expect(again.state().shift.answered).toBe(1);
+  });
+});
+
+describe('phone slice double clicks', () => {
+  it('dials once for a double click on call, and answers once for a double click on answer', async () => {
+    const { state, phone } = setup();
+    await Promise.all([state().dial('13800138000'), state().dial('13800138000')]);
+    expect(phone.commands).toEqual(['dial 13800138000']);
+    expect(state().dialPending).toBe(false);
+
+    phone.emit({ type: 'call', call: phoneCall({ callId: 'c9' }) });
+    await Promise.all([state().answer('c9'), state().answer('c9')]);
+    await state().answer('c9');
+    expect(phone.commands.filter((c) => c.startsWith('answer'))).toEqual(['answer c9']);
+  });
+
+  it('lets the agent answer again when the engine refused the answer', async () => {
+    const { state, phone } = setup();
+    phone.emit({ type: 'call', call: phoneCall({ callId: 'c9' }) });
+    phone.failWith = new Error('no microphone');
+    await state().answer('c9');
+    await state().answer('c9');
+    expect(phone.commands).toEqual(['answer c9', 'answer c9']);
   });
 });

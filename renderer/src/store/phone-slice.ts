@@ -65,10 +65,19 @@ export interface PhoneSlice {
    * event shows it, or the command fails.
    */
   holdPending: Record<string, boolean>;
+  /**
+   * A dial is in flight (the hold before it, or the engine placing the call): a second
+   * one (a double click on "call") is ignored, so the number is not rung twice.
+   */
+  dialPending: boolean;
   /** Everything the phone engine reports comes in here. */
   phoneEvent(event: PhoneEvent): void;
-  /** A (re)started desk takes over what the engine holds: lines, ended calls, devices. */
-  restorePhone(snapshot: PhoneSnapshot): void;
+  /**
+   * A (re)started desk takes over what the engine holds: lines, ended calls, devices.
+   * `fresh`: a new sign-in, which starts a new shift: the ended calls the engine still
+   * holds are an earlier session's (maybe another account's), not this agent's.
+   */
+  restorePhone(snapshot: PhoneSnapshot, fresh?: boolean): void;
   answer(callId?: string): Promise<void>;
   hangup(callId?: string): Promise<void>;
   toggleHold(callId?: string): Promise<void>;
@@ -93,6 +102,7 @@ export const initialPhoneState = {
   phoneError: null,
   dialInvalid: null,
   holdPending: {} as Record<string, boolean>,
+  dialPending: false,
 };
 
 /**
@@ -122,6 +132,11 @@ interface StoredShift {
   shift: ShiftFigures;
   /** Ids of the calls counted lately, so a snapshot's ended calls are not counted twice. */
   counted: string[];
+  /**
+   * Ids of the ended calls the engine held when this agent signed in: an earlier
+   * session's, never shown or counted for this one.
+   */
+  foreign?: string[];
 }
 
 function readShift(storage: Pick<Storage, 'getItem'>, agentId: string): StoredShift | null {
@@ -136,8 +151,11 @@ function readShift(storage: Pick<Storage, 'getItem'>, agentId: string): StoredSh
 export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
   const { phone, storage } = deps;
   let counted: string[] = [];
+  let foreign: string[] = [];
   /** Calls whose hangup went out: a second click (a double click on decline) is ignored. */
   const ending = new Set<string>();
+  /** Calls whose answer went out, until they stop ringing: a second click is ignored. */
+  const answering = new Set<string>();
 
   const agentId = () => get().session?.agent.id ?? '';
 
@@ -149,7 +167,7 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
     if (!counted.includes(call.callId)) {
       counted = [call.callId, ...counted].slice(0, 50);
       next.shift = countCall(shift, recent);
-      const stored: StoredShift = { agentId: agentId(), shift: next.shift, counted };
+      const stored: StoredShift = { agentId: agentId(), shift: next.shift, counted, foreign };
       storage.setItem(SHIFT_KEY, JSON.stringify(stored));
     }
     set(next);
@@ -170,6 +188,7 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
       settleHold(call.callId);
     }
     if (!isLive(call)) ending.delete(call.callId);
+    if (call.phase !== 'ringing') answering.delete(call.callId);
     const { calls, focusedCallId, endedCall } = get();
     const known = calls.some((c) => c.callId === call.callId);
     if (isLive(call)) {
@@ -238,18 +257,26 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
       }
     },
 
-    restorePhone(snapshot) {
-      const stored = readShift(storage, agentId());
+    restorePhone(snapshot, fresh = false) {
+      const ended = snapshot.calls.filter((c) => !isLive(c));
+      const stored = fresh ? null : readShift(storage, agentId());
       counted = stored?.counted ?? [];
+      foreign = fresh ? ended.map((c) => c.callId) : (stored?.foreign ?? []);
+      if (fresh) {
+        const start: StoredShift = { agentId: agentId(), shift: NO_SHIFT, counted, foreign };
+        storage.setItem(SHIFT_KEY, JSON.stringify(start));
+      }
       set({
         registration: snapshot.registration,
         registrationDetail: snapshot.registrationDetail,
         calls: [],
         focusedCallId: null,
         shift: stored?.shift ?? NO_SHIFT,
+        recentCalls: [],
+        endedCall: null,
       });
-      const ended = snapshot.calls.filter((c) => !isLive(c));
-      for (const call of [...ended].sort((a, b) => a.startedAt - b.startedAt)) {
+      const own = ended.filter((c) => !foreign.includes(c.callId));
+      for (const call of own.sort((a, b) => a.startedAt - b.startedAt)) {
         recordEnded(call);
       }
       for (const call of snapshot.calls.filter(isLive)) lineChanged(call);
@@ -266,8 +293,15 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
 
     async answer(callId) {
       const call = line(callId);
-      if (call?.phase !== 'ringing') return;
-      await command('answer', () => phone.answer(call.callId));
+      if (call?.phase !== 'ringing' || answering.has(call.callId)) return;
+      answering.add(call.callId);
+      const done = await command('answer', async () => {
+        await phone.answer(call.callId);
+        return true;
+      });
+      // Refused: still ringing, so the agent may try again. Else it waits for the call
+      // event that moves the line on from ringing.
+      if (!done || line(call.callId)?.phase !== 'ringing') answering.delete(call.callId);
     },
 
     async hangup(callId) {
@@ -315,17 +349,30 @@ export const createPhoneSlice: SliceCreator<PhoneSlice> = (set, get, deps) => {
         set({ dialInvalid: target, phoneError: { action: 'dial', detail } });
         return null;
       }
-      set({ dialInvalid: null });
-      const talking = line();
-      if (talking?.phase === 'active' && !talking.held) {
-        await command('hold', () => phone.hold(talking.callId));
+      if (get().dialPending) return null;
+      // Kamailio would answer 482 Loop Detected: refuse before dialling, in words.
+      if (number === get().session?.agent.extension) {
+        log.info(`Not dialling ${number}: it is this seat's own extension.`);
+        const detail = `${number} is this seat's own extension; a seat cannot call itself`;
+        const failure = { code: 'own-extension' as const, status: null, detail };
+        set({ dialInvalid: null, callFailure: { ...failure, callId: '', remote: number } });
+        return null;
       }
-      const callId = await command('dial', () => phone.dial(number));
-      if (callId) {
-        log.info(`Dialled ${maskPhone(number)}: call ${callId}.`);
-        set({ focusedCallId: callId, callFailure: null });
+      set({ dialInvalid: null, dialPending: true });
+      try {
+        const talking = line();
+        if (talking?.phase === 'active' && !talking.held) {
+          await command('hold', () => phone.hold(talking.callId));
+        }
+        const callId = await command('dial', () => phone.dial(number));
+        if (callId) {
+          log.info(`Dialled ${maskPhone(number)}: call ${callId}.`);
+          set({ focusedCallId: callId, callFailure: null });
+        }
+        return callId;
+      } finally {
+        set({ dialPending: false });
       }
-      return callId;
     },
 
     async switchLine(callId) {

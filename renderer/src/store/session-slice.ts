@@ -9,8 +9,9 @@ import { initialConflictState } from './conflict-slice';
 import { initialDeviceState } from './device-slice';
 import { initialKbState } from './kb-slice';
 import { initialOrderState } from './order-slice';
-import { initialPhoneState, SHIFT_KEY } from './phone-slice';
+import { initialPhoneState } from './phone-slice';
 import { initialPopState } from './pop-slice';
+import { initialRecordingState } from './recording-slice';
 import { initialRejectedState } from './rejected-slice';
 import { initialSyncState } from './sync-slice';
 import type { SliceCreator } from './types';
@@ -84,8 +85,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
     let started = false;
     try {
       const snapshot = await phone.snapshot();
-      if (fresh) storage.setItem(SHIFT_KEY, 'null');
-      get().restorePhone(snapshot);
+      get().restorePhone(snapshot, fresh);
       started = snapshot.started;
       if (started && fresh && snapshot.calls.every((c) => c.phase === 'ended')) {
         await phone.stop();
@@ -128,6 +128,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = (set, get, deps) =
       ...initialSyncState,
       ...initialConflictState,
       ...initialRejectedState,
+      // A recording (or its error) one account opened is not the next account's.
+      ...initialRecordingState,
       centreView: 'pop',
       overlay: null,
       dialNumber: '',

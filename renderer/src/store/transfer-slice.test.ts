@@ -160,6 +160,25 @@ describe('consult, then complete, three-way or back', () => {
     expect(ctx.state().overlay).toBeNull();
   });
 
+  it('F1: a hold that fails ends in an error in view, with no handover sent', async () => {
+    const ctx = await onCall();
+    ctx.state().openTransfer();
+    ctx.state().setTransferForm({ choice: 'care-hotline' });
+    let refuse = (_error: Error) => undefined as void;
+    ctx.phone.gate = new Promise<void>((_resolve, reject) => (refuse = reject));
+    const consulting = ctx.state().startConsult();
+    await flush();
+    expect(ctx.state().transferBusy).toBe(true);
+    // The far end never answers the hold: the engine ends the call (408), then refuses.
+    line(ctx, { ...ctx.citizen, phase: 'ended', outcome: 'ended', endedAt: 1_040_000 });
+    expect(ctx.state().overlay).toBe('transfer');
+    refuse(new Error('Cannot hold call c1: the far end answered 408'));
+    expect(await consulting).toBeNull();
+    expect(ctx.state().transferError).toMatchObject({ action: 'consult' });
+    expect(ctx.state().overlay).toBe('transfer');
+    expect(ctx.desk.callsOf('call.handover')).toEqual([]);
+  });
+
   it('offers video on a consult to the sign-language line, unless unticked', async () => {
     const ctx = await onCall();
     ctx.state().openTransfer();

@@ -193,6 +193,12 @@ export const createTransferSlice: SliceCreator<TransferSlice> = (set, get, deps)
 
     transferCallChanged(call) {
       if (call.callId !== get().transferCallId || isLive(call)) return;
+      // A step in flight (a hold the far end never answers) or one that failed stays in
+      // view: the agent must learn why the consult did not start, not see the dialog vanish.
+      if (get().transferBusy || get().transferError) {
+        log.info(`Call ${call.callId} ended during a transfer step; the dialog stays to say so.`);
+        return;
+      }
       if (get().overlay === 'transfer') {
         log.info(`Call ${call.callId} ended; the transfer dialog for it closes.`);
         get().closeTransfer();
@@ -224,13 +230,16 @@ export const createTransferSlice: SliceCreator<TransferSlice> = (set, get, deps)
       const citizen = dialogCall();
       const to = target();
       if (!citizen || !to || get().transferBusy) return null;
+      // The citizen is held first: the hub gets a handover only for a consult that can start.
+      const held = await steps('consult', async () => {
+        if (!citizen.held) await phone.hold(citizen.callId);
+        return true;
+      });
+      if (!held) return null;
       await sendHandover(citizen, to);
       const options: DialOptions = { contextCallId: citizen.callId };
       if (to === SIGN_LANGUAGE_LINE && get().transferForm.video) options.video = true;
-      const consultId = await steps('consult', async () => {
-        if (!citizen.held) await phone.hold(citizen.callId);
-        return phone.dial(to, options);
-      });
+      const consultId = await steps('consult', () => phone.dial(to, options));
       if (!consultId) return null;
       log.info(`Consult call ${consultId} to ${maskPhone(to)} for call ${citizen.callId}.`);
       set({ focusedCallId: consultId, callFailure: null });

@@ -76,4 +76,13 @@ describe('desk style sheets', () => {
     expect(minWidth).toBeLessThanOrEqual(room);
     expect(winning(['.call__error', '.transfer .call__error'], 'overflow-wrap')).toBe('anywhere');
   });
+
+  it('wraps the top bar instead of letting sign-out and the language switch run off-screen', () => {
+    // In English at 1366x768 the bar is about 1590 px wide on one row.
+    expect(winning(['.topbar'], 'flex-wrap')).toBe('wrap');
+    expect(winning(['.topbar'], 'height')).toBeNull();
+    expect(winning(['.topbar'], 'overflow')).not.toBe('hidden');
+    expect(winning(['.topbar__end'], 'display')).toBe('flex');
+    expect(winning(['.topbar__end'], 'margin-left')).toBe('auto');
+  });
 });
