@@ -145,32 +145,21 @@ function PhoneLinkNotice() {
   }, [link.notice]);
 
   const banner = phoneLinkBanner(link, registration, callLive);
-  if (banner === 'down') {
+  if (banner === 'down' || banner === 'reconnecting') {
+    const text =
+      banner === 'down'
+        ? t('phoneLink.downCallKept')
+        : t('phoneLink.reconnecting') + (callLive ? ` ${t('phoneLink.callKept')}` : '');
     return (
       <div
         className="banner banner--warn"
         role="status"
         aria-live="polite"
         data-testid="phone-link"
-        data-state="down"
+        data-state={banner}
         title={detail ?? ''}
       >
-        {t('phoneLink.downCallKept')}
-      </div>
-    );
-  }
-  if (banner === 'reconnecting') {
-    return (
-      <div
-        className="banner banner--warn"
-        role="status"
-        aria-live="polite"
-        data-testid="phone-link"
-        data-state="reconnecting"
-        title={detail ?? ''}
-      >
-        {t('phoneLink.reconnecting')}
-        {callLive ? ` ${t('phoneLink.callKept')}` : ''}
+        {text}
       </div>
     );
   }
