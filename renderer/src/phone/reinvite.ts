@@ -1,4 +1,4 @@
-import type { Session, Web } from 'sip.js';
+import type { Core, Session, Web } from 'sip.js';
 
 /**
  * The seat's own re-INVITEs (RFC 3261 §14): hold and resume (RFC 3264 §8.4 directions),
@@ -25,19 +25,27 @@ export class ReInviteRefused extends Error {
  * rejects with ReInviteRefused on a failure answer, or with sip.js's error when it could
  * not go out.
  */
+/** Settles an in-dialog request: resolves on its 2xx, rejects with its failure status. */
+function answerDelegate(
+  resolve: () => void,
+  reject: (error: ReInviteRefused) => void,
+): { onAccept(): void; onReject(response: Core.IncomingResponse): void } {
+  return {
+    onAccept: () => resolve(),
+    onReject: (response) => {
+      const { statusCode, reasonPhrase } = response.message;
+      const status = statusCode ?? 500;
+      reject(new ReInviteRefused(status, `the far end answered ${status} ${reasonPhrase}`));
+    },
+  };
+}
+
 export function reInvite(session: Session, hold: boolean): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     session
       .invite({
         sessionDescriptionHandlerOptions: holdOptions(hold),
-        requestDelegate: {
-          onAccept: () => resolve(),
-          onReject: (response) => {
-            const { statusCode, reasonPhrase } = response.message;
-            const status = statusCode ?? 500;
-            reject(new ReInviteRefused(status, `the far end answered ${status} ${reasonPhrase}`));
-          },
-        },
+        requestDelegate: answerDelegate(resolve, reject),
       })
       .catch(reject);
   });
@@ -55,14 +63,7 @@ export function sendInfo(
   return new Promise<void>((resolve, reject) => {
     session
       .info({
-        requestDelegate: {
-          onAccept: () => resolve(),
-          onReject: (response) => {
-            const { statusCode, reasonPhrase } = response.message;
-            const status = statusCode ?? 500;
-            reject(new ReInviteRefused(status, `the far end answered ${status} ${reasonPhrase}`));
-          },
-        },
+        requestDelegate: answerDelegate(resolve, reject),
         requestOptions: { body },
       })
       .catch(reject);
